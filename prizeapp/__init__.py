@@ -1,0 +1,113 @@
+"""prizeapp: calls for projects and innovation prizes with peer review."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config as config_module
+from .extensions import babel, csrf, db, login_manager, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Application factory: configuration → extensions → blueprints → CLI."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PRIZEAPP_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    settings = config_module.from_environment()
+    settings.update(overrides or {})
+    config_module.finalise(settings, app.instance_path)
+    app.config.update(settings)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    if app.config["BEHIND_PROXY"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_errors(app)
+
+    from . import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers the tables)
+    from . import permissions, web
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=web.select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page explains itself; no flash noise
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_token: str):
+        from .models import User
+
+        return db.session.scalar(db.select(User).where(User.session_token == session_token, User.active))
+
+    web.install(app)
+    from flask_babel import get_locale
+
+    app.jinja_env.globals.update(can=permissions.can, get_locale=get_locale, operator_name=app.config["OPERATOR_NAME"],
+                                 operator_logo=app.config["OPERATOR_LOGO"])
+    from . import formatting
+
+    formatting.install(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite: enforce foreign keys, and WAL so that the worker and the web server can share the file."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .views import account, admin, auth, public
+
+    for blueprint in (public.bp, auth.bp, account.bp, admin.bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_errors(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(status: int, reason: str | None = None):
+        return render_template("errors/error.html", status=status, reason=reason), status
+
+    for status in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(status, lambda e, s=status: render_error(s))
+    app.register_error_handler(CSRFError, lambda e: render_error(400, "csrf"))
+    app.register_error_handler(401, lambda e: _unauthorised())
+
+
+def _unauthorised():
+    return login_manager.unauthorized()

@@ -1,0 +1,81 @@
+"""flask commands: demo data, administrators, the outbox worker."""
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .extensions import db
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(outbox_cli)
+
+
+@click.command("demo")
+@click.option("--quiet", is_flag=True, help="Do not print the demo logins.")
+def demo(quiet: bool) -> None:
+    """Load the demo organisations, people and calls (safe to run again)."""
+    from .services.demo import DEMO_PASSWORD, load_demo
+
+    if current_app.config["ENV"] == "production":
+        raise click.ClickException("The demo has shared passwords: it is not loaded in production.")
+    logins = load_demo()
+    db.session.commit()
+    if not quiet:
+        click.echo(f"Demo loaded: {len(logins)} people. Every demo password is: {DEMO_PASSWORD}")
+        for login in logins:
+            click.echo(f"  {login.email:<55} {login.roles}")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--first-name", prompt=True)
+@click.option("--last-name", prompt=True)
+@click.password_option()
+def create_admin(email: str, first_name: str, last_name: str, password: str) -> None:
+    """Create a platform administrator, or make an existing account one."""
+    from .models import User
+    from .models.types import utcnow
+    from .services import accounts, audit
+
+    email = accounts.normalise_email(email)
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, first_name=first_name, last_name=last_name,
+                    password_hash=accounts.hash_password(password), email_confirmed_at=utcnow())
+        db.session.add(user)
+        db.session.flush()
+    else:
+        accounts.set_password(user=user, password=password)
+    user.is_admin = True
+    audit.record(action="user.made_admin", obj=user, details={"via": "cli"})
+    db.session.commit()
+    click.echo(f"{email} is an administrator.")
+
+
+outbox_cli = AppGroup("outbox", help="The email outbox.")
+
+
+@outbox_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep running, polling the queue (the worker mode).")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between polls in --loop mode.")
+@click.option("--limit", type=int, default=None, help="Rows claimed per batch.")
+def outbox_send(loop: bool, interval: float, limit: int | None) -> None:
+    """Deliver the emails that are due."""
+    from .services.outbox import deliver_pending
+
+    while True:
+        report = deliver_pending(limit=limit)
+        if report.attempted or not loop:
+            click.echo(f"outbox: {len(report.sent)} sent, {len(report.retried)} to retry, "
+                       f"{len(report.failed)} failed")
+        db.session.remove()
+        if not loop:
+            return
+        if not report.attempted:
+            time.sleep(interval)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
+
+from . import fields
+
+
+class ProfileForm(FlaskForm):
+    first_name = fields.first_name()
+    last_name = fields.last_name()
+    unit = fields.unit()
+    locale = fields.locale(_l("Language"))
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"),
+                            validators=[DataRequired(message=_l("Enter your current password."))],
+                            render_kw={"autocomplete": "current-password"})
+    password = fields.new_password(_l("New password"))
+    confirm = fields.password_confirmation(_l("Confirm the new password"))
+
+
+class LanguageForm(FlaskForm):
+    locale = fields.locale(_l("Language"))

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField
+from wtforms.validators import DataRequired
+
+from . import fields
+
+
+class RegisterForm(FlaskForm):
+    first_name = fields.first_name()
+    last_name = fields.last_name()
+    email = fields.email()
+    unit = fields.unit()
+    password = fields.new_password(_l("Password"))
+    confirm = fields.password_confirmation(_l("Confirm the password"))
+    locale = fields.locale(_l("Language of the emails and pages"))
+
+
+class LoginForm(FlaskForm):
+    email = fields.email()
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Stay signed in on this device"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = fields.email()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = fields.new_password(_l("New password"))
+    confirm = fields.password_confirmation(_l("Confirm the new password"))
+
+
+class ResendConfirmationForm(FlaskForm):
+    email = fields.email()

@@ -1,0 +1,73 @@
+"""Field factories shared by several forms, so that a field reads and validates the same everywhere."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from ..enums import Locale
+from ..labels import LABELS
+
+MIN_PASSWORD = 10
+
+
+def _strong_enough(form, field) -> None:
+    value = field.data or ""
+    if value.strip() != value or len(set(value)) < 4:
+        raise ValidationError(_l("Choose a less predictable password: at least 4 different characters, "
+                                 "no leading or trailing spaces."))
+
+
+def new_password(label) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[DataRequired(message=_l("Choose a password.")),
+                    Length(min=MIN_PASSWORD, max=200,
+                           message=_l("The password must have at least %(min)d characters.", min=MIN_PASSWORD)),
+                    _strong_enough],
+        description=_l("At least %(min)d characters. A short sentence is easy to remember.", min=MIN_PASSWORD),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def password_confirmation(label) -> PasswordField:
+    return PasswordField(label,
+                         validators=[DataRequired(message=_l("Type the password again.")),
+                                     EqualTo("password", message=_l("The two passwords differ."))],
+                         render_kw={"autocomplete": "new-password"})
+
+
+def email() -> EmailField:
+    return EmailField(
+        _l("Email address"),
+        validators=[DataRequired(message=_l("Enter your email address.")),
+                    Email(message=_l("Enter an email address such as prenom.nom@example.gouv.fr."),
+                          check_deliverability=False),
+                    Length(max=254)],
+        render_kw={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"},
+    )
+
+
+def first_name() -> StringField:
+    return StringField(_l("First name"),
+                       validators=[DataRequired(message=_l("Enter your first name.")), Length(max=100)],
+                       render_kw={"autocomplete": "given-name"})
+
+
+def last_name() -> StringField:
+    return StringField(_l("Last name"),
+                       validators=[DataRequired(message=_l("Enter your last name.")), Length(max=100)],
+                       render_kw={"autocomplete": "family-name"})
+
+
+def unit() -> SelectField:
+    # Choices are set per request from the organisation chart (forms.choices.unit_choices).
+    return SelectField(
+        _l("Your unit"),
+        coerce=int,
+        description=_l("Your organisation, direction and service. It is used to avoid conflicts of interest."),
+    )
+
+
+def locale(label) -> SelectField:
+    return SelectField(label, choices=[(loc.value, LABELS[loc]) for loc in Locale])

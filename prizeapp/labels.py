@@ -1,0 +1,34 @@
+"""Human labels of the closed vocabularies, translated at render time."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from .enums import CallKind, CallPhase, CallRoleKind, Locale, OutboxStatus, UnitKind
+
+LABELS = {
+    CallKind.CALL_FOR_PROJECTS: _l("Call for projects"),
+    CallKind.CALL_FOR_INTEREST: _l("Call for expressions of interest"),
+    CallKind.INNOVATION_PRIZE: _l("Innovation prize"),
+    CallPhase.DRAFT: _l("Draft"),
+    CallPhase.OPEN: _l("Open for submissions"),
+    CallPhase.REVIEW: _l("Under review"),
+    CallPhase.DELIBERATION: _l("Deliberation"),
+    CallPhase.PUBLISHED: _l("Results published"),
+    CallPhase.ARCHIVED: _l("Archived"),
+    CallRoleKind.ORGANISER: _l("Organiser"),
+    CallRoleKind.REVIEWER: _l("Reviewer"),
+    CallRoleKind.JURY: _l("Jury member"),
+    OutboxStatus.QUEUED: _l("Queued"),
+    OutboxStatus.SENDING: _l("Sending"),
+    OutboxStatus.SENT: _l("Sent"),
+    OutboxStatus.FAILED: _l("Failed"),
+    UnitKind.ORGANISATION: _l("Organisation"),
+    UnitKind.DIRECTION: _l("Direction"),
+    UnitKind.SERVICE: _l("Service"),
+    Locale.FR: "Français",
+    Locale.EN: "English",
+}
+
+
+def label(member) -> str:
+    return str(LABELS.get(member, member))

@@ -1,0 +1,100 @@
+"""Every access rule of prizeapp, in one place.
+
+Views call `require(can_x(user, ...))`; templates ask the same rules through `can("x", ...)`. A rule is a
+small named predicate; combine them rather than re-test roles inline elsewhere.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+
+from .enums import CallRoleKind
+from .extensions import db
+from .models import Call, CallRole, OutboxEmail, User
+
+RULES: dict[str, Callable[..., bool]] = {}
+
+
+def rule(fn: Callable[..., bool]) -> Callable[..., bool]:
+    RULES[fn.__name__.removeprefix("can_")] = fn
+    return fn
+
+
+def _authenticated(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def is_admin(user: Any) -> bool:
+    return _authenticated(user) and user.is_admin
+
+
+def call_roles(user: Any, call: Call | None = None) -> set[CallRoleKind]:
+    """The roles the user holds in `call`, or in any call when `call` is None."""
+    if not _authenticated(user):
+        return set()
+    query = db.select(CallRole.role).where(CallRole.user_id == user.id)
+    if call is not None:
+        query = query.where(CallRole.call_id == call.id)
+    return set(db.session.scalars(query.distinct()).all())
+
+
+def has_call_role(user: Any, role: CallRoleKind, call: Call | None = None) -> bool:
+    return role in call_roles(user, call)
+
+
+@rule
+def can_use_account(user: Any) -> bool:
+    return _authenticated(user)
+
+
+@rule
+def can_view_outbox(user: Any) -> bool:
+    """Administrators see every email; organisers those about their calls."""
+    return is_admin(user) or has_call_role(user, CallRoleKind.ORGANISER)
+
+
+@rule
+def can_view_email(user: Any, email: OutboxEmail) -> bool:
+    if is_admin(user):
+        return True
+    return email.call_id is not None and has_call_role(user, CallRoleKind.ORGANISER, db.session.get(Call, email.call_id))
+
+
+@rule
+def can_resend_email(user: Any, email: OutboxEmail) -> bool:
+    return can_view_email(user, email)
+
+
+@rule
+def can_view_email_body(user: Any, email: OutboxEmail) -> bool:
+    # Bodies with confirmation or reset links would let a reader take over the recipient's account.
+    return can_view_email(user, email) and not email.sensitive
+
+
+@rule
+def can_view_audit_log(user: Any) -> bool:
+    return is_admin(user)
+
+
+def visible_emails_filter(user: User):
+    """The SQL condition restricting the outbox list to what `user` may see."""
+    if is_admin(user):
+        return db.true()
+    organised = db.select(CallRole.call_id).where(
+        CallRole.user_id == user.id, CallRole.role == CallRoleKind.ORGANISER
+    )
+    return OutboxEmail.call_id.in_(organised)
+
+
+def require(allowed: bool) -> None:
+    """Stop the request unless allowed: 401 (→ login page) for anonymous users, 403 otherwise."""
+    if not allowed:
+        abort(403 if _authenticated(current_user) else 401)
+
+
+def can(name: str, *args: Any) -> bool:
+    """Template helper: can('view_outbox'), can('resend_email', email)."""
+    return RULES[name](current_user, *args)

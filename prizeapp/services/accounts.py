@@ -1,0 +1,269 @@
+"""Accounts: registration, email confirmation, login with rate limiting, password reset, profile."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.ratelimit import Decision, check_window
+from ..enums import Locale
+from ..extensions import db
+from ..models import LoginAttempt, OrgUnit, User
+from ..models.types import utcnow
+from ..models.user import new_session_token
+from . import audit
+from .outbox import queue_email
+
+PASSWORD_METHOD = "scrypt"
+# Verifying against this when the email is unknown keeps the response time the same as for a known one.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
+
+
+class TokenError(ValueError):
+    """A link that is forged, expired, or already used."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "expired" or "invalid"
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: timedelta) -> None:
+        super().__init__(f"retry after {retry_after}")
+        self.retry_after = retry_after
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+# --- signed tokens ------------------------------------------------------------------------------------
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"prizeapp.{purpose}")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of reset tokens: once the password changes, every earlier reset link stops working.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_token(purpose: str, payload: dict[str, Any]) -> str:
+    return _serializer(purpose).dumps(payload)
+
+
+def read_token(purpose: str, token: str, *, max_age: int) -> dict[str, Any]:
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise TokenError("expired") from error
+    except BadSignature as error:
+        raise TokenError("invalid") from error
+    if not isinstance(payload, dict):
+        raise TokenError("invalid")
+    return payload
+
+
+# --- registration and confirmation --------------------------------------------------------------------
+
+def register(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    locale: str,
+    unit: OrgUnit | None = None,
+) -> User | None:
+    """Create an unconfirmed account and email a confirmation link.
+
+    If the address already has an account, nothing is created and its owner is told by email instead,
+    so that the page shown is the same in both cases (no account enumeration). Returns the new user or None.
+    """
+    email = normalise_email(email)
+    existing = db.session.scalar(db.select(User).where(User.email == email))
+    if existing is not None:
+        queue_email(kind="account_exists", to=existing, context={"login_url": _external("auth.login"),
+                                                                 "reset_url": _external("auth.reset_request")})
+        return None
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        locale=Locale(locale),
+        unit=unit,
+    )
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user=user)
+    audit.record(action="user.registered", actor=user, obj=user)
+    return user
+
+
+def send_confirmation(*, user: User) -> None:
+    token = make_token("confirm", {"uid": user.id, "email": user.email})
+    queue_email(
+        kind="confirm_email",
+        to=user,
+        sensitive=True,
+        context={"confirm_url": _external("auth.confirm", token=token),
+                 "hours": current_app.config["TOKEN_MAX_AGE_SECONDS"] // 3600},
+    )
+
+
+def resend_confirmation(*, email: str) -> None:
+    """Send a new link to an unconfirmed account; say nothing about other addresses."""
+    user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+    if user is not None and not user.email_confirmed:
+        send_confirmation(user=user)
+
+
+def confirm_email(*, token: str) -> User:
+    payload = read_token("confirm", token, max_age=current_app.config["TOKEN_MAX_AGE_SECONDS"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        raise TokenError("invalid")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        audit.record(action="user.email_confirmed", actor=user, obj=user)
+    db.session.flush()
+    return user
+
+
+# --- login --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    reason: str  # "ok", "bad_credentials", "unconfirmed", "inactive"
+
+
+def login_allowed(*, email: str, ip: str) -> Decision:
+    cfg = current_app.config
+    now = utcnow()
+    window = timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
+    since = now - window
+    failures = LoginAttempt.succeeded.is_(False) & (LoginAttempt.at > since)
+    by_email = db.session.scalars(db.select(LoginAttempt.at).where(failures, LoginAttempt.email == email)).all()
+    by_ip = db.session.scalars(db.select(LoginAttempt.at).where(failures, LoginAttempt.ip == ip)).all()
+    decisions = [
+        check_window(by_email, now=now, limit=cfg["LOGIN_MAX_FAILURES_PER_EMAIL"], window=window),
+        check_window(by_ip, now=now, limit=cfg["LOGIN_MAX_FAILURES_PER_IP"], window=window),
+    ]
+    refused = [d for d in decisions if not d.allowed]
+    if refused:
+        return max(refused, key=lambda d: d.retry_after)
+    return decisions[0]
+
+
+def authenticate(*, email: str, password: str, ip: str) -> LoginResult:
+    """Check credentials, counting failures per address and per IP. Raises RateLimited when over the limit.
+
+    The caller must commit even on failure, so that the failed attempt is counted.
+    """
+    email = normalise_email(email)
+    decision = login_allowed(email=email, ip=ip)
+    if not decision.allowed:
+        raise RateLimited(decision.retry_after)
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    db.session.add(LoginAttempt(email=email, ip=ip, succeeded=valid))
+    _forget_old_attempts()
+    if not valid:
+        return LoginResult(None, "bad_credentials")
+    assert user is not None
+    if not user.active:
+        return LoginResult(None, "inactive")
+    if not user.email_confirmed:
+        return LoginResult(user, "unconfirmed")
+    user.last_login_at = utcnow()
+    audit.record(action="user.logged_in", actor=user, obj=user)
+    return LoginResult(user, "ok")
+
+
+def _forget_old_attempts() -> None:
+    horizon = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"] * 4)
+    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.at < horizon))
+
+
+# --- password reset -----------------------------------------------------------------------------------
+
+def request_password_reset(*, email: str) -> None:
+    """Email a reset link if the address has an account; do nothing visible otherwise."""
+    user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.active:
+        return
+    token = make_token("reset", {"uid": user.id, "fp": _password_fingerprint(user)})
+    queue_email(
+        kind="reset_password",
+        to=user,
+        sensitive=True,
+        context={"reset_url": _external("auth.reset", token=token),
+                 "minutes": current_app.config["RESET_TOKEN_MAX_AGE_SECONDS"] // 60},
+    )
+    audit.record(action="user.reset_requested", actor=None, obj=user)
+
+
+def user_for_reset_token(token: str) -> User:
+    payload = read_token("reset", token, max_age=current_app.config["RESET_TOKEN_MAX_AGE_SECONDS"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or payload.get("fp") != _password_fingerprint(user):
+        raise TokenError("invalid")
+    return user
+
+
+def reset_password(*, token: str, password: str) -> User:
+    user = user_for_reset_token(token)
+    set_password(user=user, password=password)
+    # Following the emailed link proves the address, too.
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    audit.record(action="user.password_reset", actor=user, obj=user)
+    return user
+
+
+def set_password(*, user: User, password: str) -> None:
+    """Change the password and end every other session of this user."""
+    user.password_hash = hash_password(password)
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def change_password(*, user: User, current: str, new: str) -> bool:
+    if not check_password_hash(user.password_hash, current):
+        return False
+    set_password(user=user, password=new)
+    audit.record(action="user.password_changed", actor=user, obj=user)
+    return True
+
+
+# --- profile ------------------------------------------------------------------------------------------
+
+def update_profile(*, user: User, first_name: str, last_name: str, unit: OrgUnit | None, locale: str) -> None:
+    wanted = {"first_name": first_name.strip(), "last_name": last_name.strip(), "unit": unit,
+              "locale": Locale(locale)}
+    changed = sorted(name for name, value in wanted.items() if getattr(user, name) != value)
+    for name in changed:
+        setattr(user, name, wanted[name])
+    if changed:
+        audit.record(action="user.profile_updated", actor=user, obj=user, details={"changed": changed})
+    db.session.flush()
+
+
+def set_locale(*, user: User, locale: str) -> None:
+    user.locale = Locale(locale)
+    db.session.flush()
+
+
+def _external(endpoint: str, **values: Any) -> str:
+    return url_for(endpoint, _external=True, **values)

@@ -1,0 +1,28 @@
+"""Small helpers the blueprints share."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import OrgUnit
+from ..services.orgchart import units_in_tree_order
+
+NO_UNIT = 0
+
+
+def unit_choices() -> list[tuple[int, str]]:
+    """Options of the unit select, indented by depth of the organisation chart."""
+    choices = [(NO_UNIT, str(_l("— Outside the administrations listed here —")))]
+    for unit, depth in units_in_tree_order():
+        choices.append((unit.id, "\u2003" * depth + unit.name))
+    return choices
+
+
+def unit_from_choice(value: int | None) -> OrgUnit | None:
+    return db.session.get(OrgUnit, value) if value else None
+
+
+def client_ip() -> str:
+    from flask import request
+
+    return request.remote_addr or "unknown"

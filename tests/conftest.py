@@ -1,0 +1,184 @@
+"""Fixtures shared by every test: the app on a migrated database, a real SMTP server, clients per role.
+
+The database is SQLite by default and PostgreSQL when PRIZEAPP_TEST_DATABASE_URL is set (the test command
+runs the suite once for each). The schema comes from the migrations, never from create_all.
+"""
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import socket
+import threading
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import flask_migrate
+import pytest
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from prizeapp import create_app
+from prizeapp.extensions import db
+
+from . import factories
+
+TEST_DATABASE_URL = os.environ.get("PRIZEAPP_TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- a real SMTP server on loopback ------------------------------------------------------------------
+
+class MailHandler:
+    """Keeps every message; can be told to refuse recipients (5xx) or data (4xx) to test failures."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.rcpt_reply: str | None = None  # e.g. "550 5.1.1 No such user"
+        self.data_reply: str | None = None  # e.g. "451 4.3.0 Try again later"
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.data_reply:
+            return self.data_reply
+        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def reset(self) -> None:
+        with self.lock:
+            self.messages.clear()
+        self.rcpt_reply = None
+        self.data_reply = None
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in m["To"]]
+
+    @staticmethod
+    def text(message: EmailMessage) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    def link(self, message: EmailMessage, path_prefix: str) -> str:
+        """The first link of the message whose path starts with path_prefix, as a path."""
+        match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", self.text(message))
+        assert match, f"no {path_prefix} link in:\n{self.text(message)}"
+        return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    handler = MailHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> MailHandler:
+    smtp_server.handler.reset()
+    return smtp_server.handler
+
+
+# --- the app and its database ------------------------------------------------------------------------
+
+def _reset_postgres_schema() -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, smtp_server):
+    instance = tmp_path_factory.mktemp("instance")
+    url = TEST_DATABASE_URL or f"sqlite:///{instance}/test.sqlite"
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret-key",
+        "SERVER_NAME": None,
+        "MAIL_SUPPRESS_SEND": False,  # TESTING would otherwise make Flask-Mail pretend
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server.port,
+        "MAIL_TIMEOUT": 5.0,
+        "OUTBOX_RETRY_BASE_SECONDS": 60.0,
+    })
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        if ON_POSTGRES:
+            _reset_postgres_schema()
+        flask_migrate.upgrade()
+    return app
+
+
+def _truncate_all() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if ON_POSTGRES:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture(autouse=True)
+def _app_context(request, app):
+    """Each test runs in an app context on an empty database."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        _truncate_all()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    Flask would otherwise reuse the test's app context, and with it the test's database session, hiding
+    bugs such as a view that forgets to commit. The test's own session is committed first so that what the
+    test arranged is visible to the request, and expired so that what the request changed is re-read.
+    """
+
+    def open(self, *args, **kwargs):
+        try:
+            db.session.commit()
+        except RuntimeError:  # no app context in this test
+            pass
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def client(app) -> IsolatedClient:
+    return app.test_client()
+
+
+def form_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, url: str, data: dict, *, page: str | None = None, **kwargs):
+    """GET the page holding the form, then POST it with its CSRF token, like a browser."""
+    html = client.get(page or url).get_data(as_text=True)
+    return client.post(url, data={"csrf_token": form_token(html), **data}, **kwargs)
+
+
+def login(client: FlaskClient, email: str, password: str = factories.PASSWORD):
+    response = post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response

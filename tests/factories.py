@@ -1,0 +1,72 @@
+"""Real objects for tests, saved through the same models the app uses."""
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from prizeapp.enums import CallKind, CallPhase, CallRoleKind, Locale, UnitKind
+from prizeapp.extensions import db
+from prizeapp.models import Call, CallRole, Criterion, OrgUnit, OutboxEmail, User
+from prizeapp.models.types import utcnow
+from prizeapp.services.accounts import hash_password
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+_password_hash_cache: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    # scrypt is deliberately slow; hashing the shared test password once keeps the suite fast.
+    if password not in _password_hash_cache:
+        _password_hash_cache[password] = hash_password(password)
+    return _password_hash_cache[password]
+
+
+def user(*, email: str | None = None, password: str = PASSWORD, confirmed: bool = True, admin: bool = False,
+         locale: Locale = Locale.FR, unit: OrgUnit | None = None, first_name: str = "Camille",
+         last_name: str | None = None) -> User:
+    n = next(_seq)
+    u = User(email=email or f"agent{n}@example.gouv.fr", password_hash=_hash(password),
+             first_name=first_name, last_name=last_name or f"Agent{n}", locale=locale, is_admin=admin,
+             unit=unit, email_confirmed_at=utcnow() if confirmed else None)
+    db.session.add(u)
+    db.session.commit()
+    return u
+
+
+def unit(*, name: str | None = None, kind: UnitKind = UnitKind.ORGANISATION, parent: OrgUnit | None = None) -> OrgUnit:
+    u = OrgUnit(name=name or f"Unité {next(_seq)}", kind=kind, parent=parent)
+    db.session.add(u)
+    db.session.commit()
+    return u
+
+
+def call(*, title: str | None = None, phase: CallPhase = CallPhase.OPEN,
+         kind: CallKind = CallKind.CALL_FOR_PROJECTS) -> Call:
+    n = next(_seq)
+    now = utcnow()
+    c = Call(slug=f"appel-{n}", kind=kind, title=title or f"Appel à projets {n}", phase=phase,
+             opens_at=now - timedelta(days=1), submission_deadline=now + timedelta(days=30),
+             review_deadline=now + timedelta(days=60))
+    c.criteria.append(Criterion(position=1, name="Innovation", weight=100))
+    db.session.add(c)
+    db.session.commit()
+    return c
+
+
+def grant(u: User, c: Call, role: CallRoleKind) -> CallRole:
+    r = CallRole(user_id=u.id, call_id=c.id, role=role)
+    db.session.add(r)
+    db.session.commit()
+    return r
+
+
+def email(**kwargs) -> OutboxEmail:
+    n = next(_seq)
+    values = dict(kind="test", recipient=f"dest{n}@example.org", locale="fr", subject=f"Sujet {n}",
+                  body_text="Bonjour", body_html="<p>Bonjour</p>", message_id=f"<{n}.{id(kwargs)}@test>")
+    values.update(kwargs)
+    e = OutboxEmail(**values)
+    db.session.add(e)
+    db.session.commit()
+    return e
