@@ -13,5 +13,4 @@ echo "==> installing prizeapp[$extras]"
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[$extras]"
 echo "==> compiling the translation catalogs"
-.venv/bin/pybabel compile --use-fuzzy -d prizeapp/translations >/dev/null 2>&1 \
-  || .venv/bin/pybabel compile -d prizeapp/translations
+.venv/bin/pybabel compile --statistics -d prizeapp/translations
