@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
@@ -70,4 +71,4 @@ def unit() -> SelectField:
 
 
 def locale(label) -> SelectField:
-    return SelectField(label, choices=[(loc.value, LABELS[loc]) for loc in Locale])
+    return SelectField(label, choices=[SelectChoice(loc.value, LABELS[loc]) for loc in Locale])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import smtplib
 import socket
 import uuid
+from email.utils import parseaddr
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -48,7 +49,8 @@ def queue_email(
         subject = " ".join(str(getattr(module, "subject", kind)).split())
         body_text = str(module).strip() + "\n"
         body_html = render_template(f"email/{kind}.html", subject=subject, **context)
-    domain = recipient.rsplit("@", 1)[-1] if "@" in recipient else "prizeapp"
+    sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    domain = sender.rsplit("@", 1)[-1] if "@" in sender else "prizeapp.localhost"
     email = OutboxEmail(
         kind=kind,
         recipient=recipient,
@@ -144,8 +146,9 @@ def _message(email: OutboxEmail) -> Message:
         body=email.body_text,
         html=email.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        extra_headers={"Message-ID": email.message_id, "Content-Language": email.locale},
+        extra_headers={"Content-Language": email.locale},
     )
+    msg.msgId = email.message_id  # stable across retries, so a receiver can spot a duplicate
     return msg
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..models import OrgUnit
@@ -10,11 +11,14 @@ from ..services.orgchart import units_in_tree_order
 NO_UNIT = 0
 
 
-def unit_choices() -> list[tuple[int, str]]:
-    """Options of the unit select, indented by depth of the organisation chart."""
-    choices = [(NO_UNIT, str(_l("— Outside the administrations listed here —")))]
+def unit_choices() -> list[SelectChoice]:
+    """Options of the unit select: one group per organisation, its units indented by depth."""
+    choices = [SelectChoice(NO_UNIT, str(_l("— Outside the administrations listed here —")))]
+    organisation = None
     for unit, depth in units_in_tree_order():
-        choices.append((unit.id, "\u2003" * depth + unit.name))
+        if depth == 0:
+            organisation = unit.name
+        choices.append(SelectChoice(unit.id, "\u2003" * depth + unit.name, optgroup=organisation))
     return choices
 
 
