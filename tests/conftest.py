@@ -28,6 +28,16 @@ TEST_DATABASE_URL = os.environ.get("PRIZEAPP_TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` or `sqlite` check one database's own behaviour: each runs in its database's
+    pass only (deselected, not skipped, in the other: the test command runs both passes)."""
+    other = "sqlite" if ON_POSTGRES else "postgres"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -131,6 +141,8 @@ def _truncate_all() -> None:
         if ON_POSTGRES:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
+            # org_units.parent_id is ON DELETE RESTRICT, which SQLite checks row by row: unlink first.
+            conn.execute(text("UPDATE org_units SET parent_id = NULL"))
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
 
@@ -176,6 +188,14 @@ def post_form(client: FlaskClient, url: str, data: dict, *, page: str | None = N
     """GET the page holding the form, then POST it with its CSRF token, like a browser."""
     html = client.get(page or url).get_data(as_text=True)
     return client.post(url, data={"csrf_token": form_token(html), **data}, **kwargs)
+
+
+def sign_in_as(client: FlaskClient, user) -> None:
+    """Open a session for `user` directly, as Flask-Login would after a login (no password check:
+    for tests about what a signed-in person may do, not about signing in)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.session_token
+        session["_fresh"] = True
 
 
 def login(client: FlaskClient, email: str, password: str = factories.PASSWORD):
