@@ -176,12 +176,13 @@ def load_demo() -> list[DemoLogin]:
     units = _org_chart()
     calls = _calls(units["DITP"])
     logins: list[DemoLogin] = []
+    password_hash = hash_password(DEMO_PASSWORD)  # one shared demo password: hash it once, not 40 times
     for first, last, org, unit_name, roles, admin in PEOPLE:
         domain = DOMAINS.get(org if org in DOMAINS else "MTFP") if org else "innovation-sociale.example.org"
         email = f"{_slug(first)}.{_slug(last)}@{domain}"
         user = db.session.scalar(db.select(User).where(User.email == email))
         if user is None:
-            user = User(email=email, password_hash=hash_password(DEMO_PASSWORD), first_name=first,
+            user = User(email=email, password_hash=password_hash, first_name=first,
                         last_name=last, locale=Locale.FR, is_admin=admin,
                         unit=units.get(unit_name or org) if org else None, email_confirmed_at=utcnow())
             db.session.add(user)
