@@ -1,7 +1,8 @@
 """flask commands: demo data, administrators, the outbox worker."""
 from __future__ import annotations
 
-import time
+import signal
+import threading
 
 import click
 from flask import Flask, current_app
@@ -69,7 +70,12 @@ def outbox_send(loop: bool, interval: float, limit: int | None) -> None:
     """Deliver the emails that are due."""
     from .services.outbox import deliver_pending
 
-    while True:
+    stopping = threading.Event()
+    if loop:
+        # A service manager stops the worker with SIGTERM: finish the row in hand, then leave.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stopping.set())
+    while not stopping.is_set():
         report = deliver_pending(limit=limit)
         if report.attempted or not loop:
             click.echo(f"outbox: {len(report.sent)} sent, {len(report.retried)} to retry, "
@@ -78,4 +84,4 @@ def outbox_send(loop: bool, interval: float, limit: int | None) -> None:
         if not loop:
             return
         if not report.attempted:
-            time.sleep(interval)
+            stopping.wait(interval)

@@ -77,3 +77,28 @@ def test_outbox_send_delivers_due_emails(app, mailbox):
     assert "2 sent" in result.output
     assert sorted(m["To"] for m in mailbox.messages) == ["a@example.gouv.fr", "b@example.gouv.fr"]
     assert set(db.session.scalars(db.select(OutboxEmail.status))) == {OutboxStatus.SENT}
+
+
+def test_outbox_worker_loop_stops_cleanly_on_sigterm(app, mailbox, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    factories.email(recipient="worker@example.gouv.fr")
+    env = {"PRIZEAPP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "PRIZEAPP_MAIL_PORT": str(app.config["MAIL_PORT"]),
+           "PRIZEAPP_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "send", "--loop",
+                               "--interval", "0.2"], cwd=Path(__file__).parents[1], env=env,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not mailbox.messages and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+    assert worker.returncode == 0
+    assert "1 sent" in output
+    assert [m["To"] for m in mailbox.messages] == ["worker@example.gouv.fr"]
