@@ -47,3 +47,34 @@ class OutboxStatus(enum.StrEnum):
 class Locale(enum.StrEnum):
     FR = "fr"
     EN = "en"
+
+
+class ReviewMode(enum.StrEnum):
+    PANEL = "panel"  # invited reviewers
+    PEER = "peer"  # the applicants review each other's projects
+
+
+class BlindLevel(enum.StrEnum):
+    OPEN = "open"  # reviewers see who the applicants are
+    BLIND = "blind"  # the applicants' identity is hidden from reviewers everywhere
+
+
+class QuestionKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    NUMBER = "number"
+    DATE = "date"
+    FILE = "file"
+
+
+class SubmissionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+
+class MemberRole(enum.StrEnum):
+    LEAD = "lead"  # porteur de projet: created the submission
+    CO_APPLICANT = "co_applicant"

@@ -40,3 +40,13 @@ def test_app_never_creates_tables_itself():
 def test_migrate_uses_batch_mode_for_sqlite(app):
     migrate: Migrate = app.extensions["migrate"].migrate
     assert migrate.alembic_ctx_kwargs["render_as_batch"] is True
+
+
+def test_every_migration_downgrades_and_upgrades_again(app):
+    import flask_migrate
+
+    flask_migrate.downgrade(revision="base")
+    with db.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() is None
+    flask_migrate.upgrade()
+    test_upgraded_database_matches_the_models(app)

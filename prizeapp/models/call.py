@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..enums import CallKind, CallPhase, CallRoleKind
+from ..enums import BlindLevel, CallKind, CallPhase, CallRoleKind, QuestionKind, ReviewMode
 from ..extensions import db
 from .types import UTCDateTime, str_enum, utcnow
 from .org import OrgUnit
@@ -24,6 +25,15 @@ class Call(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown, sanitised when rendered
+    rules: Mapped[str] = mapped_column(Text, default="")  # règlement de l'appel, Markdown
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Eligibility: empty lists mean everyone with a confirmed account may apply.
+    eligible_unit_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # a unit and all below it
+    eligible_email_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    max_submissions_per_applicant: Mapped[int | None] = mapped_column(Integer, default=3)
+    review_mode: Mapped[ReviewMode] = mapped_column(str_enum(ReviewMode, "review_mode"), default=ReviewMode.PANEL)
+    reviewers_per_submission: Mapped[int] = mapped_column(Integer, default=3)
+    blind: Mapped[BlindLevel] = mapped_column(str_enum(BlindLevel, "blind_level"), default=BlindLevel.OPEN)
     phase: Mapped[CallPhase] = mapped_column(str_enum(CallPhase, "call_phase"), default=CallPhase.DRAFT)
     # Phase dates, stored in UTC; entered and shown in Europe/Paris.
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -40,6 +50,16 @@ class Call(db.Model):
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="call", cascade="all, delete-orphan", order_by="Criterion.position"
     )
+    questions: Mapped[list[FormQuestion]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="FormQuestion.position"
+    )
+
+    @property
+    def schedule(self):
+        from ..core.phases import Schedule
+
+        return Schedule(self.opens_at, self.submission_deadline, self.review_deadline, self.deliberation_at,
+                        self.results_at)
 
     def __repr__(self) -> str:
         return f"<Call {self.id} {self.slug}>"
@@ -82,3 +102,29 @@ class Criterion(db.Model):
     level_labels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"1": "insuffisant", ...}
 
     call: Mapped[Call] = relationship(back_populates="criteria")
+
+
+class FormQuestion(db.Model):
+    """An organiser-defined question of a call's submission form (beside the fixed core fields)."""
+
+    __tablename__ = "form_questions"
+    __table_args__ = (UniqueConstraint("call_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind, "question_kind"))
+    label: Mapped[str] = mapped_column(String(300))
+    help_text: Mapped[str] = mapped_column(Text, default="")
+    required: Mapped[bool] = mapped_column(default=False)
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    minimum: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    maximum: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    max_length: Mapped[int | None] = mapped_column(Integer)
+
+    call: Mapped[Call] = relationship(back_populates="questions")
+
+    @property
+    def key(self) -> str:
+        """The answer's key in Submission.answers and the form field's name; stable while the question lives."""
+        return f"q{self.id}"
