@@ -73,9 +73,10 @@ def _init_extensions(app: Flask) -> None:
 
     app.jinja_env.globals.update(can=permissions.can, get_locale=get_locale, operator_name=app.config["OPERATOR_NAME"],
                                  operator_logo=app.config["OPERATOR_LOGO"])
-    from . import formatting
+    from . import formatting, markup
 
     formatting.install(app)
+    app.jinja_env.filters["markdown"] = markup.render_markdown
 
 
 @event.listens_for(Engine, "connect")

@@ -41,6 +41,10 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LOGIN_MAX_FAILURES_PER_EMAIL": (5, int),
     "LOGIN_MAX_FAILURES_PER_IP": (30, int),
     "LOGIN_WINDOW_SECONDS": (15 * 60, int),
+    # Submissions
+    "UPLOAD_FOLDER": ("", str),  # empty: <instance>/uploads, outside the web root
+    "MAX_UPLOAD_MB": (10, int),
+    "INVITATION_MAX_AGE_SECONDS": (14 * 24 * 3600, int),
     # i18n
     "DEFAULT_LOCALE": ("fr", str),
     "TIMEZONE": ("Europe/Paris", str),
@@ -88,4 +92,6 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tied to the session instead: long forms must not expire
     config.setdefault("BABEL_DEFAULT_LOCALE", config["DEFAULT_LOCALE"])
     config.setdefault("BABEL_DEFAULT_TIMEZONE", config["TIMEZONE"])
-    config.setdefault("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    config.setdefault("MAX_UPLOAD_BYTES", config["MAX_UPLOAD_MB"] * 1024 * 1024)
+    # The whole request may carry one file plus the form around it.
+    config.setdefault("MAX_CONTENT_LENGTH", config["MAX_UPLOAD_BYTES"] + 1024 * 1024)

@@ -11,9 +11,9 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 
-from .enums import CallRoleKind
+from .enums import CallPhase, CallRoleKind
 from .extensions import db
-from .models import Call, CallRole, OutboxEmail, User
+from .models import Call, CallRole, OutboxEmail, Submission, SubmissionFile, User
 
 RULES: dict[str, Callable[..., bool]] = {}
 
@@ -98,3 +98,49 @@ def require(allowed: bool) -> None:
 def can(name: str, *args: Any) -> bool:
     """Template helper: can('view_outbox'), can('resend_email', email)."""
     return RULES[name](current_user, *args)
+
+
+# --- calls and submissions ----------------------------------------------------------------------------
+
+def is_organiser(user: Any, call: Call) -> bool:
+    return is_admin(user) or has_call_role(user, CallRoleKind.ORGANISER, call)
+
+
+@rule
+def can_create_call(user: Any) -> bool:
+    """Administrators, and people who already organise a call."""
+    return is_admin(user) or has_call_role(user, CallRoleKind.ORGANISER)
+
+
+@rule
+def can_manage_call(user: Any, call: Call) -> bool:
+    return is_organiser(user, call)
+
+
+@rule
+def can_view_call(user: Any, call: Call) -> bool:
+    """Published calls are public; drafts only for their organisers."""
+    return call.phase != CallPhase.DRAFT or is_organiser(user, call)
+
+
+def is_team_member(user: Any, submission: Submission) -> bool:
+    return _authenticated(user) and user.id in submission.member_ids()
+
+
+@rule
+def can_edit_submission(user: Any, submission: Submission) -> bool:
+    """The team edits its own project (the deadline is the services' business)."""
+    return is_team_member(user, submission)
+
+
+@rule
+def can_view_submission(user: Any, submission: Submission) -> bool:
+    """The team always; the call's organisers once it has been submitted (drafts are the team's own)."""
+    if is_team_member(user, submission):
+        return True
+    return submission.submitted_at is not None and is_organiser(user, submission.call)
+
+
+@rule
+def can_download_file(user: Any, record: SubmissionFile) -> bool:
+    return can_view_submission(user, record.submission)

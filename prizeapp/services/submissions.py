@@ -1,0 +1,402 @@
+"""Applicants' use cases: draft, edit, team, files, submit, withdraw — with the deadline enforced here,
+on the server, whatever the page showed."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import IO, Any
+
+from flask import current_app, url_for
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..core import questions as engine
+from ..core.uploads import display_name, sniff
+from ..enums import MemberRole, QuestionKind, SubmissionStatus
+from ..extensions import db
+from ..models import Call, FormQuestion, OrgUnit, Submission, SubmissionFile, SubmissionMember, TeamInvitation, User
+from ..models.types import utcnow
+from . import audit
+from .accounts import TokenError, make_token, normalise_email, read_token
+from .calls import accepts_submissions
+from .outbox import queue_email
+
+CORE_FIELDS = ("title", "summary", "description", "category", "territory", "budget_requested")
+EMPTY = {"category": None, "budget_requested": None}  # the other core fields are empty strings
+KIND_PREFIX = {"call_for_projects": "AAP", "call_for_interest": "AMI", "innovation_prize": "PRIX"}
+
+
+class SubmissionError(ValueError):
+    """A request the rules refuse; `code` says which rule, for the page to explain."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+class InvalidAnswers(SubmissionError):
+    def __init__(self, problems: dict[str, engine.Problem]) -> None:
+        super().__init__("invalid_answers")
+        self.problems = problems
+
+
+# --- the form of a call, as the engine sees it --------------------------------------------------------
+
+def engine_question(question: FormQuestion) -> engine.Question:
+    return engine.Question(key=question.key, kind=question.kind.value, label=question.label,
+                           required=question.required, help=question.help_text, choices=tuple(question.choices),
+                           minimum=question.minimum, maximum=question.maximum, max_length=question.max_length)
+
+
+def _core_questions(call: Call) -> list[engine.Question]:
+    """The fixed fields, checked by the same engine as the organiser's questions."""
+    fields = [engine.Question("title", "short_text", "title", required=True, max_length=200),
+              engine.Question("summary", "long_text", "summary", required=True, max_length=1500),
+              engine.Question("description", "long_text", "description", required=True),
+              engine.Question("territory", "short_text", "territory", max_length=300),
+              engine.Question("budget_requested", "number", "budget_requested", minimum=Decimal(0),
+                              maximum=Decimal("1000000000"))]
+    if call.categories:
+        fields.insert(3, engine.Question("category", "single_choice", "category", required=True,
+                                         choices=tuple(call.categories)))
+    return fields
+
+
+def missing_items(submission: Submission) -> list[str]:
+    """What stops this submission from being submitted: core field names and question keys, in form order."""
+    call = submission.call
+    values = {name: getattr(submission, name) for name in CORE_FIELDS}
+    missing = engine.missing(_core_questions(call), values)
+    files_by_question = {f.question_key for f in submission.files}
+    answers = dict(submission.answers)
+    for question in call.questions:
+        if question.kind == QuestionKind.FILE:
+            answers[question.key] = [1] if question.key in files_by_question else []
+    missing += engine.missing([engine_question(q) for q in call.questions], answers)
+    return missing
+
+
+# --- eligibility --------------------------------------------------------------------------------------
+
+def _unit_lineage_ids(unit: OrgUnit | None) -> set[int]:
+    return {u.id for u in unit.lineage()} if unit is not None else set()
+
+
+def eligibility_problem(call: Call, user: User) -> str | None:
+    """Why `user` may not start a new submission to `call`, or None."""
+    if not user.email_confirmed:
+        return "email_not_confirmed"
+    # Each eligibility rule the organiser set is a way in: meeting any one of them is enough.
+    ways_in = []
+    if call.eligible_unit_ids:
+        ways_in.append(bool(set(call.eligible_unit_ids) & _unit_lineage_ids(user.unit)))
+    if call.eligible_email_domains:
+        ways_in.append(_domain_allowed(call, user.email))
+    if ways_in and not any(ways_in):
+        return "not_eligible"
+    if call.max_submissions_per_applicant:
+        count = db.session.scalar(
+            db.select(db.func.count(Submission.id)).join(SubmissionMember)
+            .where(Submission.call_id == call.id, SubmissionMember.user_id == user.id,
+                   SubmissionMember.role == MemberRole.LEAD, Submission.status != SubmissionStatus.WITHDRAWN))
+        if count >= call.max_submissions_per_applicant:
+            return "max_submissions_reached"
+    return None
+
+
+def _domain_allowed(call: Call, email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].lower()
+    return any(domain == d.lower().lstrip("@") or domain.endswith("." + d.lower().lstrip("@"))
+               for d in call.eligible_email_domains)
+
+
+# --- the deadline -------------------------------------------------------------------------------------
+
+def require_open(call: Call, now: datetime | None = None) -> None:
+    """Refuse anything that changes a submission outside the submission period."""
+    if not accepts_submissions(call, now):
+        raise SubmissionError("closed", deadline=call.submission_deadline)
+
+
+# --- drafts -------------------------------------------------------------------------------------------
+
+def _next_reference(call: Call) -> str:
+    year = (call.submission_deadline or utcnow()).year
+    prefix = f"{KIND_PREFIX[call.kind.value]}-{year}-{call.id}-"
+    count = db.session.scalar(db.select(db.func.count(Submission.id)).where(Submission.call_id == call.id))
+    return f"{prefix}{count + 1:04d}"
+
+
+def create_draft(*, call: Call, user: User, title: str, creation_key: str | None = None) -> Submission:
+    """Start a submission. With the same `creation_key` (a double click, a second tab), return the first."""
+    if creation_key:
+        existing = db.session.scalar(db.select(Submission).where(Submission.creation_key == creation_key))
+        if existing is not None and user.id in existing.member_ids():
+            return existing
+    require_open(call)
+    problem = eligibility_problem(call, user)
+    if problem:
+        raise SubmissionError(problem, max=call.max_submissions_per_applicant)
+    title = title.strip()
+    value, issue = engine.parse_answer(_core_questions(call)[0], [title])
+    if issue is not None:
+        raise InvalidAnswers({"title": issue})
+    submission = Submission(call=call, title=value or "", reference=_next_reference(call),
+                            creation_key=creation_key, created_by_id=user.id)
+    submission.members.append(SubmissionMember(user_id=user.id, role=MemberRole.LEAD))
+    db.session.add(submission)
+    db.session.flush()
+    audit.record(action="submission.created", actor=user, obj=submission, call=call)
+    return submission
+
+
+def save(*, submission: Submission, user: User, version: int, core: dict[str, list[str]],
+         answers: dict[str, list[str]]) -> None:
+    """Save what the team typed. A draft may be incomplete; a submitted project must stay complete.
+
+    `version` is the one the editor started from: if a team member saved in between, StaleEdit is raised
+    and nothing is overwritten. Malformed answers raise InvalidAnswers (nothing is saved).
+    """
+    require_open(submission.call)
+    if submission.status == SubmissionStatus.WITHDRAWN:
+        raise SubmissionError("withdrawn")
+    if version != submission.version:
+        raise SubmissionError("stale", version=submission.version)
+    core_parsed = engine.parse_answers(_core_questions(submission.call), core)
+    own = [engine_question(q) for q in submission.call.questions]
+    answers_parsed = engine.parse_answers(own, answers)
+    problems = {**core_parsed.problems, **answers_parsed.problems}
+    if problems:
+        raise InvalidAnswers(problems)
+    before = {name: getattr(submission, name) for name in CORE_FIELDS}, dict(submission.answers)
+    for name in CORE_FIELDS:
+        value = core_parsed.values.get(name, EMPTY.get(name, ""))
+        if name == "budget_requested" and value is not None:
+            value = Decimal(str(value))
+        setattr(submission, name, value)
+    # Answers to file questions are the files themselves; keep nothing else from the post for them.
+    submission.answers = answers_parsed.values
+    if submission.status == SubmissionStatus.SUBMITTED and missing_items(submission):
+        for name, value in before[0].items():
+            setattr(submission, name, value)
+        submission.answers = before[1]
+        raise SubmissionError("submitted_must_stay_complete", missing=missing_items(submission))
+    submission.updated_at = utcnow()
+    try:
+        db.session.flush()  # the version column makes a concurrent save fail here, not silently win
+    except StaleDataError as error:
+        raise SubmissionError("stale") from error
+    audit.record(action="submission.saved", actor=user, obj=submission, call=submission.call)
+
+
+def submit(*, submission: Submission, user: User) -> bool:
+    """Submit (or re-submit after edits) before the deadline; send the team a receipt.
+
+    Returns False when it was already submitted and nothing changed (a double click).
+    """
+    require_open(submission.call)
+    if submission.status == SubmissionStatus.SUBMITTED:
+        return False
+    missing = missing_items(submission)
+    if missing:
+        raise SubmissionError("incomplete", missing=missing)
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at = utcnow()
+    submission.withdrawn_at = None
+    db.session.flush()
+    audit.record(action="submission.submitted", actor=user, obj=submission, call=submission.call)
+    _send_receipts(submission)
+    return True
+
+
+def _send_receipts(submission: Submission) -> None:
+    url = url_for("applicant.edit", submission_id=submission.id, _external=True)
+    for member in submission.members:
+        queue_email(kind="submission_receipt", to=member.user, call=submission.call,
+                    context={"submission": submission, "call": submission.call, "url": url,
+                             "files": [f.display_name for f in submission.files]})
+
+
+def withdraw(*, submission: Submission, user: User) -> None:
+    """Withdraw a draft or a submitted project. Before the deadline, it can be submitted again."""
+    if submission.status == SubmissionStatus.WITHDRAWN:
+        return
+    if submission.call.phase.value in ("published", "archived"):
+        raise SubmissionError("results_published")
+    submission.status = SubmissionStatus.WITHDRAWN
+    submission.withdrawn_at = utcnow()
+    db.session.flush()
+    audit.record(action="submission.withdrawn", actor=user, obj=submission, call=submission.call)
+
+
+def reopen(*, submission: Submission, user: User) -> None:
+    """Bring a withdrawn submission back as a draft, before the deadline."""
+    require_open(submission.call)
+    if submission.status != SubmissionStatus.WITHDRAWN:
+        return
+    submission.status = SubmissionStatus.DRAFT
+    submission.submitted_at = None
+    db.session.flush()
+    audit.record(action="submission.reopened", actor=user, obj=submission, call=submission.call)
+
+
+# --- the team -----------------------------------------------------------------------------------------
+
+def invite(*, submission: Submission, actor: User, email: str) -> TeamInvitation:
+    """Invite a co-applicant by email (a signed link; they accept it signed in with that address)."""
+    require_open(submission.call)
+    email = normalise_email(email)
+    if any(m.user.email == email for m in submission.members):
+        raise SubmissionError("already_member")
+    invitation = TeamInvitation(submission=submission, email=email, invited_by_id=actor.id)
+    db.session.add(invitation)
+    db.session.flush()
+    token = make_token("team", {"inv": invitation.id, "email": email})
+    queue_email(kind="team_invitation", to=email, call=submission.call, sensitive=True,
+                locale=actor.locale.value,
+                context={"inviter": actor, "submission": submission, "call": submission.call,
+                         "url": url_for("applicant.join", token=token, _external=True)})
+    audit.record(action="submission.member_invited", actor=actor, obj=submission, call=submission.call,
+                 details={"email": email})
+    return invitation
+
+
+def invitation_from_token(token: str) -> TeamInvitation:
+    payload = read_token("team", token, max_age=current_app.config["INVITATION_MAX_AGE_SECONDS"])
+    invitation = db.session.get(TeamInvitation, payload.get("inv"))
+    if invitation is None or invitation.email != payload.get("email"):
+        raise TokenError("invalid")
+    return invitation
+
+
+def accept_invitation(*, token: str, user: User) -> Submission:
+    invitation = invitation_from_token(token)
+    if invitation.email != user.email:
+        raise SubmissionError("invitation_for_another_address", email=invitation.email)
+    submission = invitation.submission
+    if user.id not in submission.member_ids():
+        submission.members.append(SubmissionMember(user_id=user.id, role=MemberRole.CO_APPLICANT))
+    if invitation.accepted_at is None:
+        invitation.accepted_at = utcnow()
+        invitation.accepted_by_id = user.id
+        audit.record(action="submission.member_joined", actor=user, obj=submission, call=submission.call)
+    db.session.flush()
+    return submission
+
+
+def remove_member(*, submission: Submission, actor: User, member: SubmissionMember) -> None:
+    if member.role == MemberRole.LEAD:
+        raise SubmissionError("cannot_remove_lead")
+    submission.members.remove(member)
+    audit.record(action="submission.member_removed", actor=actor, obj=submission, call=submission.call,
+                 details={"user_id": member.user_id})
+    db.session.flush()
+
+
+# --- files --------------------------------------------------------------------------------------------
+
+def upload_folder() -> str:
+    folder = current_app.config["UPLOAD_FOLDER"] or os.path.join(current_app.instance_path, "uploads")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def add_file(*, submission: Submission, user: User, stream: IO[bytes], filename: str | None,
+             question_key: str | None = None) -> SubmissionFile:
+    """Check an upload from its content, store it under a generated name outside the web root."""
+    require_open(submission.call)
+    if question_key is not None and question_key not in {q.key for q in submission.call.questions
+                                                          if q.kind == QuestionKind.FILE}:
+        raise SubmissionError("unknown_question")
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise SubmissionError("file_too_large", max_mb=limit // (1024 * 1024))
+    if not data:
+        raise SubmissionError("file_empty")
+    kind = sniff(data[:16], lambda: io.BytesIO(data))
+    if kind is None:
+        raise SubmissionError("file_type_refused")
+    stored_name = f"{uuid.uuid4().hex}.{kind.extension}"
+    path = os.path.join(upload_folder(), stored_name)
+    with open(path, "xb") as out:
+        out.write(data)
+    record = SubmissionFile(submission=submission, question_key=question_key,
+                            display_name=display_name(filename, kind), stored_name=stored_name,
+                            content_type=kind.content_type, size=len(data),
+                            sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id)
+    db.session.add(record)
+    db.session.flush()
+    audit.record(action="submission.file_added", actor=user, obj=submission, call=submission.call,
+                 details={"file": record.display_name, "size": record.size})
+    return record
+
+
+def file_path(record: SubmissionFile) -> str:
+    return os.path.join(upload_folder(), record.stored_name)
+
+
+def remove_file(*, record: SubmissionFile, user: User) -> None:
+    submission = record.submission
+    require_open(submission.call)
+    if submission.status == SubmissionStatus.SUBMITTED and record.question_key:
+        question = next((q for q in submission.call.questions if q.key == record.question_key), None)
+        others = [f for f in submission.files if f.question_key == record.question_key and f.id != record.id]
+        if question is not None and question.required and not others:
+            raise SubmissionError("submitted_must_stay_complete", missing=[record.question_key])
+    path = file_path(record)
+    submission.files.remove(record)
+    db.session.flush()
+    audit.record(action="submission.file_removed", actor=user, obj=submission, call=submission.call,
+                 details={"file": record.display_name})
+    # The bytes go once the row is gone; a rolled-back request keeps a harmless orphan, never a dangling row.
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+# --- export -------------------------------------------------------------------------------------------
+
+def export_rows(call: Call, submissions: list[Submission]) -> tuple[list[str], list[list[str]]]:
+    """One row per submission, every answer in its own column (for the organisers' CSV export)."""
+    headers = ["reference", "status", "title", "summary", "description", "category", "territory",
+               "budget_requested", "lead", "lead_email", "team", "submitted_at"]
+    headers += [q.label for q in call.questions]
+    rows = []
+    for s in submissions:
+        lead = next((m.user for m in s.members if m.role == MemberRole.LEAD), None)
+        team = "; ".join(f"{m.user.full_name} <{m.user.email}>" for m in s.members)
+        row = [s.reference, s.status.value, s.title, s.summary, s.description, s.category or "", s.territory,
+               "" if s.budget_requested is None else str(s.budget_requested),
+               lead.full_name if lead else "", lead.email if lead else "", team,
+               s.submitted_at.isoformat() if s.submitted_at else ""]
+        for q in call.questions:
+            if q.kind == QuestionKind.FILE:
+                row.append("; ".join(f.display_name for f in s.files if f.question_key == q.key))
+            else:
+                value = s.answers.get(q.key, "")
+                row.append("; ".join(value) if isinstance(value, list) else str(value))
+        rows.append(row)
+    return headers, rows
+
+
+def export_csv(call: Call, submissions: list[Submission]) -> str:
+    """CSV for spreadsheets used in French administrations: UTF-8 with BOM, semicolon separator.
+    Cells that a spreadsheet would run as a formula are prefixed with a quote."""
+    headers, rows = export_rows(call, submissions)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_defuse(cell) for cell in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+def _defuse(cell: str) -> str:
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
