@@ -4,14 +4,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 
 from .labels import label
 
 
 def datetime_filter(value: datetime | None, format: str = "medium") -> str:
     # Flask-Babel converts to BABEL_DEFAULT_TIMEZONE (Europe/Paris) before formatting.
-    return format_datetime(value, format) if value is not None else "—"
+    if value is None:
+        return "—"
+    if format == "long":
+        # CLDR's long format ends in seconds and a UTC offset ("12:00:00 +0100"), noise next to a deadline
+        # (every page says times are Paris time): the long date with the short time instead.
+        locale = get_locale()
+        format = (str(locale.datetime_formats["long"])
+                  .replace("{1}", locale.date_formats["long"].pattern)
+                  .replace("{0}", locale.time_formats["short"].pattern))
+    return format_datetime(value, format)
 
 
 def date_filter(value: datetime | None, format: str = "long") -> str:

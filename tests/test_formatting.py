@@ -21,3 +21,14 @@ def test_datetimes_are_shown_in_paris_time(app, utc, paris_hour):
 def test_missing_date_shows_a_dash(app):
     with app.test_request_context():
         assert datetime_filter(None) == "—"
+
+
+def test_long_datetimes_show_the_minute_without_seconds_or_utc_offset(app):
+    # Deadlines use the long format; every page already says that times are Paris time.
+    value = datetime(2027, 1, 6, 11, 0, tzinfo=UTC)
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert datetime_filter(value, "long") == "6 janvier 2027, 12:00"
+        with force_locale("en"):
+            shown = datetime_filter(value, "long")
+            assert shown.startswith("January 6, 2027") and shown.endswith("PM") and "12:00:00" not in shown
