@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .enums import CallKind, CallPhase, CallRoleKind, Locale, OutboxStatus, UnitKind
+from .enums import (CallKind, CallPhase, CallRoleKind, Locale, OutboxStatus, QuestionKind, ReviewMode,
+                    SubmissionStatus, UnitKind)
 
 LABELS = {
     CallKind.CALL_FOR_PROJECTS: _l("Call for projects"),
@@ -25,6 +26,19 @@ LABELS = {
     UnitKind.ORGANISATION: _l("Organisation"),
     UnitKind.DIRECTION: _l("Direction"),
     UnitKind.SERVICE: _l("Service"),
+    ReviewMode.PANEL: _l("Panel of invited reviewers"),
+    ReviewMode.PEER: _l("Peer prize: the applicants review each other's projects"),
+    QuestionKind.SHORT_TEXT: _l("Short text"),
+    QuestionKind.LONG_TEXT: _l("Long text"),
+    QuestionKind.SINGLE_CHOICE: _l("Single choice"),
+    QuestionKind.MULTIPLE_CHOICE: _l("Multiple choice"),
+    QuestionKind.NUMBER: _l("Number"),
+    QuestionKind.DATE: _l("Date"),
+    QuestionKind.FILE: _l("File"),
+    # The keys are str enums, equal to their values: SubmissionStatus.DRAFT is CallPhase.DRAFT's key ("Draft"),
+    # and BlindLevel.OPEN would overwrite CallPhase.OPEN, so blind levels are labelled by their own form.
+    SubmissionStatus.SUBMITTED: _l("Submitted"),
+    SubmissionStatus.WITHDRAWN: _l("Withdrawn"),
     Locale.FR: "Français",
     Locale.EN: "English",
 }
