@@ -144,3 +144,23 @@ def can_view_submission(user: Any, submission: Submission) -> bool:
 @rule
 def can_download_file(user: Any, record: SubmissionFile) -> bool:
     return can_view_submission(user, record.submission)
+
+
+@rule
+def can_manage_calls(user: Any) -> bool:
+    """The "Manage calls" pages: administrators, and people who organise at least one call."""
+    return is_admin(user) or has_call_role(user, CallRoleKind.ORGANISER)
+
+
+def managed_calls_filter(user: User):
+    """The SQL condition restricting a list of calls to those `user` organises (every call for administrators)."""
+    if is_admin(user):
+        return db.true()
+    organised = db.select(CallRole.call_id).where(CallRole.user_id == user.id, CallRole.role == CallRoleKind.ORGANISER)
+    return Call.id.in_(organised)
+
+
+def organiser_visible_submissions_filter():
+    """What organisers see of a call's submissions, as SQL: submitted at least once (the same rule as
+    can_view_submission; drafts, and drafts withdrawn before submission, remain the team's own)."""
+    return Submission.submitted_at.is_not(None)
