@@ -1,10 +1,10 @@
 """Jinja filters: dates in Europe/Paris in the reader's language, enum labels."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 
 from .labels import label
 
@@ -27,5 +27,12 @@ def date_filter(value: datetime | None, format: str = "long") -> str:
     return format_date(value, format) if value is not None else "—"
 
 
+def duration(value: timedelta | int | float) -> str:
+    """A duration in words, with the plural right: "1 heure", "2 jours", "5 minutes"."""
+    if not isinstance(value, timedelta):
+        value = timedelta(seconds=value)
+    return format_timedelta(value, threshold=1, granularity="minute")
+
+
 def install(app: Flask) -> None:
-    app.jinja_env.filters.update(datetime=datetime_filter, date=date_filter, label=label)
+    app.jinja_env.filters.update(datetime=datetime_filter, date=date_filter, label=label, duration=duration)

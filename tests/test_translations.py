@@ -216,7 +216,7 @@ def test_emails_are_written_in_the_recipient_language_not_the_visitor_one(client
     email = _reset_email_for(client, french)
     assert (email.locale, email.subject) == ("fr", "Réinitialisation de votre mot de passe")
     assert email.body_text.startswith("Bonjour Camille,")
-    assert "Ce lien est valable 60 minutes" in email.body_text
+    assert "Ce lien est valable 1\u00a0heure et une seule fois" in email.body_text  # French plural and spacing
     assert '<html lang="fr">' in email.body_html and "Choisir un nouveau mot de passe" in email.body_html
 
 

@@ -117,7 +117,7 @@ def send_confirmation(*, user: User) -> None:
         to=user,
         sensitive=True,
         context={"confirm_url": _external("auth.confirm", token=token),
-                 "hours": current_app.config["TOKEN_MAX_AGE_SECONDS"] // 3600},
+                 "valid_for": current_app.config["TOKEN_MAX_AGE_SECONDS"]},
     )
 
 
@@ -209,7 +209,7 @@ def request_password_reset(*, email: str) -> None:
         to=user,
         sensitive=True,
         context={"reset_url": _external("auth.reset", token=token),
-                 "minutes": current_app.config["RESET_TOKEN_MAX_AGE_SECONDS"] // 60},
+                 "valid_for": current_app.config["RESET_TOKEN_MAX_AGE_SECONDS"]},
     )
     audit.record(action="user.reset_requested", actor=None, obj=user)
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
+from ..formatting import duration
 from ..forms.admin import ConfirmForm
 from ..forms.auth import LoginForm, RegisterForm, ResendConfirmationForm, ResetPasswordForm, ResetRequestForm
 from ..services import accounts
@@ -78,9 +80,9 @@ def login():
         try:
             result = accounts.authenticate(email=form.email.data, password=form.password.data, ip=client_ip())
         except accounts.RateLimited as limited:
-            minutes = max(1, math.ceil(limited.retry_after.total_seconds() / 60))
-            form.form_errors.append(_("Too many failed attempts. Try again in %(minutes)d minutes, or reset "
-                                      "your password.", minutes=minutes))
+            wait = timedelta(minutes=max(1, math.ceil(limited.retry_after.total_seconds() / 60)))
+            form.form_errors.append(_("Too many failed attempts. Try again in %(duration)s, or reset "
+                                      "your password.", duration=duration(wait)))
             return render_template("auth/login.html", form=form), 429
         db.session.commit()  # failed attempts count too
         if result.reason == "ok":
