@@ -11,9 +11,9 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 
-from .enums import CallPhase, CallRoleKind
+from .enums import CallPhase, CallRoleKind, MemberRole
 from .extensions import db
-from .models import Call, CallRole, OutboxEmail, Submission, SubmissionFile, User
+from .models import Call, CallRole, OutboxEmail, Submission, SubmissionFile, SubmissionMember, User
 
 RULES: dict[str, Callable[..., bool]] = {}
 
@@ -164,3 +164,16 @@ def organiser_visible_submissions_filter():
     """What organisers see of a call's submissions, as SQL: submitted at least once (the same rule as
     can_view_submission; drafts, and drafts withdrawn before submission, remain the team's own)."""
     return Submission.submitted_at.is_not(None)
+
+
+def is_lead(user: Any, submission: Submission) -> bool:
+    return _authenticated(user) and any(m.user_id == user.id and m.role == MemberRole.LEAD
+                                        for m in submission.members)
+
+
+@rule
+def can_remove_member(user: Any, submission: Submission, member: SubmissionMember) -> bool:
+    """The lead removes co-applicants; a co-applicant may leave. Nobody removes the lead."""
+    if member.role == MemberRole.LEAD or member.submission_id != submission.id:
+        return False
+    return _authenticated(user) and (member.user_id == user.id or is_lead(user, submission))
