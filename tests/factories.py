@@ -4,9 +4,10 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from prizeapp.enums import CallKind, CallPhase, CallRoleKind, Locale, UnitKind
+from prizeapp.enums import CallKind, CallPhase, CallRoleKind, Locale, MemberRole, SubmissionStatus, UnitKind
 from prizeapp.extensions import db
-from prizeapp.models import Call, CallRole, Criterion, OrgUnit, OutboxEmail, User
+from prizeapp.models import (Call, CallRole, Criterion, OrgUnit, OutboxEmail, Submission, SubmissionMember,
+                             User)
 from prizeapp.models.types import utcnow
 from prizeapp.services.accounts import hash_password
 
@@ -70,3 +71,23 @@ def email(**kwargs) -> OutboxEmail:
     db.session.add(e)
     db.session.commit()
     return e
+
+
+def submission(*, call: Call, lead: User | None = None, status: SubmissionStatus = SubmissionStatus.DRAFT,
+               title: str | None = None, members: tuple[User, ...] = (), **values) -> Submission:
+    """A submission with its lead (and co-applicants); SUBMITTED and WITHDRAWN ones have been submitted
+    (pass submitted_at=None for a draft withdrawn before submission)."""
+    n = next(_seq)
+    lead = lead or user()
+    now = utcnow()
+    values.setdefault("submitted_at", now if status != SubmissionStatus.DRAFT else None)
+    if status == SubmissionStatus.WITHDRAWN:
+        values.setdefault("withdrawn_at", now)
+    s = Submission(call=call, reference=f"TEST-{call.id}-{n:04d}", status=status, title=title or f"Projet {n}",
+                   summary=f"Résumé du projet {n}", description=f"Description du projet {n}", **values)
+    s.members.append(SubmissionMember(user_id=lead.id, role=MemberRole.LEAD))
+    for member in members:
+        s.members.append(SubmissionMember(user_id=member.id, role=MemberRole.CO_APPLICANT))
+    db.session.add(s)
+    db.session.commit()
+    return s

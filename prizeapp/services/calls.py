@@ -117,6 +117,11 @@ def move_phase(*, call: Call, actor: User, target: CallPhase, now: datetime | No
         problems = readiness_to_open(call)
         if problems:
             raise CallError(*problems)
+    # The dates move a call forward on their own: going back before a date that has passed would record a
+    # move that changes nothing (the call would stay where the dates put it).
+    by_dates = CallPhase(phases.effective_phase(target.value, call.schedule, now or utcnow()))
+    if by_dates != target:
+        raise CallError("phase_set_by_dates", current=current.value, target=target.value, phase=by_dates.value)
     call.phase = target
     audit.record(action="call.phase_changed", actor=actor, obj=call, call=call,
                  details={"from": current.value, "to": target.value})
@@ -213,8 +218,9 @@ def question_problems(spec: QuestionSpec) -> list[str]:
     return problems
 
 
-def _form_locked(call: Call) -> bool:
-    # Once someone has submitted, changing the questions would change what they answered.
+def form_locked(call: Call) -> bool:
+    """Once someone has submitted, questions may be reworded but not added, removed or change kind: that
+    would change what they answered."""
     return db.session.scalar(db.select(Submission.id).where(
         Submission.call_id == call.id, Submission.submitted_at.is_not(None)).limit(1)) is not None
 
@@ -223,7 +229,7 @@ def add_question(*, call: Call, actor: User, spec: QuestionSpec) -> FormQuestion
     problems = question_problems(spec)
     if problems:
         raise CallError(*problems)
-    if _form_locked(call):
+    if form_locked(call):
         raise CallError("form_locked")
     position = max((q.position for q in call.questions), default=0) + 1
     question = FormQuestion(call=call, position=position, **_question_values(spec))
@@ -237,7 +243,7 @@ def update_question(*, question: FormQuestion, actor: User, spec: QuestionSpec) 
     problems = question_problems(spec)
     if problems:
         raise CallError(*problems)
-    if _form_locked(question.call) and spec.kind != question.kind:
+    if form_locked(question.call) and spec.kind != question.kind:
         raise CallError("form_locked")
     for name, value in _question_values(spec).items():
         setattr(question, name, value)
@@ -248,7 +254,7 @@ def update_question(*, question: FormQuestion, actor: User, spec: QuestionSpec) 
 
 def delete_question(*, question: FormQuestion, actor: User) -> None:
     call = question.call
-    if _form_locked(call):
+    if form_locked(call):
         raise CallError("form_locked")
     call.questions.remove(question)
     db.session.flush()
