@@ -166,6 +166,13 @@ def organiser_visible_submissions_filter():
     return Submission.submitted_at.is_not(None)
 
 
+@rule
+def can_view_submission_as_organiser(user: Any, submission: Submission) -> bool:
+    """The organisers' pages about one project (printable view): submitted ones only, even when the organiser
+    is also in the team of a draft."""
+    return submission.submitted_at is not None and is_organiser(user, submission.call)
+
+
 def is_lead(user: Any, submission: Submission) -> bool:
     return _authenticated(user) and any(m.user_id == user.id and m.role == MemberRole.LEAD
                                         for m in submission.members)
