@@ -4,10 +4,11 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from prizeapp.enums import CallKind, CallPhase, CallRoleKind, Locale, MemberRole, SubmissionStatus, UnitKind
+from prizeapp.enums import (CallKind, CallPhase, CallRoleKind, Locale, MemberRole, QuestionKind, SubmissionStatus,
+                            UnitKind)
 from prizeapp.extensions import db
-from prizeapp.models import (Call, CallRole, Criterion, OrgUnit, OutboxEmail, Submission, SubmissionMember,
-                             User)
+from prizeapp.models import (Call, CallRole, Criterion, FormQuestion, OrgUnit, OutboxEmail, Submission,
+                             SubmissionMember, User)
 from prizeapp.models.types import utcnow
 from prizeapp.services.accounts import hash_password
 
@@ -91,3 +92,13 @@ def submission(*, call: Call, lead: User | None = None, status: SubmissionStatus
     db.session.add(s)
     db.session.commit()
     return s
+
+
+def question(*, call: Call, label: str | None = None, kind: QuestionKind = QuestionKind.SHORT_TEXT,
+             **values) -> FormQuestion:
+    """A question at the end of the call's form."""
+    position = max((q.position for q in call.questions), default=0) + 1
+    q = FormQuestion(call=call, position=position, kind=kind, label=label or f"Question {position}", **values)
+    db.session.add(q)
+    db.session.commit()
+    return q

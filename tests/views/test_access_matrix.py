@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from prizeapp.enums import CallRoleKind, OutboxStatus
+from prizeapp.enums import CallRoleKind, OutboxStatus, SubmissionStatus
 
 from .. import factories
 from ..conftest import post_form, sign_in_as
@@ -61,6 +61,32 @@ MATRIX = [
     Route("admin.outbox_resend", "POST", "/admin/outbox/{call_email}/resend", only({"organiser": 302, "admin": 302})),
     Route("admin.outbox_resend", "POST", "/admin/outbox/{private_email}/resend", only({"admin": 302})),
     Route("admin.audit_log", "GET", "/admin/audit", only({"admin": 200})),
+    # The organiser side of calls: the organiser of the world's call, and administrators.
+    Route("organiser.calls", "GET", "/manage/", only({"organiser": 200, "admin": 200})),
+    Route("organiser.new_call", "GET", "/manage/calls/new", only({"organiser": 200, "admin": 200})),
+    Route("organiser.dashboard", "GET", "/manage/calls/{call}", only({"organiser": 200, "admin": 200})),
+    Route("organiser.dashboard", "GET", "/manage/calls/{other_call}", only({"admin": 200})),
+    Route("organiser.move_phase", "POST", "/manage/calls/{call}/phase", only({"organiser": 302, "admin": 302}),
+          data={"target": "review"}),
+    Route("organiser.edit_call", "GET", "/manage/calls/{call}/settings", only({"organiser": 200, "admin": 200})),
+    Route("organiser.edit_call", "GET", "/manage/calls/{other_call}/settings", only({"admin": 200})),
+    Route("organiser.grid", "GET", "/manage/calls/{call}/grid", only({"organiser": 200, "admin": 200})),
+    Route("organiser.form", "GET", "/manage/calls/{call}/form", only({"organiser": 200, "admin": 200})),
+    Route("organiser.new_question", "GET", "/manage/calls/{call}/form/questions/new",
+          only({"organiser": 200, "admin": 200})),
+    Route("organiser.edit_question", "GET", "/manage/calls/{call}/form/questions/{question}",
+          only({"organiser": 200, "admin": 200})),
+    Route("organiser.edit_question", "GET", "/manage/calls/{other_call}/form/questions/{question}",
+          only({"admin": 404})),
+    Route("organiser.delete_question", "POST", "/manage/calls/{call}/form/questions/{question}/delete",
+          only({"organiser": 302, "admin": 302})),
+    Route("organiser.move_question", "POST", "/manage/calls/{call}/form/questions/{question}/move",
+          only({"organiser": 302, "admin": 302}), data={"direction": "down"}),
+    Route("organiser.export", "GET", "/manage/calls/{call}/submissions.csv", only({"organiser": 200, "admin": 200})),
+    Route("organiser.submission", "GET", "/manage/calls/{call}/submissions/{submission}",
+          only({"organiser": 200, "admin": 200})),
+    # A draft belongs to its team: neither the call's organisers nor administrators open it.
+    Route("organiser.submission", "GET", "/manage/calls/{call}/submissions/{draft}", only({})),
 ]
 
 
@@ -75,6 +101,10 @@ def world():
     factories.grant(people["jury"], call, CallRoleKind.JURY)
     ids = {"call_email": factories.email(call_id=call.id, status=OutboxStatus.FAILED).id,
            "private_email": factories.email(status=OutboxStatus.FAILED, sensitive=True).id}
+    ids |= {"call": call.id, "other_call": factories.call().id,
+            "question": factories.question(call=call).id,
+            "submission": factories.submission(call=call, status=SubmissionStatus.SUBMITTED).id,
+            "draft": factories.submission(call=call).id}
     return people, ids
 
 

@@ -1,0 +1,467 @@
+"""The organisers' side of a call: settings, evaluation grid, form, phase, submissions and their export."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from ..core import phases
+from ..enums import CallKind, CallPhase, QuestionKind, SubmissionStatus
+from ..extensions import db
+from ..forms.admin import ConfirmForm
+from ..forms.organiser import (DATE_FIELDS, CallForm, GridForm, MoveQuestionForm, NewCallForm, PhaseForm,
+                               QuestionForm, SubmissionFilterForm, levels_text)
+from ..labels import label
+from ..models import Call, FormQuestion, Submission, SubmissionMember, User
+from ..permissions import (can_create_call, can_manage_call, can_manage_calls, can_view_submission_as_organiser,
+                           managed_calls_filter, organiser_visible_submissions_filter, require)
+from ..services import audit
+from ..services import calls as calls_service
+from ..services import submissions as submissions_service
+from ..services.calls import CallError, CriterionSpec, QuestionSpec
+from .helpers import NO_UNIT, unit_choices
+
+bp = Blueprint("organiser", __name__, url_prefix="/manage")
+
+PAGE_SIZE = 50
+
+
+@bp.context_processor
+def _template_helpers() -> dict:
+    return {"phase_of": calls_service.current_phase,
+            "number": lambda value: "" if value is None else format_decimal(value)}
+
+
+def _managed_call(call_id: int) -> Call:
+    call = db.get_or_404(Call, call_id)
+    require(can_manage_call(current_user, call))
+    return call
+
+
+# --- the list of calls --------------------------------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def calls():
+    require(can_manage_calls(current_user))
+    managed = db.session.scalars(
+        db.select(Call).where(managed_calls_filter(current_user)).order_by(Call.created_at.desc(), Call.id.desc())
+    ).all()
+    submitted = dict(db.session.execute(
+        db.select(Submission.call_id, db.func.count(Submission.id))
+        .where(Submission.status == SubmissionStatus.SUBMITTED).group_by(Submission.call_id)).all())
+    return render_template("organiser/calls.html", calls=managed, submitted=submitted)
+
+
+@bp.route("/calls/new", methods=["GET", "POST"])
+@login_required
+def new_call():
+    require(can_create_call(current_user))
+    form = NewCallForm()
+    if form.validate_on_submit():
+        call = calls_service.create_call(actor=current_user, kind=CallKind(form.kind.data), title=form.title.data)
+        db.session.commit()
+        flash(_("The call is created, as a draft with the SGMAP evaluation grid. Complete its settings."),
+              "success")
+        return redirect(url_for("organiser.edit_call", call_id=call.id))
+    return render_template("organiser/new_call.html", form=form), 400 if form.errors else 200
+
+
+# --- one call: its dashboard and its phase ------------------------------------------------------------
+
+def _submission_counts(call: Call) -> dict[str, int]:
+    """Drafts are counted, never listed: not yet submitted (withdrawn drafts included), submitted, and
+    withdrawn after submission."""
+    rows = db.session.execute(
+        db.select(Submission.status, Submission.submitted_at.is_not(None), db.func.count(Submission.id))
+        .where(Submission.call_id == call.id).group_by(Submission.status, Submission.submitted_at.is_not(None))
+    ).all()
+    counts = {"draft": 0, "submitted": 0, "withdrawn": 0}
+    for status, was_submitted, count in rows:
+        key = status.value if was_submitted else "draft"
+        counts[key] += count
+    return counts
+
+
+def _visible_submissions(call: Call):
+    return (db.select(Submission)
+            .where(Submission.call_id == call.id, organiser_visible_submissions_filter())
+            .options(selectinload(Submission.members).selectinload(SubmissionMember.user)))
+
+
+def _search(query, text: str):
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    full_name = User.first_name + " " + User.last_name
+    team = (db.select(SubmissionMember.id).join(User, User.id == SubmissionMember.user_id)
+            .where(SubmissionMember.submission_id == Submission.id,
+                   db.or_(full_name.ilike(pattern, escape="\\"), User.last_name.ilike(pattern, escape="\\")))
+            .exists())
+    return query.where(db.or_(Submission.title.ilike(pattern, escape="\\"),
+                              Submission.reference.ilike(pattern, escape="\\"), team))
+
+
+@bp.route("/calls/<int:call_id>")
+@login_required
+def dashboard(call_id: int):
+    call = _managed_call(call_id)
+    filters = SubmissionFilterForm(request.args, call.categories)
+    query = _visible_submissions(call)
+    if filters.status.data in (SubmissionStatus.SUBMITTED.value, SubmissionStatus.WITHDRAWN.value):
+        query = query.where(Submission.status == SubmissionStatus(filters.status.data))
+    if filters.category.data:
+        query = query.where(Submission.category == filters.category.data)
+    search = (filters.q.data or "").strip()
+    if search:
+        query = _search(query, search)
+    page = db.paginate(query.order_by(Submission.reference), page=max(1, request.args.get("page", 1, type=int)),
+                       per_page=PAGE_SIZE, error_out=False)
+    current = calls_service.current_phase(call)
+    index = phases.ORDER.index(current.value)
+    return render_template(
+        "organiser/dashboard.html", call=call, filters=filters, page=page, search=search,
+        counts=_submission_counts(call), current=current, phase_form=PhaseForm(),
+        forward=[CallPhase(p) for p in phases.ORDER[index + 1:]],
+        back=CallPhase(phases.ORDER[index - 1]) if index > 0 else None,
+        readiness=[_phase_problem(call, code, {}) for code in calls_service.readiness_to_open(call)]
+        if current == CallPhase.DRAFT else [],
+        date_fields=[(name, _date_label(name)) for name in DATE_FIELDS])
+
+
+def _date_label(name: str) -> str:
+    return str(CallForm.__dict__[name].args[0])
+
+
+def _order_problem(code: str) -> tuple[str, str] | None:
+    """("submission_deadline", "opens_at") for "submission_deadline_before_opens_at"."""
+    for later in DATE_FIELDS:
+        for earlier in DATE_FIELDS:
+            if code == f"{later}_before_{earlier}":
+                return later, earlier
+    return None
+
+
+def _phase_problem(call: Call, code: str, params: dict) -> str:
+    """A sentence for each reason services.calls.move_phase gives."""
+    order = _order_problem(code)
+    if order:
+        return _("The dates are out of order: “%(date)s” must come after “%(previous)s”. Correct them in the "
+                 "settings.", date=_date_label(order[0]), previous=_date_label(order[1]))
+    if code == "opening_and_deadline_required":
+        return _("Set the opening date and the submission deadline in the settings.")
+    if code == "grid_weights_not_100":
+        return _("The weights of the evaluation grid add up to %(total)d %%, not 100 %%: correct the grid.",
+                 total=sum(c.weight for c in call.criteria))
+    if code == "grid_empty":
+        return _("The evaluation grid has no criterion: add at least one.")
+    if code == "phase_move_not_allowed":
+        return _("A call moves forward, or back by one step only: from “%(current)s” it cannot go to "
+                 "“%(target)s”.", current=label(CallPhase(params["current"])),
+                 target=label(CallPhase(params["target"])))
+    if code == "phase_set_by_dates":
+        return _("The dates keep the call in the phase “%(phase)s”: to go back, first move the dates in the "
+                 "settings.", phase=label(CallPhase(params["phase"])))
+    return _("This change is not possible (%(code)s).", code=code)
+
+
+@bp.route("/calls/<int:call_id>/phase", methods=["POST"])
+@login_required
+def move_phase(call_id: int):
+    call = _managed_call(call_id)
+    form = PhaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    target = CallPhase(form.target.data)
+    try:
+        calls_service.move_phase(call=call, actor=current_user, target=target)
+    except CallError as error:
+        db.session.rollback()
+        if error.codes != ["phase_move_not_allowed"] and calls_service.current_phase(call) == CallPhase.DRAFT:
+            flash(_("The call cannot be published yet."), "error")
+        for code in error.codes:
+            flash(_phase_problem(call, code, error.params), "error")
+    else:
+        db.session.commit()
+        flash(_("The call is now in the phase “%(phase)s”.", phase=label(target)), "success")
+    return redirect(url_for("organiser.dashboard", call_id=call.id) + "#phase")
+
+
+# --- settings -----------------------------------------------------------------------------------------
+
+def _explain_call_error(form: CallForm, error: CallError) -> None:
+    for code in error.codes:
+        order = _order_problem(code)
+        if order:
+            later, earlier = order
+            form[later].errors.append(_("This date must come after “%(previous)s”.",
+                                        previous=form[earlier].label.text))
+        else:
+            form.form_errors.append(_("This change is not possible (%(code)s).", code=code))
+
+
+@bp.route("/calls/<int:call_id>/settings", methods=["GET", "POST"])
+@login_required
+def edit_call(call_id: int):
+    call = _managed_call(call_id)
+    form = CallForm(obj=call)
+    form.eligible_unit_ids.choices = [c for c in unit_choices() if c.value != NO_UNIT]
+    if form.validate_on_submit():
+        try:
+            changed = calls_service.update_call(call=call, actor=current_user, **form.values())
+        except CallError as error:
+            db.session.rollback()
+            _explain_call_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The settings are saved.") if changed else _("Nothing has changed."), "success")
+            return redirect(url_for("organiser.edit_call", call_id=call.id))
+    return render_template("organiser/edit_call.html", call=call, form=form), 400 if form.errors else 200
+
+
+# --- the evaluation grid ------------------------------------------------------------------------------
+
+def _grid_form_from(call: Call) -> GridForm:
+    rows = [{"name": c.name, "description": c.description, "weight": c.weight, "scale_min": c.scale_min,
+             "scale_max": c.scale_max, "levels": levels_text(c.level_labels, c.scale_min, c.scale_max)}
+            for c in call.criteria]
+    form = GridForm(data={"criteria": rows})
+    form.criteria.append_entry()  # room for one more criterion without JavaScript
+    return form
+
+
+def _spec(row) -> CriterionSpec:
+    return CriterionSpec(name=row.name.data or "", description=row.description.data or "",
+                         weight=row.weight.data or 0, scale_min=row.scale_min.data, scale_max=row.scale_max.data,
+                         level_labels=row.level_labels())
+
+
+ROW_CODES = {"criterion_name_required", "criterion_weight_negative", "criterion_scale_invalid",
+             "criterion_label_outside_scale"}
+
+
+def _explain_grid_error(form: GridForm, rows: list, error: CallError, total: int) -> None:
+    # The service names the problems of the grid as a whole; asking it again row by row places each
+    # problem next to its row.
+    for row in rows:
+        for code in calls_service.grid_problems([_spec(row.form)]):
+            if code == "criterion_name_required":
+                row.form.name.errors.append(_("Enter the name of the criterion."))
+            elif code == "criterion_weight_negative":
+                row.form.weight.errors.append(_("From 0 to 100."))
+            elif code == "criterion_scale_invalid":
+                row.form.scale_max.errors.append(_("The highest score must be above the lowest one, by 20 at most."))
+            elif code == "criterion_label_outside_scale":
+                row.form.levels.errors.append(_("More lines than scores: from %(min)d to %(max)d there are "
+                                                "%(count)d scores.", min=row.form.scale_min.data,
+                                                max=row.form.scale_max.data,
+                                                count=row.form.scale_max.data - row.form.scale_min.data + 1))
+    for code in error.codes:
+        if code == "grid_weights_not_100":
+            form.form_errors.append(_("The weights add up to %(total)d %%: they must add up to exactly 100 %%.",
+                                      total=total))
+        elif code == "grid_empty":
+            form.form_errors.append(_("The grid needs at least one criterion."))
+        elif code not in ROW_CODES:
+            form.form_errors.append(_("This change is not possible (%(code)s).", code=code))
+
+
+@bp.route("/calls/<int:call_id>/grid", methods=["GET", "POST"])
+@login_required
+def grid(call_id: int):
+    call = _managed_call(call_id)
+    frozen = calls_service.grid_frozen(call)
+    if request.method == "GET":
+        form = _grid_form_from(call)
+        return render_template("organiser/grid.html", call=call, form=form, frozen=frozen,
+                               total=sum(c.weight for c in call.criteria))
+    form = GridForm()
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+    rows = [row for row in form.criteria if not row.form.remove.data and not row.form.is_blank]
+    total = sum(row.form.weight.data or 0 for row in rows)
+    if request.form.get("action") == "add_row" and not frozen:
+        form.criteria.append_entry()
+        return render_template("organiser/grid.html", call=call, form=form, frozen=frozen, total=total)
+    if valid:
+        try:
+            calls_service.set_grid(call=call, actor=current_user, specs=[_spec(row.form) for row in rows])
+        except CallError as error:
+            db.session.rollback()
+            if "grid_frozen" in error.codes:
+                flash(_("The evaluation grid can no longer change: reviews start with the review phase, and "
+                        "every review must use the same grid."), "error")
+                return redirect(url_for("organiser.grid", call_id=call.id))
+            _explain_grid_error(form, rows, error, total)
+        else:
+            db.session.commit()
+            flash(_("The evaluation grid is saved."), "success")
+            return redirect(url_for("organiser.grid", call_id=call.id))
+    return render_template("organiser/grid.html", call=call, form=form, frozen=frozen, total=total), 400
+
+
+# --- the submission form ------------------------------------------------------------------------------
+
+def _question_of(call: Call, question_id: int) -> FormQuestion:
+    question = db.get_or_404(FormQuestion, question_id)
+    if question.call_id != call.id:
+        abort(404)
+    return question
+
+
+@bp.route("/calls/<int:call_id>/form")
+@login_required
+def form(call_id: int):
+    call = _managed_call(call_id)
+    return render_template("organiser/form.html", call=call, locked=calls_service.form_locked(call))
+
+
+def _explain_question_error(form: QuestionForm, error: CallError) -> None:
+    for code in error.codes:
+        if code == "question_label_required":
+            form.label.errors.append(_("Enter the question."))
+        elif code == "question_needs_two_choices":
+            form.choices.errors.append(_("Give at least two choices, one per line."))
+        elif code == "question_min_above_max":
+            form.maximum.errors.append(_("The maximum must not be below the minimum."))
+        elif code == "form_locked":
+            form.kind.errors.append(_("Projects have already been submitted: the kind of answer can no longer "
+                                      "change, and no question can be added or removed."))
+        else:
+            form.form_errors.append(_("This change is not possible (%(code)s).", code=code))
+
+
+@bp.route("/calls/<int:call_id>/form/questions/new", methods=["GET", "POST"])
+@login_required
+def new_question(call_id: int):
+    call = _managed_call(call_id)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            question = calls_service.add_question(call=call, actor=current_user,
+                                                  spec=QuestionSpec(**form.spec_values()))
+        except CallError as error:
+            db.session.rollback()
+            _explain_question_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The question is added to the form."), "success")
+            return redirect(url_for("organiser.form", call_id=call.id) + f"#question-{question.id}")
+    return render_template("organiser/question.html", call=call, form=form, question=None,
+                           locked=calls_service.form_locked(call)), 400 if form.errors else 200
+
+
+@bp.route("/calls/<int:call_id>/form/questions/<int:question_id>", methods=["GET", "POST"])
+@login_required
+def edit_question(call_id: int, question_id: int):
+    call = _managed_call(call_id)
+    question = _question_of(call, question_id)
+    form = QuestionForm(obj=question)
+    if form.validate_on_submit():
+        try:
+            calls_service.update_question(question=question, actor=current_user,
+                                          spec=QuestionSpec(**form.spec_values()))
+        except CallError as error:
+            db.session.rollback()
+            _explain_question_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The question is saved."), "success")
+            return redirect(url_for("organiser.form", call_id=call.id) + f"#question-{question.id}")
+    return render_template("organiser/question.html", call=call, form=form, question=question,
+                           locked=calls_service.form_locked(call)), 400 if form.errors else 200
+
+
+@bp.route("/calls/<int:call_id>/form/questions/<int:question_id>/delete", methods=["POST"])
+@login_required
+def delete_question(call_id: int, question_id: int):
+    call = _managed_call(call_id)
+    question = _question_of(call, question_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    text = question.label
+    try:
+        calls_service.delete_question(question=question, actor=current_user)
+    except CallError:
+        db.session.rollback()
+        flash(_("Projects have already been submitted: questions can no longer be removed."), "error")
+    else:
+        db.session.commit()
+        flash(_("The question “%(label)s” is deleted.", label=text), "success")
+    return redirect(url_for("organiser.form", call_id=call.id))
+
+
+@bp.route("/calls/<int:call_id>/form/questions/<int:question_id>/move", methods=["POST"])
+@login_required
+def move_question(call_id: int, question_id: int):
+    call = _managed_call(call_id)
+    question = _question_of(call, question_id)
+    form = MoveQuestionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    calls_service.move_question(question=question, actor=current_user, offset=-1 if form.direction.data == "up" else 1)
+    db.session.commit()
+    flash(_("The question “%(label)s” is moved.", label=question.label), "success")
+    return redirect(url_for("organiser.form", call_id=call.id) + f"#question-{question.id}")
+
+
+# --- submissions: export and printable view -----------------------------------------------------------
+
+@bp.route("/calls/<int:call_id>/submissions.csv")
+@login_required
+def export(call_id: int):
+    call = _managed_call(call_id)
+    rows = db.session.scalars(_visible_submissions(call).options(selectinload(Submission.files))
+                              .order_by(Submission.reference)).all()
+    # The SQL filter and the per-object rule are the same rule; checking both costs nothing and means a change
+    # to one cannot leak a draft into a file that leaves the platform.
+    rows = [s for s in rows if can_view_submission_as_organiser(current_user, s)]
+    body = submissions_service.export_csv(call, rows)
+    # Personal data leaves the platform: say who took it, and when.
+    audit.record(action="call.submissions_exported", actor=current_user, obj=call, call=call,
+                 details={"rows": len(rows)})
+    db.session.commit()
+    filename = f"{call.slug}-candidatures-{date.today().isoformat()}.csv"
+    return current_app.response_class(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _file_url(record) -> str | None:
+    # The file download route belongs to the applicant side; it decides who may download.
+    if "applicant.download" not in current_app.view_functions:
+        return None
+    return url_for("applicant.download", file_id=record.id)
+
+
+def _answer_text(question: FormQuestion, value) -> str | list[str]:
+    if value in (None, "", []):
+        return ""
+    if question.kind == QuestionKind.MULTIPLE_CHOICE and isinstance(value, list):
+        return [str(v) for v in value]
+    if question.kind == QuestionKind.NUMBER:
+        return format_decimal(value)
+    if question.kind == QuestionKind.DATE:
+        try:
+            return format_date(date.fromisoformat(str(value)), "long")
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+@bp.route("/calls/<int:call_id>/submissions/<int:submission_id>")
+@login_required
+def submission(call_id: int, submission_id: int):
+    call = _managed_call(call_id)
+    record = db.get_or_404(Submission, submission_id)
+    if record.call_id != call.id:
+        abort(404)
+    require(can_view_submission_as_organiser(current_user, record))
+    answers = [(q, _answer_text(q, record.answers.get(q.key)),
+                [f for f in record.files if f.question_key == q.key]) for q in call.questions]
+    return render_template("organiser/submission.html", call=call, submission=record, answers=answers,
+                           attachments=[f for f in record.files if f.question_key is None], file_url=_file_url,
+                           budget=format_decimal(record.budget_requested) if record.budget_requested is not None
+                           else None)
