@@ -392,7 +392,7 @@ def export_csv(call: Call, submissions: list[Submission]) -> str:
     headers, rows = export_rows(call, submissions)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
+    writer.writerow([_defuse(header) for header in headers])  # question labels are typed by people too
     for row in rows:
         writer.writerow([_defuse(cell) for cell in row])
     return "\ufeff" + buffer.getvalue()
