@@ -159,33 +159,37 @@ def save(*, submission: Submission, user: User, version: int, core: dict[str, li
          answers: dict[str, list[str]]) -> None:
     """Save what the team typed. A draft may be incomplete; a submitted project must stay complete.
 
-    `version` is the one the editor started from: if a team member saved in between, StaleEdit is raised
-    and nothing is overwritten. Malformed answers raise InvalidAnswers (nothing is saved).
+    `version` is the one the editor started from: if a team member saved in between, SubmissionError
+    "stale" is raised and nothing is overwritten (unless what was sent is what is already saved: then there
+    is nothing to do). Malformed answers raise InvalidAnswers (nothing is saved).
     """
     require_open(submission.call)
     if submission.status == SubmissionStatus.WITHDRAWN:
         raise SubmissionError("withdrawn")
-    if version != submission.version:
-        raise SubmissionError("stale", version=submission.version)
     core_parsed = engine.parse_answers(_core_questions(submission.call), core)
     own = [engine_question(q) for q in submission.call.questions]
     answers_parsed = engine.parse_answers(own, answers)
+    if not (core_parsed.problems or answers_parsed.problems) and _same_content(
+            submission, core_parsed.values, answers_parsed.values):
+        # Nothing changed, or the same content sent twice (a double click, a re-sent form): no conflict,
+        # and nothing to record.
+        return
+    if version != submission.version:
+        raise SubmissionError("stale", version=submission.version)
     problems = {**core_parsed.problems, **answers_parsed.problems}
     if problems:
         raise InvalidAnswers(problems)
     before = {name: getattr(submission, name) for name in CORE_FIELDS}, dict(submission.answers)
     for name in CORE_FIELDS:
-        value = core_parsed.values.get(name, EMPTY.get(name, ""))
-        if name == "budget_requested" and value is not None:
-            value = Decimal(str(value))
-        setattr(submission, name, value)
+        setattr(submission, name, _core_value(name, core_parsed.values))
     # Answers to file questions are the files themselves; keep nothing else from the post for them.
     submission.answers = answers_parsed.values
-    if submission.status == SubmissionStatus.SUBMITTED and missing_items(submission):
+    missing = missing_items(submission) if submission.status == SubmissionStatus.SUBMITTED else []
+    if missing:
         for name, value in before[0].items():
             setattr(submission, name, value)
         submission.answers = before[1]
-        raise SubmissionError("submitted_must_stay_complete", missing=missing_items(submission))
+        raise SubmissionError("submitted_must_stay_complete", missing=missing)
     submission.updated_at = utcnow()
     try:
         db.session.flush()  # the version column makes a concurrent save fail here, not silently win
@@ -194,13 +198,31 @@ def save(*, submission: Submission, user: User, version: int, core: dict[str, li
     audit.record(action="submission.saved", actor=user, obj=submission, call=submission.call)
 
 
+def _core_value(name: str, parsed: dict[str, Any]) -> Any:
+    value = parsed.get(name, EMPTY.get(name, ""))
+    return Decimal(str(value)) if name == "budget_requested" and value is not None else value
+
+
+def _same_content(submission: Submission, core: dict[str, Any], answers: dict[str, Any]) -> bool:
+    return (all(getattr(submission, name) == _core_value(name, core) for name in CORE_FIELDS)
+            and dict(submission.answers) == answers)
+
+
+def changed_since_submitted(submission: Submission) -> bool:
+    """Whether the team saved or attached something after the last submission (a new receipt is due)."""
+    if submission.submitted_at is None:
+        return True
+    latest = max([submission.updated_at, *(f.uploaded_at for f in submission.files)])
+    return latest > submission.submitted_at
+
+
 def submit(*, submission: Submission, user: User) -> bool:
     """Submit (or re-submit after edits) before the deadline; send the team a receipt.
 
     Returns False when it was already submitted and nothing changed (a double click).
     """
     require_open(submission.call)
-    if submission.status == SubmissionStatus.SUBMITTED:
+    if submission.status == SubmissionStatus.SUBMITTED and not changed_since_submitted(submission):
         return False
     missing = missing_items(submission)
     if missing:
@@ -212,6 +234,20 @@ def submit(*, submission: Submission, user: User) -> bool:
     audit.record(action="submission.submitted", actor=user, obj=submission, call=submission.call)
     _send_receipts(submission)
     return True
+
+
+def save_and_submit(*, submission: Submission, user: User, version: int, core: dict[str, list[str]],
+                    answers: dict[str, list[str]]) -> tuple[bool, list[str]]:
+    """Save what the team typed, then submit it when nothing is missing: the "Submit" button of the form.
+
+    Returns (submitted, missing). When something is missing the typed content is still saved, as a draft
+    (or, for a project already submitted, refused by `save` if it would make it incomplete).
+    """
+    save(submission=submission, user=user, version=version, core=core, answers=answers)
+    missing = missing_items(submission)
+    if missing:
+        return False, missing
+    return submit(submission=submission, user=user), []
 
 
 def _send_receipts(submission: Submission) -> None:
@@ -279,6 +315,9 @@ def accept_invitation(*, token: str, user: User) -> Submission:
     if invitation.email != user.email:
         raise SubmissionError("invitation_for_another_address", email=invitation.email)
     submission = invitation.submission
+    if invitation.accepted_at is not None and user.id not in submission.member_ids():
+        # Accepted, then removed from the team: the old link must not let them back in.
+        raise SubmissionError("invitation_used")
     if user.id not in submission.member_ids():
         submission.members.append(SubmissionMember(user_id=user.id, role=MemberRole.CO_APPLICANT))
     if invitation.accepted_at is None:
