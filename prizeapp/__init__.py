@@ -92,9 +92,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import account, admin, auth, organiser, public
+    from .views import account, admin, applicant, auth, organiser, public
 
-    for blueprint in (public.bp, auth.bp, account.bp, admin.bp, organiser.bp):
+    for blueprint in (public.bp, auth.bp, account.bp, admin.bp, organiser.bp, applicant.bp):
         app.register_blueprint(blueprint)
 
 

@@ -119,6 +119,7 @@ def app(tmp_path_factory, smtp_server):
     app = create_app({
         "TESTING": True,
         "DATABASE_URL": url,
+        "UPLOAD_FOLDER": str(instance / "uploads"),  # never the development instance folder
         "SECRET_KEY": "test-secret-key",
         "SERVER_NAME": None,
         "MAIL_SUPPRESS_SEND": False,  # TESTING would otherwise make Flask-Mail pretend

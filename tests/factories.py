@@ -8,7 +8,7 @@ from prizeapp.enums import (CallKind, CallPhase, CallRoleKind, Locale, MemberRol
                             UnitKind)
 from prizeapp.extensions import db
 from prizeapp.models import (Call, CallRole, Criterion, FormQuestion, OrgUnit, OutboxEmail, Submission,
-                             SubmissionMember, User)
+                             SubmissionFile, SubmissionMember, User)
 from prizeapp.models.types import utcnow
 from prizeapp.services.accounts import hash_password
 
@@ -102,3 +102,25 @@ def question(*, call: Call, label: str | None = None, kind: QuestionKind = Quest
     db.session.add(q)
     db.session.commit()
     return q
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def file(*, submission: Submission, data: bytes = PDF_BYTES, name: str = "dossier.pdf",
+         question_key: str | None = None) -> SubmissionFile:
+    """An attached PDF, stored where the app keeps uploads (so that downloading it works)."""
+    import hashlib
+    import os
+    import uuid
+
+    from prizeapp.services.submissions import upload_folder
+
+    stored_name = f"{uuid.uuid4().hex}.pdf"
+    with open(os.path.join(upload_folder(), stored_name), "wb") as out:
+        out.write(data)
+    f = SubmissionFile(submission=submission, question_key=question_key, display_name=name, stored_name=stored_name,
+                       content_type="application/pdf", size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    db.session.add(f)
+    db.session.commit()
+    return f

@@ -87,6 +87,27 @@ MATRIX = [
           only({"organiser": 200, "admin": 200})),
     # A draft belongs to its team: neither the call's organisers nor administrators open it.
     Route("organiser.submission", "GET", "/manage/calls/{call}/submissions/{draft}", only({})),
+    # The applicants' side. Published calls are public, drafts of calls only for their organisers; a project
+    # is its team's (none of these roles is in the team of {team_draft} or {submission}: see the team tests
+    # below); organisers download the files of submitted projects only.
+    Route("applicant.calls", "GET", "/calls", everyone(200)),
+    Route("applicant.call", "GET", "/calls/{call_slug}", everyone(200)),
+    Route("applicant.call", "GET", "/calls/{draft_call_slug}", only({"organiser": 200, "admin": 200})),
+    Route("applicant.new", "GET", "/calls/{call_slug}/apply", signed_in(200)),
+    Route("applicant.new", "GET", "/calls/{draft_call_slug}/apply", only({"organiser": 200, "admin": 200})),
+    Route("applicant.mine", "GET", "/submissions", signed_in(200)),
+    Route("applicant.edit", "GET", "/submissions/{team_draft}", only({})),
+    Route("applicant.edit", "GET", "/submissions/{submission}", only({})),
+    Route("applicant.withdraw", "POST", "/submissions/{submission}/withdraw", only({})),
+    Route("applicant.reopen", "POST", "/submissions/{team_draft}/reopen", only({})),
+    Route("applicant.upload", "POST", "/submissions/{team_draft}/files", only({})),
+    Route("applicant.invite", "POST", "/submissions/{team_draft}/team", only({}), data={"email": "x@example.org"}),
+    Route("applicant.remove_member", "POST", "/submissions/{team_draft}/members/{co_applicant_member}/remove",
+          only({})),
+    Route("applicant.download", "GET", "/files/{draft_file}", only({})),
+    Route("applicant.download", "GET", "/files/{submitted_file}", only({"organiser": 200, "admin": 200})),
+    Route("applicant.remove_file", "POST", "/files/{draft_file}/delete", only({})),
+    Route("applicant.join", "GET", "/join/{join_token}", everyone(200)),
 ]
 
 
@@ -105,7 +126,34 @@ def world():
             "question": factories.question(call=call).id,
             "submission": factories.submission(call=call, status=SubmissionStatus.SUBMITTED).id,
             "draft": factories.submission(call=call).id}
+    ids |= _applicant_world(call, people)
     return people, ids
+
+
+def _applicant_world(call, people) -> dict:
+    """A draft with a lead and a co-applicant, a file on it and on the submitted project, a draft call of the
+    world's organiser, and an invitation link to the draft (for an address nobody has)."""
+    from prizeapp.enums import CallPhase
+    from prizeapp.extensions import db
+    from prizeapp.models import Submission, TeamInvitation
+    from prizeapp.services.accounts import make_token
+
+    draft_call = factories.call(phase=CallPhase.DRAFT)
+    factories.grant(people["organiser"], draft_call, CallRoleKind.ORGANISER)
+    lead, co_applicant = factories.user(), factories.user()
+    team_draft = factories.submission(call=call, lead=lead, members=(co_applicant,))
+    submitted = db.session.scalar(db.select(Submission).where(Submission.call_id == call.id,
+                                                              Submission.status == SubmissionStatus.SUBMITTED))
+    invitation = TeamInvitation(submission=team_draft, email="invitee@example.org", invited_by_id=lead.id)
+    db.session.add(invitation)
+    db.session.commit()
+    people |= {"lead": lead, "co_applicant": co_applicant,
+               "other_applicant": factories.submission(call=call).members[0].user}
+    return {"call_slug": call.slug, "draft_call_slug": draft_call.slug, "team_draft": team_draft.id,
+            "co_applicant_member": team_draft.members[1].id,
+            "draft_file": factories.file(submission=team_draft).id,
+            "submitted_file": factories.file(submission=submitted).id,
+            "join_token": make_token("team", {"inv": invitation.id, "email": invitation.email})}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -150,3 +198,51 @@ def test_body_of_a_sensitive_email_is_never_shown(client, world):
     sign_in_as(client, people["admin"])
     html = client.get(f"/admin/outbox/{ids['private_email']}").get_data(as_text=True)
     assert "Bonjour" not in html  # the body of the factory email
+
+
+# Roles the matrix cannot hold: the team of a project, and the applicant of another project of the same call.
+TEAM_ROUTES = [
+    ("GET", "/submissions/{team_draft}", {}, 200),
+    ("GET", "/files/{draft_file}", {}, 200),
+    ("POST", "/submissions/{team_draft}/team", {"email": "new.member@example.org"}, 302),
+    ("POST", "/submissions/{team_draft}/files", {}, 400),  # the team may upload; this post has no file
+    ("POST", "/files/{draft_file}/delete", {}, 302),
+    ("POST", "/submissions/{team_draft}/withdraw", {}, 302),
+    ("POST", "/submissions/{team_draft}/reopen", {}, 302),
+    ("POST", "/submissions/{team_draft}/members/{co_applicant_member}/remove", {}, 302),
+]
+
+
+@pytest.mark.parametrize("member", ["lead", "co_applicant"])
+@pytest.mark.parametrize("method, path, data, expected", TEAM_ROUTES, ids=lambda v: v if isinstance(v, str) else "")
+def test_the_team_reaches_its_project(client, world, member, method, path, data, expected):
+    people, ids = world
+    sign_in_as(client, people[member])
+    path = path.format(**ids)
+    response = client.get(path) if method == "GET" else post_form(client, path, data, page="/")
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("method, path, data, expected", TEAM_ROUTES, ids=lambda v: v if isinstance(v, str) else "")
+def test_an_applicant_of_another_project_reaches_nothing_of_this_one(client, world, method, path, data, expected):
+    people, ids = world
+    sign_in_as(client, people["other_applicant"])
+    path = path.format(**ids)
+    response = client.get(path) if method == "GET" else post_form(client, path, data, page="/")
+    assert response.status_code == 403
+
+
+def test_a_co_applicant_cannot_remove_the_lead(client, world):
+    people, ids = world
+    draft = ids["team_draft"]
+    from prizeapp.extensions import db
+    from prizeapp.models import Submission
+
+    lead_member = db.session.get(Submission, draft).members[0]
+    sign_in_as(client, people["co_applicant"])
+    response = post_form(client, f"/submissions/{draft}/members/{lead_member.id}/remove", {}, page="/")
+    assert response.status_code == 403
+    sign_in_as(client, people["lead"])
+    response = post_form(client, f"/submissions/{draft}/members/{lead_member.id}/remove", {}, page="/")
+    assert response.status_code == 403
+    assert len(db.session.get(Submission, draft).members) == 2
