@@ -59,5 +59,6 @@ class InviteForm(FlaskForm):
                     Length(max=254)],
         description=_l("They receive a link to join the team. They sign in, or create an account, with this "
                        "address."),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],  # phones add a space
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"},
     )

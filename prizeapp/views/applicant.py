@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core import phases
 from ..core import questions as engine
 from ..enums import CallPhase, MemberRole, QuestionKind, SubmissionStatus
 from ..extensions import db
@@ -66,7 +67,9 @@ def _deadline_text(call: Call) -> str:
 
 
 def closed_message(call: Call) -> str:
-    if call.submission_deadline is not None and utcnow() >= call.submission_deadline:
+    """Why a change was refused when the call does not accept submissions (services' "closed")."""
+    past_deadline = phases.ORDER.index(call_service.current_phase(call).value) > phases.ORDER.index("open")
+    if past_deadline and call.submission_deadline is not None:
         return _("The deadline has passed: submissions closed on %(deadline)s (Paris time). Nothing was changed.",
                  deadline=_deadline_text(call))
     return _("This call does not accept submissions at the moment. Nothing was changed.")
@@ -298,6 +301,7 @@ class EditPage:
     conflict: bool = False
     upload_errors: dict[str, str] = field(default_factory=dict)  # by question key, "attachment" for the others
     invite_form: InviteForm | None = None
+    typed: bool = False  # showing what was just typed (even when it can no longer be saved)
 
 
 def _render_edit(submission: Submission, page: EditPage, status: int = 200):
@@ -315,6 +319,7 @@ def _render_edit(submission: Submission, page: EditPage, status: int = 200):
     return render_template(
         "applicant/edit.html", submission=submission, call=call, form=form, values=page.values,
         errors=page.errors, notice=page.notice, conflict=page.conflict, upload_errors=page.upload_errors,
+        typed=page.typed,
         invite_form=page.invite_form or InviteForm(formdata=None), confirm_form=ConfirmForm(),
         upload_form=UploadForm(formdata=None), accepting=accepting, editable=editable,
         missing=_missing_labels(submission), files_by_question=files_by_question,
@@ -351,7 +356,7 @@ def edit(submission_id: int):
         return _render_edit(submission, page)
 
     form = SubmissionForm()
-    page = EditPage(form=form, values=_typed_values(submission))
+    page = EditPage(form=form, values=_typed_values(submission), typed=True)
     if not form.validate_on_submit():
         page.notice = _("The form could not be read. Please send it again.")
         return _render_edit(submission, page, 400)
