@@ -25,12 +25,19 @@ def demo(quiet: bool) -> None:
 
     if current_app.config["ENV"] == "production":
         raise click.ClickException("The demo has shared passwords: it is not loaded in production.")
-    logins = load_demo()
+    demo_data = load_demo()
     db.session.commit()
     if not quiet:
-        click.echo(f"Demo loaded: {len(logins)} people. Every demo password is: {DEMO_PASSWORD}")
-        for login in logins:
+        generated = demo_data.generated
+        click.echo(f"Demo loaded: {len(demo_data.logins) + len(generated)} people. "
+                   f"Every demo password is: {DEMO_PASSWORD}")
+        for login in demo_data.logins:
             click.echo(f"  {login.email:<55} {login.roles}")
+        if generated:
+            click.echo(f"  + {len(generated)} generated applicants (prize projects and their teams), "
+                       f"e.g. {', '.join(generated[:2])}")
+        for line in demo_data.calls:
+            click.echo(f"  {line}")
 
 
 @click.command("create-admin")

@@ -1,35 +1,77 @@
 """flask commands: demo, create-admin, outbox send."""
 from __future__ import annotations
 
+import random
+import re
 from collections import Counter
 
+import pytest
 from werkzeug.security import check_password_hash
 
-from prizeapp.enums import CallKind, CallRoleKind, OutboxStatus, UnitKind
+from prizeapp.core.uploads import PDF, sniff_bytes
+from prizeapp.enums import (CallKind, CallPhase, CallRoleKind, MemberRole, OutboxStatus, QuestionKind,
+                            SubmissionStatus, UnitKind)
 from prizeapp.extensions import db
-from prizeapp.models import Call, CallRole, OrgUnit, OutboxEmail, User
+from prizeapp.markup import render_markdown
+from prizeapp.models import (AuditEvent, Call, CallRole, FormQuestion, OrgUnit, OutboxEmail, Submission,
+                             SubmissionFile, SubmissionMember, User)
+from prizeapp.models.types import utcnow
+from prizeapp.services import demo
+from prizeapp.services.calls import accepts_submissions, current_phase
 from prizeapp.services.demo import DEMO_PASSWORD
+from prizeapp.services.submissions import file_path, missing_items
 
 from . import factories
+
+PRIZE = "Prix de l'innovation des agents publics 2026"
+AAP = "Appel à projets « Territoires d'essaimage » 2026"
 
 
 def counts():
     return {model.__name__: db.session.scalar(db.select(db.func.count()).select_from(model))
-            for model in (User, OrgUnit, Call, CallRole)}
+            for model in (User, OrgUnit, Call, CallRole, FormQuestion, Submission, SubmissionMember,
+                          SubmissionFile, AuditEvent, OutboxEmail)}
 
 
-def test_demo_loads_a_realistic_platform_and_is_idempotent(app):
-    runner = app.test_cli_runner()
+@pytest.fixture
+def demo_loaded(app, monkeypatch, tmp_path):
+    """The demo loaded by `flask demo`, its files stored in a temporary folder; returns the command's output."""
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
 
-    first = runner.invoke(args=["demo"])
-    assert first.exit_code == 0, first.output
+
+def call_titled(title: str) -> Call:
+    return db.session.scalar(db.select(Call).where(Call.title == title))
+
+
+def submissions_of(call: Call, status: SubmissionStatus | None = None) -> list[Submission]:
+    query = db.select(Submission).where(Submission.call_id == call.id).order_by(Submission.id)
+    if status is not None:
+        query = query.where(Submission.status == status)
+    return list(db.session.scalars(query))
+
+
+def test_demo_loads_a_realistic_platform_and_is_idempotent(app, demo_loaded):
     loaded = counts()
-    second = runner.invoke(args=["demo"])
+    calls_before = {c.slug: (c.phase, c.opens_at, c.submission_deadline, c.rules, c.categories)
+                    for c in db.session.scalars(db.select(Call))}
+    second = app.test_cli_runner().invoke(args=["demo"])
     assert second.exit_code == 0, second.output
 
+    db.session.expire_all()
     assert counts() == loaded
-    assert loaded["User"] == 40
-    assert DEMO_PASSWORD in first.output and "claire.admin@" in first.output
+    assert {c.slug: (c.phase, c.opens_at, c.submission_deadline, c.rules, c.categories)
+            for c in db.session.scalars(db.select(Call))} == calls_before
+    assert 80 <= loaded["User"] <= 120
+    assert loaded["Submission"] >= 60 + 6 and loaded["SubmissionFile"] >= 3
+    assert loaded["OutboxEmail"] == 0  # no receipts or invitations queued to the fake addresses
+    assert DEMO_PASSWORD in demo_loaded and "claire.admin@" in demo_loaded
+    # The named people one per line, the generated applicants in one line, one line per call.
+    assert len(demo_loaded.splitlines()) < 50
+    assert re.search(r"\+ \d+ generated applicants", demo_loaded)
+    assert "60 submitted" in demo_loaded
     kinds = Counter(u.kind for u in db.session.scalars(db.select(OrgUnit)))
     assert kinds[UnitKind.ORGANISATION] == 2 and kinds[UnitKind.DIRECTION] == 6 and kinds[UnitKind.SERVICE] == 12
     calls = db.session.scalars(db.select(Call)).all()
@@ -39,17 +81,129 @@ def test_demo_loads_a_realistic_platform_and_is_idempotent(app):
                                                    "Faisabilité et équipe"]
         assert sum(c.weight for c in call.criteria) == 100
         assert call.submission_deadline < call.review_deadline < call.results_at
+        assert call.schedule.problems() == []
+        assert len(call.categories) >= 3 and not call.eligible_unit_ids and not call.eligible_email_domains
+        rules = str(render_markdown(call.rules))
+        assert "<h3>Calendrier</h3>" in rules and "<h3>Évaluation</h3>" in rules and "None" not in call.rules
     roles = Counter(r.role for r in db.session.scalars(db.select(CallRole)))
     assert roles[CallRoleKind.ORGANISER] >= 2 and roles[CallRoleKind.JURY] >= 4 and roles[CallRoleKind.REVIEWER] >= 10
     admin = db.session.scalar(db.select(User).where(User.is_admin))
     assert admin is not None and check_password_hash(admin.password_hash, DEMO_PASSWORD)
+    # Every demo account can sign in: confirmed, and placed in the org chart unless from outside it.
+    users = db.session.scalars(db.select(User)).all()
+    assert all(u.email_confirmed for u in users)
+    assert sum(u.unit_id is None for u in users) == 1  # the social innovator
+
+
+def test_demo_prize_is_in_review_with_sixty_submitted_projects(demo_loaded):
+    prize = call_titled(PRIZE)
+    now = utcnow()
+    assert prize.opens_at < prize.submission_deadline < now < prize.review_deadline
+    assert prize.phase == CallPhase.REVIEW and current_phase(prize) == CallPhase.REVIEW
+    assert not accepts_submissions(prize)
+
+    submitted = submissions_of(prize, SubmissionStatus.SUBMITTED)
+    assert len(submitted) >= 55
+    assert len(submissions_of(prize)) == len(submitted)
+    for sub in submitted:
+        assert missing_items(sub) == [], sub.reference
+        assert prize.opens_at <= sub.created_at <= sub.submitted_at < prize.submission_deadline
+        assert sub.category in prize.categories
+        assert sub.territory and 0 < sub.budget_requested <= 15_000
+        assert len(sub.summary) <= 1500 and sub.description.count("### ") >= 4
+        assert "{" not in sub.title + sub.summary + sub.description  # every template slot was filled
+        assert [m.role for m in sub.members].count(MemberRole.LEAD) == 1
+    assert len({s.title for s in submitted}) == len(submitted)
+    assert len({s.description for s in submitted}) == len(submitted)
+    assert len({s.category for s in submitted}) == len(prize.categories)  # every category has projects
+    assert sum(len(s.members) > 1 for s in submitted) >= 10  # teams with co-applicants
+    leads = {m.user_id for s in submitted for m in s.members if m.role == MemberRole.LEAD}
+    assert len(leads) >= 50  # spread over many applicants, not a handful of accounts
+    # The last hours before the deadline are busy, as in real calls.
+    assert sum(prize.submission_deadline - s.submitted_at < (prize.submission_deadline - prize.opens_at) / 10
+               for s in submitted) >= 15
+
+
+def test_demo_call_for_projects_is_open_with_drafts_and_complete_submissions(demo_loaded):
+    aap = call_titled(AAP)
+    assert aap.phase == CallPhase.OPEN and accepts_submissions(aap)
+    assert aap.submission_deadline > utcnow()
+    kinds = {q.label: q.kind for q in aap.questions}
+    assert kinds == {"Type de territoire": QuestionKind.SINGLE_CHOICE,
+                     "Nombre d'agents concernés": QuestionKind.NUMBER, "Plan de financement": QuestionKind.FILE}
+    file_question = next(q for q in aap.questions if q.kind == QuestionKind.FILE)
+    assert file_question.required
+
+    submitted = submissions_of(aap, SubmissionStatus.SUBMITTED)
+    drafts = submissions_of(aap, SubmissionStatus.DRAFT)
+    assert len(submitted) >= 3 and len(drafts) >= 2
+    for sub in submitted:
+        assert missing_items(sub) == [], sub.reference
+        assert aap.opens_at <= sub.submitted_at <= utcnow()
+        assert any(f.question_key == file_question.key for f in sub.files)
+    # Drafts are incomplete, so the form's "what is missing" has something to show.
+    assert all(missing_items(d) for d in drafts)
+    assert any(file_question.key in missing_items(d) for d in drafts)
+    assert any(m.role == MemberRole.CO_APPLICANT for s in submitted for m in s.members)
+    assert any(m.role == MemberRole.CO_APPLICANT for s in drafts for m in s.members)
+
+
+def test_demo_files_are_real_pdfs(demo_loaded):
+    files = db.session.scalars(db.select(SubmissionFile)).all()
+    assert files
+    for record in files:
+        with open(file_path(record), "rb") as stored:
+            data = stored.read()
+        assert sniff_bytes(data) == PDF and record.content_type == PDF.content_type
+        assert data.startswith(b"%PDF-1.4") and record.size == len(data) < 2000
+        assert record.display_name == "Plan de financement.pdf"
+        assert_valid_pdf_structure(data)
+        assert record.uploaded_at <= record.submission.submitted_at
+
+
+def assert_valid_pdf_structure(data: bytes) -> None:
+    """The cross-reference table points at each object, and startxref at the table."""
+    assert data.rstrip().endswith(b"%%EOF")
+    startxref = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data).group(1))
+    assert data[startxref:].startswith(b"xref")
+    entries = re.findall(rb"(\d{10}) 00000 n ", data[startxref:])
+    assert len(entries) == 5
+    for number, offset in enumerate(entries, start=1):
+        assert data[int(offset):].startswith(b"%d 0 obj" % number)
+    length = int(re.search(rb"/Length (\d+)", data).group(1))
+    stream = data[data.index(b"stream\n") + len(b"stream\n"):]
+    assert stream[length:].startswith(b"\nendstream")
+
+
+def test_minimal_pdf_escapes_text_and_keeps_accents():
+    data = demo.minimal_pdf(["Coût (estimé) : 12 000 €", "a\\b"])
+    assert_valid_pdf_structure(data)
+    assert "Coût \\(estimé\\) : 12 000 €".encode("cp1252") in data and b"a\\\\b" in data
+
+
+def test_demo_texts_are_reproducible():
+    def plans():
+        r = random.Random(demo.SEED)
+        generated = demo._generated_people(r)
+        return generated, demo._prize_plans(r, generated)
+
+    (people1, plans1), (people2, plans2) = plans(), plans()
+    assert people1 == people2
+    assert [(p.key, p.lead.email, p.text.title, p.text.description) for p in plans1] == \
+           [(p.key, p.lead.email, p.text.title, p.text.description) for p in plans2]
+    emails = [p.email for p in demo.NAMED + people1]
+    assert len(emails) == len(set(emails))
+    # Each direction's agents write about their own field: a crèche team about crèches, not about data.
+    for plan in plans1:
+        assert any(plan.text.title in theme.titles and theme.direction == plan.lead.direction
+                   for theme in demo.texts.THEMES), plan.text.title
 
 
 def test_demo_is_refused_in_production(app, monkeypatch):
     monkeypatch.setitem(app.config, "ENV", "production")
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0
-    assert counts()["User"] == 0
+    assert counts()["User"] == 0 and counts()["Submission"] == 0
 
 
 def test_create_admin_creates_or_promotes(app):
