@@ -28,3 +28,106 @@
     });
   });
 })();
+
+// Applicants' pages.
+(function () {
+  "use strict";
+
+  // "Closes in 3 days": the server writes it; this keeps it true while the page stays open. Whole days from two
+  // days on, then hours, then minutes, always rounded down (as the server does).
+  function startCountdowns() {
+    var items = document.querySelectorAll("[data-countdown]");
+    if (!items.length || !window.Intl || !Intl.NumberFormat) {
+      return;
+    }
+    var lang = document.documentElement.lang || "fr";
+    var formats = {};
+    function format(value, unit) {
+      try {
+        formats[unit] = formats[unit] || new Intl.NumberFormat(lang, {style: "unit", unit: unit, unitDisplay: "long"});
+        return formats[unit].format(value);
+      } catch (error) {
+        return null; // an old browser without unit formatting: keep the server's text
+      }
+    }
+    function update() {
+      items.forEach(function (item) {
+        var left = Date.parse(item.getAttribute("data-countdown")) - Date.now();
+        var value = item.querySelector(".countdown__value");
+        if (isNaN(left) || !value) {
+          return;
+        }
+        if (left <= 0) {
+          item.textContent = item.getAttribute("data-closed");
+          return;
+        }
+        var minute = 60000, hour = 60 * minute, day = 24 * hour, text;
+        if (left >= 2 * day) {
+          text = format(Math.floor(left / day), "day");
+        } else if (left >= hour) {
+          text = format(Math.floor(left / hour), "hour");
+        } else {
+          text = format(Math.max(1, Math.floor(left / minute)), "minute");
+        }
+        if (text && value.textContent !== text) {
+          value.textContent = text;
+        }
+      });
+    }
+    update();
+    window.setInterval(update, 30000);
+  }
+
+  // Forms marked data-once are sent once: a double click or a second press while the page loads sends nothing
+  // more (the server also recognises repeats). Coming back to the page with "Back" allows sending again.
+  function sendOnce() {
+    document.querySelectorAll("form[data-once]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.getAttribute("data-sending") === "true") {
+          event.preventDefault();
+          return;
+        }
+        if (!event.defaultPrevented) {
+          form.setAttribute("data-sending", "true");
+        }
+      });
+    });
+    window.addEventListener("pageshow", function () {
+      document.querySelectorAll("form[data-sending]").forEach(function (form) {
+        form.removeAttribute("data-sending");
+      });
+    });
+  }
+
+  // The submission form: the file, team and withdraw buttons send their own small forms, which would leave
+  // what was typed in the big one unsaved. Ask first.
+  function warnAboutUnsavedChanges() {
+    var form = document.querySelector("form[data-unsaved]");
+    if (!form) {
+      return;
+    }
+    var changed = false;
+    form.addEventListener("input", function (event) {
+      if (!event.target.form || event.target.form === form) {
+        changed = true;
+      }
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.form === form) {
+        changed = true;
+      }
+    });
+    document.addEventListener("submit", function (event) {
+      if (changed && event.target !== form && !event.defaultPrevented &&
+          !window.confirm(form.getAttribute("data-unsaved"))) {
+        event.preventDefault();
+      }
+    }, true);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    startCountdowns();
+    sendOnce();
+    warnAboutUnsavedChanges();
+  });
+})();
