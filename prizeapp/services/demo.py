@@ -25,10 +25,11 @@ from babel.dates import format_datetime
 
 from ..enums import CallKind, CallPhase, CallRoleKind, Locale, MemberRole, QuestionKind, SubmissionStatus, UnitKind
 from ..extensions import db
-from ..models import Call, CallRole, Criterion, FormQuestion, OrgUnit, Submission, SubmissionMember, User
+from ..models import Call, CallRole, FormQuestion, OrgUnit, Submission, SubmissionMember, User
 from ..models.types import utcnow
 from . import demo_texts as texts
 from .accounts import hash_password
+from .calls import SGMAP_GRID, default_grid
 from .orgchart import ensure_unit
 from .submissions import _next_reference, add_file
 
@@ -38,16 +39,6 @@ UTC = ZoneInfo("UTC")
 SEED = 2026
 PRIZE_PROJECTS = 60
 GENERATED_CO_APPLICANTS_ONLY = 7  # generated people who only join other people's teams
-
-LEVELS_1_5 = {"1": "insuffisant", "2": "faible", "3": "correct", "4": "bon", "5": "excellent"}
-
-SGMAP_GRID = [
-    ("Innovation", "Ce qui est nouveau pour le service public : usage, organisation, technique.", 25),
-    ("Impact", "Impact pour les usagers et les agents, et la manière dont il est mesuré.", 25),
-    ("Modèle économique", "Coûts, financement, soutenabilité au-delà de la phase d'expérimentation.", 15),
-    ("Essaimage", "Un autre territoire ou une autre administration pourrait-il le reprendre ?", 20),
-    ("Faisabilité et équipe", "Calendrier, compétences réunies, risques identifiés.", 15),
-]
 
 # organisation → direction → services
 ORG_CHART = {
@@ -491,10 +482,7 @@ def _calls(organiser_unit: OrgUnit, now: datetime) -> dict[str, Call]:
         call = db.session.scalar(db.select(Call).where(Call.slug == slug))
         if call is None:
             call = Call(slug=slug, kind=spec["kind"], title=spec["title"], owner_unit=organiser_unit)
-            for position, (name, description, weight) in enumerate(SGMAP_GRID, start=1):
-                call.criteria.append(Criterion(position=position, name=name, description=description,
-                                               weight=weight, scale_min=1, scale_max=5,
-                                               level_labels=dict(LEVELS_1_5)))
+            call.criteria = default_grid()
             db.session.add(call)
         elif _has_submissions(call):
             calls[key] = call  # its submissions were written against these settings: leave them be
