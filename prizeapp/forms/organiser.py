@@ -167,7 +167,7 @@ class CallForm(FlaskForm):
         _l("Maximum number of submissions per applicant"),
         validators=[Optional(), NumberRange(min=1, max=100, message=_l("Enter a number from 1 to 100."))],
         description=_l("Leave empty for no limit."))
-    review_mode = RadioField(_l("Review"), choices=[SelectChoice(m.value, LABELS[m]) for m in ReviewMode],
+    review_mode = RadioField(_l("How projects are reviewed"), choices=[SelectChoice(m.value, LABELS[m]) for m in ReviewMode],
                              validators=[InputRequired(message=_l("Choose how projects are reviewed."))])
     reviewers_per_submission = IntegerField(
         _l("Reviewers per submission"),
@@ -179,7 +179,7 @@ class CallForm(FlaskForm):
     submission_deadline = ParisDateTimeField(
         _l("Submission deadline"), description=_l("Paris time. Submissions arriving at this minute are late."))
     review_deadline = ParisDateTimeField(_l("End of the review"))
-    deliberation_at = ParisDateTimeField(_l("Deliberation"))
+    deliberation_at = ParisDateTimeField(_l("Jury deliberation"))
     results_at = ParisDateTimeField(_l("Publication of the results"))
 
     def values(self) -> dict:

@@ -123,7 +123,7 @@ def dashboard(call_id: int):
     index = phases.ORDER.index(current.value)
     return render_template(
         "organiser/dashboard.html", call=call, filters=filters, page=page, search=search,
-        counts=_submission_counts(call), current=current, phase_form=PhaseForm(),
+        counts=_submission_counts(call), current_phase=current,
         forward=[CallPhase(p) for p in phases.ORDER[index + 1:]],
         back=CallPhase(phases.ORDER[index - 1]) if index > 0 else None,
         readiness=[_phase_problem(call, code, {}) for code in calls_service.readiness_to_open(call)]

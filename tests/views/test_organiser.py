@@ -456,7 +456,7 @@ def listed(html: str) -> list[str]:
 def test_the_dashboard_counts_by_status_and_lists_only_submitted_projects(signed_in, call, projects):
     html = page(signed_in, f"/manage/calls/{call.id}")
     text = text_of(html)
-    assert "2 submitted" in text and "1 withdrawn after submission" in text and "2 drafts not submitted" in text
+    assert "2 Submitted projects" in text and "1 Withdrawn after submission" in text and "2 Drafts not submitted" in text
     assert listed(html) == ["Maison de santé mobile", "Cantine zéro déchet", "Projet retiré"]
     assert "Brouillon" not in html
 

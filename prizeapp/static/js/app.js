@@ -18,6 +18,33 @@
     if (summary) {
       summary.focus();
     }
+    // Evaluation grid editor: the running total of the weights (the server still checks it on saving).
+    var grid = document.querySelector("[data-grid]");
+    var total = document.querySelector("[data-weight-total]");
+    if (grid && total) {
+      var updateTotal = function () {
+        var sum = 0;
+        grid.querySelectorAll("[data-weight]").forEach(function (input) {
+          var row = input.closest("fieldset");
+          var remove = row && row.querySelector("input[type=checkbox][name$='-remove']");
+          var value = parseInt(input.value, 10);
+          if (!(remove && remove.checked) && !isNaN(value)) {
+            sum += value;
+          }
+        });
+        total.textContent = String(sum);
+        total.closest(".weight-total").classList.toggle("weight-total--off", sum !== 100);
+      };
+      grid.addEventListener("input", updateTotal);
+      grid.addEventListener("change", updateTotal);
+    }
+    // Print buttons (hidden without JavaScript: the page says how to print).
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        window.print();
+      });
+    });
     // Buttons that ask before acting (e.g. re-send an email).
     document.querySelectorAll("[data-confirm]").forEach(function (button) {
       button.addEventListener("click", function (event) {
