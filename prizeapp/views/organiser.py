@@ -162,8 +162,9 @@ def _phase_problem(call: Call, code: str, params: dict) -> str:
                  "“%(target)s”.", current=label(CallPhase(params["current"])),
                  target=label(CallPhase(params["target"])))
     if code == "phase_set_by_dates":
-        return _("The dates keep the call in the phase “%(phase)s”: to go back, first move the dates in the "
-                 "settings.", phase=label(CallPhase(params["phase"])))
+        return _("The dates put the call in the phase “%(phase)s”: to move it to “%(target)s”, first change "
+                 "the dates in the settings.", phase=label(CallPhase(params["phase"])),
+                 target=label(CallPhase(params["target"])))
     return _("This change is not possible (%(code)s).", code=code)
 
 

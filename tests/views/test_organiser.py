@@ -12,11 +12,13 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import url_for
 
 from prizeapp.enums import CallKind, CallPhase, CallRoleKind, Locale, QuestionKind, SubmissionStatus, UnitKind
 from prizeapp.extensions import db
 from prizeapp.models import AuditEvent, Call, CallRole, FormQuestion, SubmissionFile
 from prizeapp.models.types import utcnow
+from prizeapp.services import submissions as submissions_service
 
 from .. import factories
 from ..conftest import post_form, sign_in_as
@@ -417,7 +419,8 @@ def test_going_back_before_a_date_that_has_passed_is_explained(signed_in, call):
     call.opens_at, call.submission_deadline = utcnow() - timedelta(days=9), utcnow() - timedelta(days=1)
     db.session.commit()  # stored "open", under review by the dates
     html = move(signed_in, call, "open")
-    assert "The dates keep the call in the phase “Under review”" in html
+    assert ("The dates put the call in the phase “Under review”: to move it to “Open for submissions”, first "
+            "change the dates in the settings.") in html
     assert audit("call.phase_changed") == []
 
 
@@ -537,6 +540,8 @@ def test_the_printable_view_shows_every_field_answer_and_file(signed_in, call, a
                             stored_name="x.xlsx", content_type="application/vnd.ms-excel", size=2048, sha256="0" * 64)
     db.session.add(record)
     db.session.commit()
+    with open(submissions_service.file_path(record), "wb") as stored:
+        stored.write(b"PK\x03\x04 budget")
 
     html = page(signed_in, f"/manage/calls/{call.id}/submissions/{submission.id}")
     text = text_of(html)
@@ -544,6 +549,10 @@ def test_the_printable_view_shows_every_field_answer_and_file(signed_in, call, a
                      "Résumé du projet", "Description du projet", "September 1, 2026", "Jeunes", "Seniors",
                      "Remarques No answer", "budget.xlsx"):
         assert expected in text, expected
-    if "applicant.download" in app.view_functions:
-        assert f'href="/' in html and re.search(rf'<a href="[^"]*{record.id}[^"]*">budget.xlsx</a>', html)
+    with app.test_request_context():
+        download = url_for("applicant.download", file_id=record.id)
+    assert f'<a href="{download}">budget.xlsx</a>' in html
     assert empty_q.label in text
+    # The organiser follows the link: the applicant side's download rule lets them in.
+    response = signed_in.get(download)
+    assert (response.status_code, response.get_data()) == (200, b"PK\x03\x04 budget")
