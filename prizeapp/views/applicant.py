@@ -385,7 +385,7 @@ def edit(submission_id: int):
     if missing:
         flash(_("Your project is saved, but it cannot be submitted yet: answer the questions marked below."),
               "error")
-        return redirect(url_for("applicant.edit", submission_id=submission.id, check=1, _anchor="missing"))
+        return redirect(url_for("applicant.edit", submission_id=submission.id, check=1, _anchor="problems"))
     if submitted:
         flash(_("Your project is submitted. Each member of the team receives a receipt by email."), "success")
     else:

@@ -355,7 +355,7 @@ def test_submitting_an_incomplete_project_saves_it_and_marks_the_missing_answers
     response = send(client, submission, {**CORE, **answers(call, **{k["Stade"]: ""})}, action="submit")
 
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/submissions/{submission.id}?check=1#missing"
+    assert response.headers["Location"] == f"/submissions/{submission.id}?check=1#problems"
     saved = refresh(submission)
     assert saved.status == SubmissionStatus.DRAFT and saved.title == "Guichet unique"  # what was typed is saved
     html = text(client.get(response.headers["Location"]))
