@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from ..core import phases
 from ..enums import CallKind, CallPhase, QuestionKind, SubmissionStatus
 from ..extensions import db
 from ..forms.admin import ConfirmForm
@@ -53,7 +52,8 @@ def calls():
     ).all()
     submitted = dict(db.session.execute(
         db.select(Submission.call_id, db.func.count(Submission.id))
-        .where(Submission.status == SubmissionStatus.SUBMITTED).group_by(Submission.call_id)).all())
+        .where(Submission.status == SubmissionStatus.SUBMITTED, Submission.call_id.in_([c.id for c in managed]))
+        .group_by(Submission.call_id)).all())
     return render_template("organiser/calls.html", calls=managed, submitted=submitted)
 
 
@@ -120,12 +120,12 @@ def dashboard(call_id: int):
     page = db.paginate(query.order_by(Submission.reference), page=max(1, request.args.get("page", 1, type=int)),
                        per_page=PAGE_SIZE, error_out=False)
     current = calls_service.current_phase(call)
-    index = phases.ORDER.index(current.value)
+    order = list(CallPhase)  # the life of a call, in order: forward any steps, back one (services.calls.move_phase)
+    index = order.index(current)
     return render_template(
         "organiser/dashboard.html", call=call, filters=filters, page=page, search=search,
-        counts=_submission_counts(call), current_phase=current,
-        forward=[CallPhase(p) for p in phases.ORDER[index + 1:]],
-        back=CallPhase(phases.ORDER[index - 1]) if index > 0 else None,
+        counts=_submission_counts(call), current_phase=current, forward=order[index + 1:],
+        back=order[index - 1] if index > 0 else None,
         readiness=[_phase_problem(call, code, {}) for code in calls_service.readiness_to_open(call)]
         if current == CallPhase.DRAFT else [],
         date_fields=[(name, _date_label(name)) for name in DATE_FIELDS])
