@@ -18,17 +18,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core import phases
-from ..core import questions as engine
-from ..enums import CallPhase, MemberRole, QuestionKind, SubmissionStatus
+from ..enums import CallPhase, QuestionKind, SubmissionStatus
 from ..extensions import db
 from ..formatting import datetime_filter
 from ..forms.admin import ConfirmForm
 from ..forms.applicant import InviteForm, NewSubmissionForm, SubmissionForm, UploadForm
 from ..models import Call, OrgUnit, Submission, SubmissionFile, SubmissionMember
 from ..models.types import utcnow
-from ..permissions import (can_download_file, can_edit_submission, can_remove_member, can_view_call,
-                           can_view_submission, is_lead, require)
+from ..permissions import (can_download_file, can_edit_submission, can_remove_member, can_view_call, is_lead,
+                           require)
 from ..services import calls as call_service
 from ..services import submissions
 from ..services.accounts import TokenError
@@ -42,9 +40,9 @@ def _number(value: Any) -> str:
     return format_decimal(Decimal(str(value)), locale=get_locale())
 
 
-def problem_message(problem: engine.Problem) -> str:
-    """A form engine problem as a sentence for the field it concerns."""
-    code, params = problem.code, problem.params
+def problem_message(code: str, params: dict[str, Any] | None = None) -> str:
+    """A problem of the form engine (InvalidAnswers) as a sentence for the field it concerns."""
+    params = params or {}
     if code == "required":
         return _("Answer this question before submitting.")
     if code == "too_long":
@@ -68,7 +66,8 @@ def _deadline_text(call: Call) -> str:
 
 def closed_message(call: Call) -> str:
     """Why a change was refused when the call does not accept submissions (services' "closed")."""
-    past_deadline = phases.ORDER.index(call_service.current_phase(call).value) > phases.ORDER.index("open")
+    order = list(CallPhase)
+    past_deadline = order.index(call_service.current_phase(call)) > order.index(CallPhase.OPEN)
     if past_deadline and call.submission_deadline is not None:
         return _("The deadline has passed: submissions closed on %(deadline)s (Paris time). Nothing was changed.",
                  deadline=_deadline_text(call))
@@ -179,7 +178,8 @@ def call(slug: str):
         mine = _submissions_of(current_user, call)
     not_yet_open = call.opens_at is not None and utcnow() < call.opens_at
     return render_template("applicant/call.html", call=call, phase=call_service.current_phase(call),
-                           accepting=accepting, not_yet_open=not_yet_open, problem=problem, mine=mine, eligibility=_eligibility(call),
+                           accepting=accepting, not_yet_open=not_yet_open, problem=problem, mine=mine,
+                           eligibility=_eligibility(call),
                            countdown=countdown(call.submission_deadline))
 
 
@@ -206,7 +206,8 @@ def new(slug: str):
                                                   creation_key=form.creation_key.data or None)
         except submissions.InvalidAnswers as error:
             db.session.rollback()
-            form.title.errors.append(problem_message(error.problems["title"]))
+            problem = error.problems["title"]
+            form.title.errors.append(problem_message(problem.code, problem.params))
             status = 422
         except submissions.SubmissionError as error:
             db.session.rollback()
@@ -351,7 +352,7 @@ def edit(submission_id: int):
     if request.method == "GET":
         page = _fresh_page(submission)
         if request.args.get("check"):
-            page.errors = {key: problem_message(engine.Problem("required")) for key, _label in
+            page.errors = {key: problem_message("required") for key, _label in
                            _missing_labels(submission)}
         return _render_edit(submission, page)
 
@@ -372,7 +373,7 @@ def edit(submission_id: int):
                              answers=page.values)
     except submissions.InvalidAnswers as error:
         db.session.rollback()
-        page.errors = {key: problem_message(problem) for key, problem in error.problems.items()}
+        page.errors = {key: problem_message(problem.code, problem.params) for key, problem in error.problems.items()}
         page.notice = _("Nothing was saved: correct the answers marked below.")
         return _render_edit(submission, page, 422)
     except submissions.SubmissionError as error:
@@ -402,7 +403,7 @@ def _render_refused_save(submission: Submission, page: EditPage, error: submissi
         return _render_edit(submission, page, 409)
     if error.code == "submitted_must_stay_complete":
         missing = error.params.get("missing", [])
-        page.errors = {key: problem_message(engine.Problem("required")) for key in missing}
+        page.errors = {key: problem_message("required") for key in missing}
         page.notice = _("Nothing was saved: a submitted project must stay complete. Answer the questions marked "
                         "below, or withdraw the project.")
         return _render_edit(submission, page, 422)

@@ -88,7 +88,8 @@ def test_create_a_draft_attach_a_file_submit_and_receive_the_receipt(app, page: 
     assert submission.status == SubmissionStatus.SUBMITTED
     assert len(deliver_emails(app)) == 1
     [receipt] = mailbox.to(user.email)
-    assert receipt["Subject"] == fr(app, "Receipt: your project %(reference)s is submitted", reference=submission.reference)
+    assert receipt["Subject"] == fr(app, "Receipt: your project %(reference)s is submitted",
+                                    reference=submission.reference)
     assert "plan de financement.pdf" in mailbox.text(receipt)
     page.goto(mailbox.link(receipt, "/submissions/"))
     expect(page.locator("h1")).to_have_text("Guichet unique des démarches")

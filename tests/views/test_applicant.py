@@ -13,8 +13,7 @@ from flask_babel import force_locale, gettext, ngettext
 
 from prizeapp.enums import CallPhase, CallRoleKind, MemberRole, QuestionKind, SubmissionStatus
 from prizeapp.extensions import db
-from prizeapp.models import AuditEvent, OutboxEmail, Submission, SubmissionFile, SubmissionMember
-from prizeapp.models.types import utcnow
+from prizeapp.models import AuditEvent, OutboxEmail, Submission, SubmissionMember
 from prizeapp.services.outbox import deliver_pending
 from prizeapp.services.submissions import upload_folder
 
@@ -264,7 +263,8 @@ def test_every_kind_of_answer_is_saved_and_shown_again(client, call, applicant):
                              k["Stade"]: "Idée", k["Publics"]: ["Usagers", "Agents"], k["Agents concernés"]: 1000,
                              k["Date de lancement"]: "2026-05-01"}
     html = text(client.get(f"/submissions/{submission.id}"))
-    assert 'name="{}" aria-describedby="{}-hint" value="Les Pionniers"'.format(k["Nom de l'équipe"], k["Nom de l'équipe"]) in html
+    team = k["Nom de l'équipe"]
+    assert f'name="{team}" aria-describedby="{team}-hint" value="Les Pionniers"' in html
     assert ">Autofinancé.</textarea>" in html
     assert re.search(rf'id="{k["Stade"]}-0"\s+name="{k["Stade"]}" value="Idée" checked', html)
     assert not re.search(rf'value="Expérimentation" checked', html)
@@ -321,7 +321,8 @@ def test_a_bad_budget_and_an_unknown_category_are_refused_too(client, call, appl
     response = send(client, submission, {**CORE, "budget_requested": "beaucoup", "category": "Sport"})
     assert response.status_code == 422
     html = text(response)
-    assert re.search(r'id="budget_requested-error">.*' + re.escape(fr("Enter a number, for example 12500 or 12 500,50.")), html)
+    assert re.search(r'id="budget_requested-error">.*'
+                     + re.escape(fr("Enter a number, for example 12500 or 12 500,50.")), html)
     assert re.search(r'id="category-error">.*' + re.escape(fr("Choose among the options offered.")), html)
     assert 'value="beaucoup"' in html
 
@@ -491,8 +492,9 @@ def test_withdraw_and_bring_back_before_the_deadline_then_no_longer_after(client
     assert post_form(client, f"/submissions/{submission.id}/withdraw", {}, page="/").status_code == 302
     assert refresh(submission).status == SubmissionStatus.WITHDRAWN
     # A withdrawn project cannot be edited until it is brought back.
+    token = form_token(client.get("/").get_data(as_text=True))
     response = send(client, submission, {**CORE, "summary": "Modifié"},
-                    token_version=(form_token(client.get("/").get_data(as_text=True)), str(refresh(submission).version)))
+                    token_version=(token, str(refresh(submission).version)))
     assert response.status_code == 409
     assert fr("This project is withdrawn: bring it back before editing it.") in text(response)
 
