@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from flask import current_app, url_for
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import questions as engine
@@ -26,6 +27,7 @@ from .calls import accepts_submissions
 from .outbox import queue_email
 
 CORE_FIELDS = ("title", "summary", "description", "category", "territory", "budget_requested")
+REFERENCE_ATTEMPTS = 20
 EMPTY = {"category": None, "budget_requested": None}  # the other core fields are empty strings
 KIND_PREFIX = {"call_for_projects": "AAP", "call_for_interest": "AMI", "innovation_prize": "PRIX"}
 
@@ -125,11 +127,11 @@ def require_open(call: Call, now: datetime | None = None) -> None:
 
 # --- drafts -------------------------------------------------------------------------------------------
 
-def _next_reference(call: Call) -> str:
+def _next_reference(call: Call, skip: int = 0) -> str:
     year = (call.submission_deadline or utcnow()).year
     prefix = f"{KIND_PREFIX[call.kind.value]}-{year}-{call.id}-"
     count = db.session.scalar(db.select(db.func.count(Submission.id)).where(Submission.call_id == call.id))
-    return f"{prefix}{count + 1:04d}"
+    return f"{prefix}{count + 1 + skip:04d}"
 
 
 def create_draft(*, call: Call, user: User, title: str, creation_key: str | None = None) -> Submission:
@@ -146,13 +148,23 @@ def create_draft(*, call: Call, user: User, title: str, creation_key: str | None
     value, issue = engine.parse_answer(_core_questions(call)[0], [title])
     if issue is not None:
         raise InvalidAnswers({"title": issue})
-    submission = Submission(call=call, title=value or "", reference=_next_reference(call),
-                            creation_key=creation_key, created_by_id=user.id)
-    submission.members.append(SubmissionMember(user_id=user.id, role=MemberRole.LEAD))
-    db.session.add(submission)
-    db.session.flush()
-    audit.record(action="submission.created", actor=user, obj=submission, call=call)
-    return submission
+    for skip in range(REFERENCE_ATTEMPTS):
+        submission = Submission(call=call, title=value or "", reference=_next_reference(call, skip),
+                                creation_key=creation_key, created_by_id=user.id)
+        submission.members.append(SubmissionMember(user_id=user.id, role=MemberRole.LEAD))
+        try:
+            with db.session.begin_nested():  # a savepoint: a clash undoes this insert only
+                db.session.add(submission)
+        except IntegrityError:
+            # Another request took this reference, or this very creation key, at the same instant.
+            if creation_key:
+                existing = db.session.scalar(db.select(Submission).where(Submission.creation_key == creation_key))
+                if existing is not None and user.id in existing.member_ids():
+                    return existing
+            continue
+        audit.record(action="submission.created", actor=user, obj=submission, call=call)
+        return submission
+    raise SubmissionError("busy")
 
 
 def save(*, submission: Submission, user: User, version: int, core: dict[str, list[str]],

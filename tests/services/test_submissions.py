@@ -132,6 +132,22 @@ def test_references_number_the_projects_of_each_call_with_the_kind_and_the_deadl
     assert elsewhere == f"AAP-{other.submission_deadline.year}-{other.id}-0001"
 
 
+def test_a_reference_taken_at_the_same_instant_is_skipped_not_an_error():
+    call, elsewhere = factories.call(), factories.call()
+    year = call.submission_deadline.year
+    # Another request took the next reference between the count and the insert (simulated here by a
+    # project holding it): the new draft takes the following number instead of failing.
+    taken = submissions.create_draft(call=elsewhere, user=factories.user(), title="Autre")
+    taken.reference = f"AAP-{year}-{call.id}-0001"
+    db.session.commit()
+
+    draft = submissions.create_draft(call=call, user=factories.user(), title="Projet")
+    db.session.commit()
+
+    assert draft.reference == f"AAP-{year}-{call.id}-0002"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Submission)) == 2
+
+
 def test_a_creation_key_used_twice_returns_the_first_draft():
     call, applicant = factories.call(), factories.user()
     first = submissions.create_draft(call=call, user=applicant, title="Projet", creation_key="k1")
