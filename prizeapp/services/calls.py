@@ -8,10 +8,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm import selectinload
+
 from ..core import phases
 from ..enums import CallKind, CallPhase, CallRoleKind, QuestionKind
 from ..extensions import db
-from ..models import Call, CallRole, Criterion, FormQuestion, Submission, User
+from ..models import Call, CallRole, Criterion, FormQuestion, OrgUnit, Submission, User
 from ..models.types import utcnow
 from . import audit
 
@@ -96,6 +98,31 @@ def current_phase(call: Call, now: datetime | None = None) -> CallPhase:
 
 def accepts_submissions(call: Call, now: datetime | None = None) -> bool:
     return phases.accepts_submissions(call.phase.value, call.schedule, now or utcnow())
+
+
+@dataclass
+class Listing:
+    """Published calls as the public sees them: open ones first (nearest deadline first), then the others."""
+
+    open_calls: list[Call]
+    other_calls: list[Call]
+    phases: dict[int, CallPhase]
+
+
+def public_listing(now: datetime | None = None) -> Listing:
+    now = now or utcnow()
+    published = db.session.scalars(
+        db.select(Call).where(Call.phase != CallPhase.DRAFT)
+        # The unit path of each card walks up to the organisation: load the chart with the calls.
+        .options(selectinload(Call.owner_unit).selectinload(OrgUnit.parent).selectinload(OrgUnit.parent))
+    ).all()
+    phases_now = {call.id: current_phase(call, now) for call in published}
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    open_calls = sorted((c for c in published if phases_now[c.id] == CallPhase.OPEN),
+                        key=lambda c: (c.submission_deadline or far, c.title))
+    other_calls = sorted((c for c in published if phases_now[c.id] != CallPhase.OPEN),
+                         key=lambda c: c.submission_deadline or far, reverse=True)
+    return Listing(open_calls, other_calls, phases_now)
 
 
 def readiness_to_open(call: Call) -> list[str]:

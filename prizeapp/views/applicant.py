@@ -154,16 +154,10 @@ def _eligibility(call: Call) -> dict[str, Any]:
 
 @bp.route("/calls")
 def calls():
-    published = db.session.scalars(db.select(Call).where(Call.phase != CallPhase.DRAFT)).all()
     now = utcnow()
-    phases = {call.id: call_service.current_phase(call, now) for call in published}
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    open_calls = sorted((c for c in published if phases[c.id] == CallPhase.OPEN),
-                        key=lambda c: (c.submission_deadline or far, c.title))
-    other_calls = sorted((c for c in published if phases[c.id] != CallPhase.OPEN),
-                         key=lambda c: c.submission_deadline or far, reverse=True)
-    return render_template("applicant/calls.html", open_calls=open_calls, other_calls=other_calls, phases=phases,
-                           countdowns={c.id: countdown(c.submission_deadline, now) for c in open_calls})
+    listing = call_service.public_listing(now)
+    return render_template("applicant/calls.html", listing=listing,
+                           countdowns={c.id: countdown(c.submission_deadline, now) for c in listing.open_calls})
 
 
 @bp.route("/calls/<slug>")

@@ -2,19 +2,15 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from ..enums import CallPhase
 from ..extensions import db
-from ..models import Call
+from ..services import calls
 
 bp = Blueprint("public", __name__)
 
 
 @bp.route("/")
 def index():
-    calls = db.session.scalars(
-        db.select(Call).where(Call.phase != CallPhase.DRAFT).order_by(Call.submission_deadline.desc())
-    ).all()
-    return render_template("public/index.html", calls=calls)
+    return render_template("public/index.html", listing=calls.public_listing())
 
 
 @bp.route("/healthz")
