@@ -103,6 +103,11 @@ class Criterion(db.Model):
 
     call: Mapped[Call] = relationship(back_populates="criteria")
 
+    @property
+    def labels_in_order(self) -> list[tuple[int, str]]:
+        """(score, label) from the lowest score up; JSON keys are strings, so "10" must not sort before "2"."""
+        return sorted((int(level), text) for level, text in self.level_labels.items())
+
 
 class FormQuestion(db.Model):
     """An organiser-defined question of a call's submission form (beside the fixed core fields)."""

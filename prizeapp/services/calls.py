@@ -20,10 +20,10 @@ from . import audit
 # The SGMAP grid (see DOMAIN.md), offered as the default of every new call.
 DEFAULT_LEVELS = {"1": "insuffisant", "2": "faible", "3": "correct", "4": "bon", "5": "excellent"}
 SGMAP_GRID = [
-    ("Innovation", "Ce qui est nouveau pour le service public : usage, organisation, technique.", 25),
+    ("Innovation", "Ce qui est nouveau pour le service public : usage, organisation, technique.", 25),
     ("Impact", "Impact pour les usagers et les agents, et la manière dont il est mesuré.", 25),
     ("Modèle économique", "Coûts, financement, soutenabilité au-delà de la phase d'expérimentation.", 15),
-    ("Essaimage", "Un autre territoire ou une autre administration pourrait-il le reprendre ?", 20),
+    ("Essaimage", "Un autre territoire ou une autre administration pourrait-il le reprendre ?", 20),
     ("Faisabilité et équipe", "Calendrier, compétences réunies, risques identifiés.", 15),
 ]
 

@@ -200,3 +200,11 @@ def test_going_back_to_a_phase_whose_dates_have_passed_is_refused_rather_than_re
     call.submission_deadline = utcnow() + timedelta(days=1)
     calls.move_phase(call=call, actor=actor, target=CallPhase.OPEN)
     assert calls.current_phase(call) == CallPhase.OPEN
+
+
+def test_level_labels_come_in_score_order_on_a_0_to_10_scale():
+    from prizeapp.models import Criterion
+
+    criterion = Criterion(name="Impact", weight=100, scale_min=0, scale_max=10,
+                          level_labels={"10": "exceptionnel", "2": "faible", "0": "absent"})
+    assert criterion.labels_in_order == [(0, "absent"), (2, "faible"), (10, "exceptionnel")]
