@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_decimal
+from babel.units import format_unit
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
@@ -34,5 +39,18 @@ def duration(value: timedelta | int | float) -> str:
     return format_timedelta(value, threshold=1, granularity="minute")
 
 
+def number(value: Any) -> str:
+    """12 500,5 / 12,500.5: a number in the reader's language."""
+    return format_decimal(Decimal(str(value)), locale=get_locale())
+
+
+def filesize(size: int) -> str:
+    """2,5 Mo / 2.5 MB: a size in the reader's language."""
+    if size >= 1024 * 1024:
+        return format_unit(round(size / (1024 * 1024), 1), "digital-megabyte", length="short", locale=get_locale())
+    return format_unit(max(1, round(size / 1024)), "digital-kilobyte", length="short", locale=get_locale())
+
+
 def install(app: Flask) -> None:
-    app.jinja_env.filters.update(datetime=datetime_filter, date=date_filter, label=label, duration=duration)
+    app.jinja_env.filters.update(datetime=datetime_filter, date=date_filter, label=label, duration=duration,
+                                 number=number, filesize=filesize)

@@ -131,9 +131,15 @@ def test_the_compiled_catalog_matches_the_po_file():
     if not FR_MO.exists():
         pytest.fail(f"{FR_MO} is missing: run `.venv/bin/pybabel compile -d prizeapp/translations`")
     with open(FR_MO, "rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
-    stale = [m.id for m in _fr_catalog() if m.id and not m.fuzzy and compiled.get(m.id) != m.string]
+        # Plural entries come as lists (msgid, msgid_plural) and (msgstr[0], msgstr[1]): compare as tuples.
+        compiled = {_hashable(m.id): _hashable(m.string) for m in read_mo(f) if m.id}
+    stale = [m.id for m in _fr_catalog()
+             if m.id and not m.fuzzy and compiled.get(_hashable(m.id)) != _hashable(m.string)]
     assert not stale, f"messages.mo is out of date for {len(stale)} messages, e.g. {stale[:3]}"
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
 # --- pages ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ that two workers never send the same row.
 """
 from __future__ import annotations
 
+import re
 import smtplib
 import socket
 import uuid
@@ -46,7 +47,8 @@ def queue_email(
     with force_locale(locale):
         text_template = current_app.jinja_env.get_template(f"email/{kind}.txt")
         module = text_template.make_module(context)
-        subject = " ".join(str(getattr(module, "subject", kind)).split())
+        # One line, but French no-break spaces (before « : ? ! ») stay where they are.
+        subject = re.sub(r"[ \t\r\n]+", " ", str(getattr(module, "subject", kind))).strip()
         body_text = str(module).strip() + "\n"
         body_html = render_template(f"email/{kind}.html", subject=subject, **context)
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
 from babel.units import format_unit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..enums import CallPhase, QuestionKind, SubmissionStatus
 from ..extensions import db
-from ..formatting import datetime_filter
+from ..formatting import datetime_filter, number
 from ..forms.admin import ConfirmForm
 from ..forms.applicant import InviteForm, NewSubmissionForm, SubmissionForm, UploadForm
 from ..models import Call, OrgUnit, Submission, SubmissionFile, SubmissionMember
@@ -36,10 +35,6 @@ bp = Blueprint("applicant", __name__)
 
 # --- messages -----------------------------------------------------------------------------------------
 
-def _number(value: Any) -> str:
-    return format_decimal(Decimal(str(value)), locale=get_locale())
-
-
 def problem_message(code: str, params: dict[str, Any] | None = None) -> str:
     """A problem of the form engine (InvalidAnswers) as a sentence for the field it concerns."""
     params = params or {}
@@ -50,9 +45,9 @@ def problem_message(code: str, params: dict[str, Any] | None = None) -> str:
     if code == "not_a_number":
         return _("Enter a number, for example 12500 or 12 500,50.")
     if code == "below_min":
-        return _("Enter a number greater than or equal to %(min)s.", min=_number(params["min"]))
+        return _("Enter a number greater than or equal to %(min)s.", min=number(params["min"]))
     if code == "above_max":
-        return _("Enter a number less than or equal to %(max)s.", max=_number(params["max"]))
+        return _("Enter a number less than or equal to %(max)s.", max=number(params["max"]))
     if code == "not_a_date":
         return _("Enter a date such as 31/12/2026.")
     if code == "unknown_choice":
@@ -95,7 +90,8 @@ def error_message(error: submissions.SubmissionError, call: Call) -> str:
     if code in messages:
         return messages[code]
     if code == "max_submissions_reached":
-        return _("You already lead %(max)d projects in this call, the most it allows.", max=params.get("max") or 0)
+        return ngettext("You already lead %(num)d project in this call, the most it allows.",
+                        "You already lead %(num)d projects in this call, the most it allows.", params.get("max") or 0)
     if code == "file_too_large":
         return _("The file is too large: at most %(max)d MB.", max=params["max_mb"])
     if code == "invitation_for_another_address":
@@ -130,19 +126,6 @@ def eligibility_message(call: Call, user) -> str | None:
     if problem is None:
         return None
     return error_message(submissions.SubmissionError(problem, max=call.max_submissions_per_applicant), call)
-
-
-@bp.app_template_filter("number")
-def number_filter(value: Any) -> str:
-    return _number(value)
-
-
-@bp.app_template_filter("filesize")
-def filesize(size: int) -> str:
-    """2,5 Mo / 2.5 MB: a size in the reader's language."""
-    if size >= 1024 * 1024:
-        return format_unit(round(size / (1024 * 1024), 1), "digital-megabyte", length="short", locale=get_locale())
-    return format_unit(max(1, round(size / 1024)), "digital-kilobyte", length="short", locale=get_locale())
 
 
 def _eligibility(call: Call) -> dict[str, Any]:
@@ -267,7 +250,7 @@ def _stored_values(submission: Submission) -> dict[str, list[str]]:
         if isinstance(value, list):
             values[question.key] = [str(v) for v in value]
         elif question.kind == QuestionKind.NUMBER:
-            values[question.key] = [_number(value)]
+            values[question.key] = [number(value)]
         else:
             values[question.key] = [str(value)]
     return values
@@ -277,7 +260,7 @@ def _fill_core(form: SubmissionForm, submission: Submission) -> None:
     for name in ("title", "summary", "description", "category", "territory"):
         form[name].data = getattr(submission, name) or ""
     budget = submission.budget_requested
-    form.budget_requested.data = "" if budget is None else _number(budget)
+    form.budget_requested.data = "" if budget is None else number(budget)
     form.version.data = str(submission.version)
 
 
