@@ -35,7 +35,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from bench.common import describe_source, free_port  # noqa: E402
 REFERENCE = "/healthz"
 PAGES = ["/", "/login"]
 WRK_THREADS = 2
@@ -65,11 +68,6 @@ class WrkResult:
 
 
 # --- setup -----------------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ensure_wrk() -> str:
@@ -137,19 +135,6 @@ def stop(server: subprocess.Popen) -> None:
         os.kill(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
 
-
-def describe_source(root: Path) -> str:
-    """Which code is measured: the folder, and its git commit when it is a checkout (+ if it has changes)."""
-    try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit, dirty = "", ""
-    if not commit:
-        return f"{root} (not a git checkout)"
-    return f"{root} at {commit}" + (" with uncommitted changes" if dirty else "")
 
 
 # --- wrk -------------------------------------------------------------------------------------------------

@@ -48,8 +48,6 @@ import logging
 import os
 import platform
 import smtplib
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -69,6 +67,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 import prizeapp  # noqa: E402
+from bench.common import describe_source, free_port  # noqa: E402
 from prizeapp import create_app  # noqa: E402
 from prizeapp.extensions import db  # noqa: E402
 from prizeapp.models import OutboxEmail, User  # noqa: E402
@@ -77,19 +76,6 @@ from prizeapp.services.outbox import deliver_pending, queue_email  # noqa: E402
 KIND = "account_exists"  # templates/email/account_exists.{txt,html}
 CONTEXT = {"login_url": "http://127.0.0.1/login", "reset_url": "http://127.0.0.1/password/reset"}
 
-
-def describe_source(root: Path) -> str:
-    """Which code is measured: the folder, and its git commit when it is a checkout (+ if it has changes)."""
-    try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit, dirty = "", ""
-    if not commit:
-        return f"{root} (not a git checkout)"
-    return f"{root} at {commit}" + (" with uncommitted changes" if dirty else "")
 
 
 # --- the SMTP server -------------------------------------------------------------------------------------
@@ -112,11 +98,6 @@ class CountingHandler:
             count, self.count = self.count, 0
         return count
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

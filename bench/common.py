@@ -1,0 +1,27 @@
+"""Helpers shared by the benchmarks."""
+from __future__ import annotations
+
+import socket
+import subprocess
+from pathlib import Path
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface (servers given port 0 cannot always be asked theirs)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def describe_source(root: Path) -> str:
+    """Which code is measured: the folder, and its git commit when it is a checkout (+ if it has changes)."""
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "", ""
+    if not commit:
+        return f"{root} (not a git checkout)"
+    return f"{root} at {commit}" + (" with uncommitted changes" if dirty else "")
