@@ -35,6 +35,9 @@ class Bid(str, Enum):
     NOT_INTERESTED = "not_interested"
 
 
+_BIDS = {bid.value: bid for bid in Bid}  # also finds Bid members: they are equal to their str value
+
+
 @dataclass(frozen=True)
 class SubmissionText:
     """What the text similarity reads from a submission."""
@@ -122,21 +125,16 @@ _TERMS: dict[str, str] = {}  # word → term ("" for a stop word): most words re
 
 def tokens(text: str) -> list[str]:
     """The normalised terms of a text, stop words, numbers and one-letter words left out."""
-    _cache = _TERMS
-    out = []
-    for word in _WORD.findall(text or ""):
-        term = _cache.get(word)
-        if term is None:
-            folded = fold(word)
-            if folded in STOP_WORDS or len(folded) < 2 or folded.isdigit():
-                term = ""
-            else:
-                term = normalise(folded)
-            if len(_cache) < 200_000:
-                _cache[word] = term
-        if term:
-            out.append(term)
-    return out
+    words = _WORD.findall(text or "")
+    cache = _TERMS
+    for word in set(words).difference(cache):
+        folded = fold(word)
+        skip = folded in STOP_WORDS or len(folded) < 2 or folded.isdigit()
+        cache[word] = "" if skip else normalise(folded)
+    terms = list(filter(None, map(cache.__getitem__, words)))
+    if len(cache) > 500_000:  # a memo, not a leak: forget it when a huge call has filled it
+        cache.clear()
+    return terms
 
 
 def _theme_key(theme: str | None) -> str:
@@ -168,7 +166,8 @@ class Affinity:
     vocabulary: tuple[str, ...]
     _submission_vectors: sparse.csr_matrix = field(repr=False)
     _reviewer_vectors: sparse.csr_matrix = field(repr=False)
-    _theme_match: np.ndarray = field(repr=False)  # bool (S, R)
+    _category: np.ndarray = field(repr=False)  # (S,) theme row of each submission's category
+    _reviewer_themes: np.ndarray = field(repr=False)  # bool (themes + 1, R)
     _bids: dict[tuple[int, int], Bid] = field(repr=False)
 
     def explain(self, s: int, r: int, top: int = 5) -> Explanation:
@@ -181,7 +180,7 @@ class Affinity:
         order = np.lexsort((common, -products))[:top]
         terms = tuple((self.vocabulary[common[k]], float(products[k])) for k in order)
         w = self.weights
-        match = bool(self._theme_match[s, r])
+        match = bool(self._reviewer_themes[self._category[s], r])
         bid = self._bids.get((s, r))
         text_part, theme_part, bid_part = w.text * similarity, w.theme * match, w.bid * w.bid_value(bid)
         return Explanation(score=text_part + theme_part + bid_part, text_similarity=similarity,
@@ -217,30 +216,35 @@ def compute_affinity(*, submissions: Iterable[SubmissionText], reviewers: Iterab
         rev_themes[t, j] = True
     category = np.array([theme_ids.get(_theme_key(s.category), len(theme_ids)) for s in submissions],
                         dtype=np.int64)
-    theme_match = rev_themes[category]
 
+    # By chunks of submissions, so that no temporary as large as the whole matrix is ever allocated.
     scores = np.empty((len(submissions), len(reviewers)), dtype=np.float64)
     reviewers_t = rev_vectors.T.tocsc()
     for start in range(0, len(submissions), chunk_size):
-        block = (sub_vectors[start:start + chunk_size] @ reviewers_t).toarray()
+        stop = start + chunk_size
+        block = (sub_vectors[start:stop] @ reviewers_t).toarray()
         np.minimum(block, 1.0, out=block)
         block *= weights.text
-        scores[start:start + chunk_size] = block
-    scores += weights.theme * theme_match
-    scores += weights.bid * weights.no_bid
+        block += weights.bid * weights.no_bid
+        np.add(block, weights.theme, out=block, where=rev_themes[category[start:stop]])
+        scores[start:stop] = block
 
     by_index: dict[tuple[int, int], Bid] = {}
     for (sid, rid), bid in (bids or {}).items():
-        if sid in sub_index and rid in rev_index and bid is not None:
-            by_index[(sub_index[sid], rev_index[rid])] = Bid(bid)
+        s, r = sub_index.get(sid), rev_index.get(rid)
+        if bid is not None and bid not in _BIDS:
+            raise ValueError(f"unknown bid {bid!r}")
+        if s is not None and r is not None and bid is not None:
+            by_index[(s, r)] = _BIDS[bid]
     if by_index:
-        rows, cols = np.array(list(by_index), dtype=np.int64).T
-        delta = np.array([weights.bid_value(b) - weights.no_bid for b in by_index.values()])
-        scores[rows, cols] += weights.bid * delta
+        rows, cols = np.array(list(by_index), dtype=np.int64).reshape(-1, 2).T
+        delta = {bid: weights.bid * (weights.bid_value(bid) - weights.no_bid) for bid in Bid}
+        scores[rows, cols] += np.array([delta[bid] for bid in by_index.values()])
     np.clip(scores, 0.0, 1.0, out=scores)
     return Affinity(scores=scores, submission_ids=tuple(sub_index), reviewer_ids=tuple(rev_index),
                     weights=weights, vocabulary=vocabulary, _submission_vectors=sub_vectors,
-                    _reviewer_vectors=rev_vectors, _theme_match=theme_match, _bids=by_index)
+                    _reviewer_vectors=rev_vectors, _category=category, _reviewer_themes=rev_themes,
+                    _bids=by_index)
 
 
 def _submission_terms(submission: SubmissionText) -> list[str]:
@@ -252,10 +256,13 @@ def _submission_terms(submission: SubmissionText) -> list[str]:
 
 def _tfidf(documents: list[list[str]]) -> tuple[sparse.csr_matrix, tuple[str, ...]]:
     """Rows of L2-normalised TF-IDF weights: (1 + log tf) × (log((1 + n) / (1 + df)) + 1)."""
-    vocabulary: dict[str, int] = {}
+    terms_seen: set[str] = set()
+    for terms in documents:
+        terms_seen.update(terms)
+    vocabulary = {term: i for i, term in enumerate(sorted(terms_seen))}  # sorted: same input, same columns
     indptr, indices = [0], []
     for terms in documents:
-        indices.extend(vocabulary.setdefault(term, len(vocabulary)) for term in terms)
+        indices.extend(map(vocabulary.__getitem__, terms))
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float64)
     shape = (len(documents), len(vocabulary))
