@@ -135,3 +135,11 @@ def test_chunking_does_not_change_the_result():
 def test_empty_profiles_and_texts_score_only_their_bid():
     affinity = compute_affinity(submissions=[SubmissionText(1, "")], reviewers=[ReviewerProfile(1)])
     assert affinity.scores.tolist() == [[pytest.approx(AffinityWeights().bid * AffinityWeights().no_bid)]]
+
+
+def test_bids_on_unknown_pairs_are_ignored_and_unknown_bids_refused():
+    base = compute_affinity(submissions=SUBMISSIONS, reviewers=REVIEWERS)
+    other = compute_affinity(submissions=SUBMISSIONS, reviewers=REVIEWERS, bids={(99, 10): "eager"})
+    assert np.array_equal(base.scores, other.scores)
+    with pytest.raises(ValueError):
+        compute_affinity(submissions=SUBMISSIONS, reviewers=REVIEWERS, bids={(1, 10): "maybe"})

@@ -14,6 +14,7 @@ from prizeapp.core.conflicts import (
     avoid_reciprocity,
     compute_conflicts,
     reciprocal_pairs,
+    reasons_by_code,
     reciprocity_forbidden,
     shared_domains,
 )
@@ -343,3 +344,28 @@ def test_vectorised_mask_equals_pairwise_reasons(call):
             assert matrix.team[s, r] == (reviewer.id in sub.team_ids)
             if reviewer.id in sub.team_ids:
                 assert matrix.mask[s, r]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 6), st.data())
+def test_reciprocity_helpers_equal_brute_force(n_sub, n_rev, data):
+    team = np.array(data.draw(st.lists(st.lists(st.booleans(), min_size=n_rev, max_size=n_rev),
+                                       min_size=n_sub, max_size=n_sub)), dtype=bool).reshape(n_sub, n_rev)
+    chosen = np.array(data.draw(st.lists(st.lists(st.booleans(), min_size=n_rev, max_size=n_rev),
+                                         min_size=n_sub, max_size=n_sub)), dtype=bool).reshape(n_sub, n_rev)
+    pairs = [tuple(p) for p in np.argwhere(chosen).tolist()]
+    expected = sorted({tuple(sorted((p, q))) for p in pairs for q in pairs
+                       if p[0] != q[0] and team[q[0], p[1]] and team[p[0], q[1]]})
+    assert reciprocal_pairs(np.array(pairs).reshape(-1, 2), team) == expected
+    all_pairs = [(s, r) for s in range(n_sub) for r in range(n_rev)]
+    forbidden = sorted({q for p in pairs for q in all_pairs
+                        if p[0] != q[0] and team[q[0], p[1]] and team[p[0], q[1]]})
+    assert [tuple(p) for p in reciprocity_forbidden(chosen, team).tolist()] == forbidden
+
+
+def test_reasons_by_code_counts_pairs():
+    reviewer = person(2, "b@asso.org", 1, 5, 12)
+    matrix = compute_conflicts(submissions=[Submission(100, 1), Submission(101, 3)], reviewers=[reviewer],
+                               people=[person(1, "a@asso.org", 1, 5, 12), person(3, "c@asso.org")])
+    assert reasons_by_code(matrix, matrix.conflicted_pairs().tolist()) == {
+        "same_service": 1, "same_email_domain": 2}
