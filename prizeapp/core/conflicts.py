@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -155,7 +156,8 @@ class Waiver:
 class ConflictPolicy:
     """What counts as a conflict in one call.
 
-    Same service always does. `shared_domains` never make a conflict; nor does a domain used by more than
+    Same service always does. `shared_domains` (and their subdomains) never make a conflict; nor does a
+    domain used by more than
     `institution_share` of the people in the call (a ministry's or a region's own domain), once at least
     `institution_min_people` people use it — so that in a call of six people, two colleagues from a small
     association still conflict. `peer_prize` adds the `teammate` rule.
@@ -196,6 +198,15 @@ def email_domain(email: str) -> str | None:
     _, at, domain = (email or "").strip().rpartition("@")
     domain = domain.lower().rstrip(".")
     return domain if at and domain else None
+
+
+def is_shared(domain: str | None, shared: frozenset[str]) -> bool:
+    """Whether `domain` makes no conflict: it, or a domain it belongs to, is shared ("gouv.fr" covers
+    "interieur.gouv.fr"). No domain at all is never a match either."""
+    if not domain:
+        return True
+    parts = domain.split(".")
+    return any(".".join(parts[i:]) in shared for i in range(len(parts)))
 
 
 def shared_domains(people: Iterable[Person], policy: ConflictPolicy) -> frozenset[str]:
@@ -242,12 +253,14 @@ class ConflictMatrix:
     shared_domains: frozenset[str]
     _context: _Context = field(repr=False)
 
-    @property
+    @cached_property
     def submission_index(self) -> dict[int, int]:
+        """Submission id → row."""
         return {sid: i for i, sid in enumerate(self.submission_ids)}
 
-    @property
+    @cached_property
     def reviewer_index(self) -> dict[int, int]:
+        """Reviewer id → column."""
         return {rid: i for i, rid in enumerate(self.reviewer_ids)}
 
     def reasons(self, s: int, r: int) -> list[Reason]:
@@ -359,8 +372,7 @@ def _mask_chart_and_domains(mask, submissions, reviewers, persons, policy, share
             return [-1] * (len(policy.levels) + 1)
         codes = [person.unit_at(level) for level in policy.levels]
         domain = person.domain
-        codes.append(domain_codes.setdefault(domain, len(domain_codes))
-                     if domain and domain not in shared else None)
+        codes.append(None if is_shared(domain, shared) else domain_codes.setdefault(domain, len(domain_codes)))
         return [-1 if code is None else code for code in codes]
 
     width = max(len(s.team_ids) for s in submissions)
@@ -414,7 +426,7 @@ def _pair_reasons(ctx: _Context, s: int, r: int) -> tuple[list[Reason], list[Wai
         if same:
             found.append(Reason(f"same_{level}", {"unit_id": unit_id, "person_ids": tuple(same)}))
     domain = reviewer.domain
-    if domain and domain not in ctx.shared:
+    if not is_shared(domain, ctx.shared):
         same = [pid for pid in others if pid in ctx.persons and ctx.persons[pid].domain == domain]
         if same:
             found.append(Reason("same_email_domain", {"domain": domain, "person_ids": tuple(same)}))
