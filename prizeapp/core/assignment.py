@@ -63,7 +63,7 @@ __all__ = [
 # OR-Tools' cost scaling (cost × number of nodes) stays far from int64 overflow.
 _COST_RESOLUTION = 10**8
 _INT64_BUDGET = 2**62
-_CHUNK_ELEMENTS = 1 << 21  # rows × reviewers handled at once when scanning the full matrix
+_CHUNK_ELEMENTS = 1 << 18  # rows × reviewers handled at once when scanning the full matrix
 _MAX_REASONS = 12
 
 
@@ -250,52 +250,68 @@ def _row_chunks(n: int, m: int):
         yield r0, min(n, r0 + step)
 
 
-def _excluded_mask(p: _Problem, r0: int, r1: int) -> np.ndarray:
-    mask = p.conflicts[r0:r1].copy()
-    if p.fixed is not None:
-        mask |= p.fixed[r0:r1]
-    return mask
+def _initial_candidates(p: _Problem, k_left, open_cols, per_row: int) -> tuple[np.ndarray, float]:
+    """Linear indices (i * m + j) of about `per_row` of the best free pairs of each row, and max |affinity|.
 
-
-def _initial_candidates(p: _Problem, k_left, cols_left, rng_order, per_row: int, per_col: int) -> np.ndarray:
-    """Linear indices (i * m + j) of the best conflict-free pairs per row and per column."""
+    A full top-k per row (argpartition) costs several passes over the matrix; instead each row is cut into
+    about 4 × per_row blocks of columns, and the row keeps every pair at least as good as its per_row-th
+    best block maximum: at least per_row pairs (one per such block), and in practice not many more. The
+    pricing loop adds whatever this misses.
+    """
     n, m = p.shape
     chunks = []
-    col_best_val = np.full((per_col, m), -np.inf) if per_col else None
-    col_best_idx = np.zeros((per_col, m), dtype=np.int64) if per_col else None
-    open_cols = cols_left > 0
+    n_blocks = min(m, 4 * per_row)
+    starts = (np.arange(n_blocks) * m) // n_blocks
+    step = max(1, _CHUNK_ELEMENTS // max(m, 1))
+    buf = np.empty((step, m))
+    max_abs = 0.0
+    closed = ~open_cols
     for r0, r1 in _row_chunks(n, m):
-        block = p.affinity[r0:r1].copy()
-        block[_excluded_mask(p, r0, r1)] = -np.inf
-        block[:, ~open_cols] = -np.inf
-        t = min(per_row, m)
-        if t < m:
-            idx = np.argpartition(-block, t - 1, axis=1)[:, :t]
-        else:
-            idx = np.broadcast_to(np.arange(m), (r1 - r0, m))
-        vals = np.take_along_axis(block, idx, axis=1)
-        rows = np.arange(r0, r1)[:, None]
-        keep = np.isfinite(vals) & (k_left[r0:r1, None] > 0)
-        chunks.append((rows * m + idx)[keep])
-        if per_col:
-            block[k_left[r0:r1] == 0] = -np.inf
-            # merge this block's best rows per column with the best so far
-            t = min(per_col, r1 - r0)
-            if t < r1 - r0:
-                bidx = np.argpartition(-block, t - 1, axis=0)[:t]
-            else:
-                bidx = np.broadcast_to(np.arange(r1 - r0)[:, None], (r1 - r0, m))
-            bval = np.take_along_axis(block, bidx, axis=0)
-            allv = np.concatenate([col_best_val, bval])
-            alli = np.concatenate([col_best_idx, bidx + r0])
-            sel = np.argpartition(-allv, per_col - 1, axis=0)[:per_col]
-            col_best_val = np.take_along_axis(allv, sel, axis=0)
-            col_best_idx = np.take_along_axis(alli, sel, axis=0)
-    if per_col:
-        keep = np.isfinite(col_best_val)
-        chunks.append((col_best_idx * m + np.arange(m)[None, :])[keep])
-    cand = np.unique(np.concatenate(chunks)) if chunks else np.zeros(0, dtype=np.int64)
-    return cand
+        b = buf[: r1 - r0]
+        np.copyto(b, p.affinity[r0:r1])
+        np.putmask(b, p.conflicts[r0:r1], np.inf)
+        if p.fixed is not None:
+            np.putmask(b, p.fixed[r0:r1], np.inf)
+        low = b.min()
+        np.putmask(b, p.conflicts[r0:r1], -np.inf)
+        if p.fixed is not None:
+            np.putmask(b, p.fixed[r0:r1], -np.inf)
+        if closed.any():
+            b[:, closed] = -np.inf
+        block_max = np.maximum.reduceat(b, starts, axis=1)
+        high = block_max.max()
+        for v in (low, high):
+            if np.isfinite(v):
+                max_abs = max(max_abs, abs(float(v)))
+        t = min(per_row, n_blocks)
+        theta = -np.partition(-block_max, t - 1, axis=1)[:, t - 1]
+        # rows with fewer than t usable blocks keep all their usable pairs
+        theta = np.where(np.isfinite(theta), theta, np.nextafter(-np.inf, 0))
+        theta[k_left[r0:r1] <= 0] = np.inf
+        keep = b >= theta[:, None]
+        chunks.append(np.flatnonzero(keep) + r0 * m)
+    cand = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+    return cand, max_abs
+
+
+def _price(p: _Problem, thr_rows: np.ndarray, thr_cols: np.ndarray) -> np.ndarray:
+    """Linear indices of free pairs with affinity > thr_rows[i] - thr_cols[j], in cache-sized chunks."""
+    n, m = p.shape
+    step = max(1, _CHUNK_ELEMENTS // max(m, 1))
+    tmp = np.empty((step, m))
+    hit = np.empty((step, m), dtype=bool)
+    found = []
+    for r0, r1 in _row_chunks(n, m):
+        t, h = tmp[: r1 - r0], hit[: r1 - r0]
+        np.subtract.outer(thr_rows[r0:r1], thr_cols, out=t)
+        np.greater(p.affinity[r0:r1], t, out=h)
+        np.greater(h, p.conflicts[r0:r1], out=h)  # h & ~conflicts
+        if p.fixed is not None:
+            np.greater(h, p.fixed[r0:r1], out=h)
+        idx = np.flatnonzero(h)
+        if idx.size:
+            found.append(idx + r0 * m)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def _potentials(n_nodes, tail, head, cost, cap, flow) -> np.ndarray:
@@ -321,7 +337,7 @@ def _potentials(n_nodes, tail, head, cost, cap, flow) -> np.ndarray:
 
 
 def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: int | None = None,
-           per_col: int | None = None, max_rounds: int = 50) -> _Flow:
+           max_rounds: int = 50) -> _Flow:
     """Maximise total affinity (+ bonus on given pairs) over all free pairs, by pricing. See module doc."""
     n, m = p.shape
     a = p.affinity
@@ -332,8 +348,11 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
     lo = np.maximum(p.min_load - fixed_cols, 0)
     total = int(k_left.sum())
 
-    finite = a[~p.conflicts] if p.conflicts.any() else a.ravel()
-    values_range = float(np.max(np.abs(finite))) if finite.size else 0.0
+    if per_row is None:
+        per_row = int(min(m, max(4 * int(p.k.max(initial=0)) + 2, 10)))
+    cand, values_range = _initial_candidates(p, k_left, hi > 0, per_row)
+    if bonus is not None:
+        cand = np.union1d(cand, np.flatnonzero(bonus.ravel()))
     scale, slack_cost = _scale(values_range, total, n + m + 1, bonus is not None)
     bonus_scaled = 0
     if bonus is not None:
@@ -343,14 +362,6 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
     rank = np.empty(m, dtype=np.int64)
     rank[order] = np.arange(m)
 
-    if per_row is None:
-        per_row = int(min(m, max(2 * int(p.k.max(initial=0)) + 4, 10)))
-    if per_col is None:
-        per_col = int(min(n, max(2 * int(p.max_load.max(initial=0)), 4)))
-    cand = _initial_candidates(p, k_left, hi, order, per_row, per_col)
-    if bonus is not None:
-        extra = np.flatnonzero(bonus.ravel())
-        cand = np.union1d(cand, extra)
 
     sink = n + m
     n_nodes = n + m + 1
@@ -389,19 +400,18 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
             break
         # Price every excluded free pair: it would improve the flow iff its reduced cost is negative,
         # i.e. -rint(a * scale) + d[i] - d[j] < 0.  Bonus pairs are all candidates already.
-        d_rows = d[:n].astype(np.float64)
-        d_cols = d[rev_nodes].astype(np.float64)
-        violators = []
-        for r0, r1 in _row_chunks(n, m):
-            # a * scale > d_i - d_j  (a margin of 1 makes it a superset of the exact integer test)
-            viol = a[r0:r1] * scale > (d_rows[r0:r1, None] - d_cols[None, :] - 1.0)
-            viol &= ~_excluded_mask(p, r0, r1)
-            if not viol.any():
-                continue
-            lin = np.flatnonzero(viol) + r0 * m
-            violators.append(lin)
-        new = np.concatenate(violators) if violators else np.zeros(0, dtype=np.int64)
-        new = np.setdiff1d(new, cand, assume_unique=False)
+        # a * scale > d_i - d_j, written a > (d_i - 1) / scale - d_j / scale: the margin of one cost unit
+        # makes the test a superset of the exact integer one despite floating-point rounding.
+        thr_rows, thr_cols = (d[:n] - 1.0) / scale, d[rev_nodes] / scale
+        new = np.setdiff1d(_price(p, thr_rows, thr_cols), cand)
+        if new.size > n:
+            # Far from optimal duals flag many pairs; adding them all would slow the next solve more than
+            # one more round costs. Keep each row's two most improving ones.
+            r, c = np.divmod(new, m)
+            gain = a[r, c] - (thr_rows[r] - thr_cols[c])
+            by_row = np.lexsort((-gain, r))
+            first = np.searchsorted(r[by_row], r[by_row], side="left")
+            new = np.sort(new[by_row][np.arange(new.size) - first < 2])
         if new.size == 0:
             break
         cand = np.concatenate([cand, new])

@@ -161,6 +161,18 @@ def test_assign_matches_full_model_on_a_synthetic_instance():
     assert result.priced_pairs < (~conflicts).sum()
 
 
+def test_assign_prices_in_pairs_when_everyone_wants_the_same_reviewers():
+    # every submission ranks the reviewers almost alike: the first candidates overload a few reviewers,
+    # so the solver must go through several pricing rounds before its duals prove the optimum
+    rng = np.random.default_rng(7)
+    affinity = np.linspace(1.0, 0.0, 60)[None, :] + 0.01 * rng.random((200, 60))
+    conflicts = rng.random((200, 60)) < 0.05
+    result = assign(affinity, conflicts, 3, 10)
+    assert_valid(result, affinity, conflicts, 3, 10)
+    assert result.pricing_rounds > 1
+    assert result.objective == pytest.approx(full_model_optimum(affinity, conflicts, 3, 10), rel=1e-9)
+
+
 # ---------------------------------------------------------------------------------- infeasibility
 
 
