@@ -379,3 +379,27 @@ def test_reasons_by_code_counts_pairs():
                                people=[person(1, "a@asso.org", 1, 5, 12), person(3, "c@asso.org")])
     assert reasons_by_code(matrix, matrix.conflicted_pairs().tolist()) == {
         "same_service": 1, "same_email_domain": 2}
+
+
+def test_peer_prize_end_to_end_with_the_solver():
+    # 12 applicants, 10 projects (two of them by pairs), each reviewed by 3 others: the mask from
+    # compute_conflicts and avoid_reciprocity around the real solver give a reciprocity-free assignment.
+    from prizeapp.core.affinity import ReviewerProfile, SubmissionText, compute_affinity
+    from prizeapp.core.assignment import assign
+
+    people = [person(i, f"p{i}@d{i % 4}.fr", 1, 10 + i % 3, 100 + i % 5) for i in range(1, 13)]
+    submissions = [Submission(100 + i, i, (i + 10,) if i <= 2 else ()) for i in range(1, 11)]
+    matrix = compute_conflicts(submissions=submissions, reviewers=people, people=people,
+                               policy=ConflictPolicy(peer_prize=True))
+    topics = ["mobilité", "cantine", "numérique", "habitat", "santé"]
+    affinity = compute_affinity(
+        submissions=[SubmissionText(s.id, f"projet {topics[s.id % 5]}") for s in submissions],
+        reviewers=[ReviewerProfile(p.id, (topics[p.id % 5], topics[(p.id + 1) % 5])) for p in people]).scores
+
+    assert reciprocal_pairs(assign(affinity, matrix.mask, 3, 4).pairs, matrix.team) != []
+    pairs, mask, solves = avoid_reciprocity(lambda m: assign(affinity, m, 3, 4).pairs, matrix.mask,
+                                            matrix.team, affinity=affinity)
+    assert len(pairs) == 30 and solves > 1
+    assert not matrix.mask[pairs[:, 0], pairs[:, 1]].any()
+    assert reciprocal_pairs(pairs, matrix.team) == []
+    assert np.bincount(pairs[:, 0], minlength=10).tolist() == [3] * 10
