@@ -41,10 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import describe_source  # noqa: E402
+from common import describe_source
 
-from prizeapp.core.affinity import ReviewerProfile, SubmissionText, compute_affinity  # noqa: E402
-from prizeapp.core.conflicts import (  # noqa: E402
+from prizeapp.core.affinity import ReviewerProfile, SubmissionText, compute_affinity
+from prizeapp.core.conflicts import (
     ConflictPolicy,
     OrganiserConflict,
     Person,
@@ -104,13 +104,13 @@ def make_call(n_sub: int, n_rev: int, seed: int):
                  for _ in range(50)]
     waivers = [Waiver(rng.randrange(1, n_sub + 1), rng.choice(reviewer_ids), rng.choice(CODES), "bench")
                for _ in range(50)]
-    return dict(submissions=submissions, reviewers=reviewers, people=people,
-                policy=ConflictPolicy(same_direction=True), organiser_conflicts=organiser, waivers=waivers)
+    return {"submissions": submissions, "reviewers": reviewers, "people": people,
+            "policy": ConflictPolicy(same_direction=True), "organiser_conflicts": organiser, "waivers": waivers}
 
 
 def make_texts(n_sub: int, n_rev: int, seed: int):
     rng = random.Random(seed + 1)
-    common = ("projet agents usagers service public innovation territoire habitants collectivité "
+    common = ("projet agents usagers service public innovation territoire habitants collectivité "  # noqa: SIM905
               "accompagnement démarches numérique qualité évaluation impact partenaires").split()
     topics = [[f"thème{t}mot{k}" + rng.choice(["", "s", "é", "aux"]) for k in range(60)] for t in range(40)]
     categories = [f"Catégorie {c}" for c in range(12)]

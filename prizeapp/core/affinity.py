@@ -95,7 +95,7 @@ nos notre nous on ont ou par parce pas peu peut plus pour pourquoi qu quand que 
 selon ses si sien son sont sous suis sur t ta te tel tes toi ton tous tout toute toutes tres tu un une vers
 vos votre vous y
 an and are as at be by for from has have in is it its of on or that the their this to was were which with
-""".split())
+""".split())  # noqa: SIM905 — a list of words reads best as words
 
 _WORD = re.compile(r"[^\W_]+")
 

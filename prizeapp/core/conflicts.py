@@ -467,8 +467,8 @@ def _pair_reasons(ctx: _Context, s: int, r: int) -> tuple[list[Reason], list[Wai
 # the first optimum had 39 couples, the loop needed 4 solves and 47 forbidden pairs, and lost 0.05 % of the
 # total affinity. Ties make it slower: 12 applicants over 5 topics (many equal affinities) took 14 solves,
 # for the same objective. The result is feasible and reciprocity-free, not necessarily optimal among
-# reciprocity-free assignments (that would need a constraint x + x' ≤ 1 per
-# potential couple, which breaks the flow structure the solver relies on).
+# reciprocity-free assignments (that would need a constraint x + x' ≤ 1 per potential couple, which breaks
+# the flow structure the solver relies on).
 
 
 def reciprocal_pairs(pairs: np.ndarray, team: np.ndarray) -> list[tuple[tuple[int, int], tuple[int, int]]]:

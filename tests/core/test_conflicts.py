@@ -13,8 +13,8 @@ from prizeapp.core.conflicts import (
     Waiver,
     avoid_reciprocity,
     compute_conflicts,
-    reciprocal_pairs,
     reasons_by_code,
+    reciprocal_pairs,
     reciprocity_forbidden,
     shared_domains,
 )
@@ -30,11 +30,11 @@ def codes(matrix, s=0, r=0):
     return [reason.code for reason in matrix.reasons(s, r)]
 
 
-def single(reviewer, *team, policy=ConflictPolicy(), submission=None, **kwargs):
+def single(reviewer, *team, policy=None, submission=None, **kwargs):
     """One submission by `team` (first is the author), one reviewer."""
     submission = submission or Submission(100, team[0].id, tuple(p.id for p in team[1:]))
-    return compute_conflicts(submissions=[submission], reviewers=[reviewer], people=team, policy=policy,
-                             **kwargs)
+    return compute_conflicts(submissions=[submission], reviewers=[reviewer], people=team,
+                             policy=policy or ConflictPolicy(), **kwargs)
 
 
 def test_unrelated_reviewer_is_not_conflicted():
@@ -338,8 +338,8 @@ def calls(draw):
     waivers = [Waiver(s, r, code, "y") for (s, r), code in draw(st.lists(
         st.tuples(pair, st.sampled_from(waivable)), max_size=6))]
     chunk = draw(st.integers(1, 4))
-    return dict(submissions=submissions, reviewers=reviewers, people=people, policy=policy,
-                organiser_conflicts=organiser, waivers=waivers, chunk_size=chunk)
+    return {"submissions": submissions, "reviewers": reviewers, "people": people, "policy": policy,
+            "organiser_conflicts": organiser, "waivers": waivers, "chunk_size": chunk}
 
 
 @settings(max_examples=200, deadline=None)
@@ -397,7 +397,7 @@ def test_peer_prize_end_to_end_with_the_solver():
         reviewers=[ReviewerProfile(p.id, (topics[p.id % 5], topics[(p.id + 1) % 5])) for p in people]).scores
 
     assert reciprocal_pairs(assign(affinity, matrix.mask, 3, 4).pairs, matrix.team) != []
-    pairs, mask, solves = avoid_reciprocity(lambda m: assign(affinity, m, 3, 4).pairs, matrix.mask,
+    pairs, _mask, solves = avoid_reciprocity(lambda m: assign(affinity, m, 3, 4).pairs, matrix.mask,
                                             matrix.team, affinity=affinity)
     assert len(pairs) == 30 and solves > 1
     assert not matrix.mask[pairs[:, 0], pairs[:, 1]].any()
