@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -137,8 +138,26 @@ def tokens(text: str) -> list[str]:
     return terms
 
 
+def _words_by_term(text: str) -> dict[str, str]:
+    """Term → the first word of `text` that gives it, lower-cased (to show "numérique" for "numerique")."""
+    words: dict[str, str] = {}
+    for word in _WORD.findall(text.lower()):
+        for term in tokens(word):
+            words.setdefault(term, word)
+    return words
+
+
 def _theme_key(theme: str | None) -> str:
     return " ".join(tokens(theme or ""))
+
+
+class SharedTerm(NamedTuple):
+    """A term both sides use: its normalised form, a word the reviewer wrote for it (accents kept), and its
+    part of the cosine similarity."""
+
+    term: str
+    word: str
+    contribution: float
 
 
 @dataclass(frozen=True)
@@ -148,7 +167,7 @@ class Explanation:
     score: float
     text_similarity: float
     text_part: float
-    shared_terms: tuple[tuple[str, float], ...]  # (term, its part of the cosine), largest first
+    shared_terms: tuple[SharedTerm, ...]  # largest contribution first
     theme_match: bool
     theme_part: float
     bid: Bid | None
@@ -169,6 +188,7 @@ class Affinity:
     _category: np.ndarray = field(repr=False)  # (S,) theme row of each submission's category
     _reviewer_themes: np.ndarray = field(repr=False)  # bool (themes + 1, R)
     _bids: dict[tuple[int, int], Bid] = field(repr=False)
+    _reviewers: tuple[ReviewerProfile, ...] = field(repr=False)
 
     def explain(self, s: int, r: int, top: int = 5) -> Explanation:
         """Why submission index `s` and reviewer index `r` scored as they did."""
@@ -178,7 +198,9 @@ class Affinity:
         products = a.data[ia] * b.data[ib]
         similarity = float(min(1.0, products.sum()))
         order = np.lexsort((common, -products))[:top]
-        terms = tuple((self.vocabulary[common[k]], float(products[k])) for k in order)
+        words = _words_by_term(" ".join((*self._reviewers[r].keywords, *self._reviewers[r].themes)))
+        terms = tuple(SharedTerm(term, words.get(term, term), float(products[k]))
+                      for k in order for term in (self.vocabulary[common[k]],))
         w = self.weights
         match = bool(self._reviewer_themes[self._category[s], r])
         bid = self._bids.get((s, r))
@@ -244,7 +266,7 @@ def compute_affinity(*, submissions: Iterable[SubmissionText], reviewers: Iterab
     return Affinity(scores=scores, submission_ids=tuple(sub_index), reviewer_ids=tuple(rev_index),
                     weights=weights, vocabulary=vocabulary, _submission_vectors=sub_vectors,
                     _reviewer_vectors=rev_vectors, _category=category, _reviewer_themes=rev_themes,
-                    _bids=by_index)
+                    _bids=by_index, _reviewers=reviewers)
 
 
 def _submission_terms(submission: SubmissionText) -> list[str]:

@@ -268,6 +268,10 @@ class ConflictMatrix:
         they may). `mask[s, r]` is exactly `bool(reasons(s, r))`."""
         return _pair_reasons(self._context, s, r)[0]
 
+    def reasons_for(self, submission_id: int, reviewer_id: int) -> list[Reason]:
+        """`reasons` by ids rather than indices (for a manual add refused with its reasons)."""
+        return self.reasons(self.submission_index[submission_id], self.reviewer_index[reviewer_id])
+
     def waived(self, s: int, r: int) -> list[WaivedReason]:
         """The reasons an organiser waived for this pair, each with its waiver."""
         return _pair_reasons(self._context, s, r)[1]

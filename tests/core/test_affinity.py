@@ -112,9 +112,11 @@ def test_explain_parts_add_up_to_the_score():
 def test_explain_names_the_shared_terms_and_the_bid():
     affinity = compute_affinity(submissions=SUBMISSIONS, reviewers=REVIEWERS, bids={(1, 10): "eager"})
     parts = affinity.explain(0, 0)
-    terms = [term for term, _ in parts.shared_terms]
-    assert {"guichet", "numerique", "demarche"} <= set(terms)
-    assert sum(value for _, value in affinity.explain(0, 0, top=100).shared_terms) == pytest.approx(
+    assert {(t.term, t.word) for t in parts.shared_terms} >= {
+        ("guichet", "guichet"), ("numerique", "numérique"), ("demarche", "démarches")}
+    assert [t.contribution for t in parts.shared_terms] == sorted(
+        (t.contribution for t in parts.shared_terms), reverse=True)
+    assert sum(t.contribution for t in affinity.explain(0, 0, top=100).shared_terms) == pytest.approx(
         parts.text_similarity)
     assert parts.bid is Bid.EAGER and parts.theme_match is True
 

@@ -43,6 +43,13 @@ def test_unrelated_reviewer_is_not_conflicted():
     assert matrix.reasons(0, 0) == []
 
 
+def test_reasons_by_ids_equal_reasons_by_indices():
+    people = [person(1), person(2, declared_submission_ids={101})]
+    matrix = compute_conflicts(submissions=[Submission(100, 1), Submission(101, 1)], reviewers=people)
+    assert matrix.reasons_for(101, 2) == matrix.reasons(1, 1) == [Reason("declared_by_reviewer", {})]
+    assert matrix.reasons_for(100, 2) == []
+
+
 def test_author_is_conflicted_with_own_submission():
     author = person(1, "a@a.fr")
     matrix = single(author, author)
