@@ -29,7 +29,7 @@ from ..models import Call, CallRole, FormQuestion, OrgUnit, Submission, Submissi
 from ..models.types import utcnow
 from . import demo_texts as texts
 from .accounts import hash_password
-from .calls import SGMAP_GRID, default_grid
+from .calls import SGMAP_GRID, default_grid, slugify
 from .orgchart import ensure_unit
 from .submissions import _next_reference, add_file
 
@@ -149,9 +149,9 @@ class Person:
     @property
     def email(self) -> str:
         if self.org is None:
-            return f"{_slug(self.first)}.{_slug(self.last)}@innovation-sociale.example.org"
+            return f"{slugify(self.first)}.{slugify(self.last)}@innovation-sociale.example.org"
         domain = DOMAINS.get(self.org if self.org in DOMAINS else "MTFP")
-        return f"{_slug(self.first)}.{_slug(self.last)}@{domain}"
+        return f"{slugify(self.first)}.{slugify(self.last)}@{domain}"
 
     @property
     def full_name(self) -> str:
@@ -198,13 +198,6 @@ class PrizePlan:
     text: texts.ProjectText
     hours_before_deadline: float  # when it was submitted
     writing_days: float  # how long before that it was started
-
-
-def _slug(text: str) -> str:
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(c if c.isalnum() else "-" for c in ascii_text.lower()).strip("-")
 
 
 def _paris(now: datetime, days_from_now: int, hour: int) -> datetime:
@@ -478,7 +471,7 @@ def _has_submissions(call: Call) -> bool:
 def _calls(organiser_unit: OrgUnit, now: datetime) -> dict[str, Call]:
     calls: dict[str, Call] = {}
     for key, spec in CALL_SPECS.items():
-        slug = _slug(spec["title"])
+        slug = slugify(spec["title"])
         call = db.session.scalar(db.select(Call).where(Call.slug == slug))
         if call is None:
             call = Call(slug=slug, kind=spec["kind"], title=spec["title"], owner_unit=organiser_unit)
