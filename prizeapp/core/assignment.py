@@ -10,8 +10,9 @@ How it is solved
     flow on integer costs (affinities scaled so that the largest is 1e8, see `_scale`), but not over all
     pairs: a 10,000 × 3,000 call has 30 million of them. Instead we *price*:
 
-    1. candidates = the best few conflict-free reviewers of each submission and the best few submissions of
-       each reviewer (plus nothing else: fixed pairs are taken out of the problem beforehand);
+    1. candidates = about 4k + 2 of the best conflict-free reviewers of each submission, found in one
+       cache-friendly pass (see `_initial_candidates`); fixed pairs are taken out of the problem beforehand
+       (they reduce the counts and loads left to fill);
     2. solve the flow on the candidates; slack arcs of prohibitive cost keep it feasible;
     3. recover node potentials (the LP duals) with a Bellman-Ford pass over the residual graph;
     4. check the reduced cost of EVERY excluded conflict-free pair, in vectorised chunks of rows; pairs that
@@ -24,14 +25,23 @@ How it is solved
 
 Options
     fairness   first maximise the smallest per-submission total affinity, then the total with that minimum
-               kept. This is no longer a network problem, so it is solved as a MIP (scipy's HiGHS) over
-               the candidate pairs of the plain optimum — exact on those pairs; `result.fairness_status`
-               says whether the MIP proved optimality within its time limit.
+               kept. This is no longer a network problem (max-min is NP-hard in general), and it is solved
+               over the candidate pairs of the plain optimum (the pairs priced in, which include each
+               submission's best reviewers):
+               - up to 5,000 candidate pairs: exactly, as two integer programs with OR-Tools' CP-SAT (one
+                 worker, deterministic time limit `fairness_time_limit`);
+               - beyond: a Lagrangian method whose every step is one of our min-cost flows (rows weighted
+                 by ν, mirror descent on ν; `fairness_rounds` steps) gives an assignment and an upper bound
+                 on the best possible worst-off total; then the total is maximised with the pairs of the
+                 submissions that would fall below the worst-off total frozen.
+               `result.fairness_status` says which, and whether optimality was proven or what bound holds.
     connected  reviewers who share a submission are linked; the review graph should have one component
                (needed to calibrate lenient and harsh reviewers). After solving, components are merged by
                2-swaps ((i, j), (i', j')) → ((i, j'), (i', j)) that keep every count and load, chosen at the
-               smallest affinity loss; the loss is reported. Guarantee: the result is connected when such a
-               sequence of swaps exists among the non-fixed pairs (checked greedily); otherwise
+               smallest affinity loss; the loss is reported. Guarantee: counts, loads, conflicts and fixed
+               pairs are kept; components are joined greedily (each step tries the 50 cheapest swaps
+               between the smallest component and the rest and takes the first that joins it), which can
+               fail in contrived cases (e.g. k = 1, where no swap can link reviewers); then a note and
                `result.components` says how many remain. Reviewers with no assignment (possible when
                min_load is 0) are counted as idle and left out of the components; set min_load=1 to involve
                everyone.
@@ -152,10 +162,12 @@ def _normalise(affinity, conflicts, reviewers_per_submission, max_load, min_load
             raise ValueError(f"fixed has shape {f.shape}, affinity has {a.shape}")
         if not f.any():
             f = None
-    bad = ~np.isfinite(a) & ~c
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
-        raise ValueError(f"affinity of the conflict-free pair ({i}, {j}) is not a finite number")
+    for r0, r1 in _row_chunks(n, m):
+        ok = np.isfinite(a[r0:r1])
+        np.logical_or(ok, c[r0:r1], out=ok)
+        if not ok.all():
+            i, j = np.argwhere(~ok)[0]
+            raise ValueError(f"affinity of the conflict-free pair ({r0 + i}, {j}) is not a finite number")
     return _Problem(
         affinity=a,
         conflicts=c,
@@ -192,13 +204,20 @@ def _check_counts(p: _Problem) -> list[str]:
     for j in np.flatnonzero(p.min_load > p.max_load):
         reasons.append(f"reviewer {j} has min load {p.min_load[j]} above max load {p.max_load[j]}")
     open_cols = p.max_load > 0
-    free = ~p.conflicts & open_cols[None, :]
-    available = free.sum(axis=1)
+    active_rows = p.k > 0
+    available = np.zeros(n, dtype=np.int64)  # conflict-free reviewers with room, per submission
+    col_available = np.zeros(m, dtype=np.int64)  # conflict-free submissions needing reviews, per reviewer
+    all_open = bool(open_cols.all())
+    for r0, r1 in _row_chunks(n, m):
+        block = p.conflicts[r0:r1]
+        open_block = block if all_open else block[:, open_cols]
+        available[r0:r1] = open_block.shape[1] - np.count_nonzero(open_block, axis=1)
+        active = active_rows[r0:r1]
+        col_available += int(active.sum()) - np.count_nonzero(block[active], axis=0)
     for i in np.flatnonzero(available < p.k):
         reasons.append(
             f"submission {i} has only {available[i]} conflict-free reviewers (needs {p.k[i]})"
         )
-    col_available = (~p.conflicts & (p.k > 0)[:, None]).sum(axis=0)
     for j in np.flatnonzero(col_available < p.min_load):
         reasons.append(
             f"reviewer {j} can review only {col_available[j]} submissions without conflict "
@@ -227,6 +246,9 @@ class _Flow:
     candidates: np.ndarray  # linear indices of the final candidate set
     scale: float
     loads_left: np.ndarray  # residual max load after the solution
+    proven: bool  # pricing converged: optimal over all pairs
+    rank: np.ndarray  # rank[j]: position of reviewer j in the solver's (seeded) order
+    slack_cost: int
 
 
 def _scale(values_range: float, n_units: int, n_nodes: int, bonus_pairs: bool) -> tuple[float, int]:
@@ -336,8 +358,41 @@ def _potentials(n_nodes, tail, head, cost, cap, flow) -> np.ndarray:
     raise RuntimeError("negative cycle in the residual graph: the flow solver did not return an optimum")
 
 
+def _network(n, m, rows, cols, cost, k_left, hi, lo, rank, slack_cost):
+    """Min-cost flow over the given pair arcs (rows, cols, integer costs), solved by OR-Tools.
+
+    Nodes: submissions 0..n-1, reviewer j at n + rank[j], the sink at n + m. Submission i supplies
+    k_left[i]; reviewer j demands lo[j] and may pass hi[j] - lo[j] more to the sink. Slack arcs of cost
+    slack_cost (submission → sink, sink → reviewer) keep every candidate network feasible; they carry flow
+    at the optimum only if the problem over the candidates is infeasible. Returns the arcs and their flows;
+    the pair arcs come first, in the given order.
+    """
+    sink = n + m
+    total = int(k_left.sum())
+    supplies = np.zeros(n + m + 1, dtype=np.int64)
+    supplies[:n] = k_left
+    supplies[n + rank] = -lo
+    supplies[sink] = -(total - int(lo.sum()))
+    n_pair_arcs = len(rows)
+    tail = np.concatenate([rows, n + rank, np.arange(n), np.full(m, sink)])
+    head = np.concatenate([n + rank[cols], np.full(m, sink), np.full(n, sink), n + rank])
+    cap = np.concatenate([np.ones(n_pair_arcs, dtype=np.int64), hi - lo, k_left, lo])
+    arc_cost = np.concatenate([cost, np.zeros(m, dtype=np.int64), np.full(n, slack_cost),
+                               np.full(m, slack_cost)])
+    keep = cap > 0
+    keep[:n_pair_arcs] = True
+    tail, head, cap, arc_cost = tail[keep], head[keep], cap[keep], arc_cost[keep]
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(tail, head, cap, arc_cost)
+    smcf.set_nodes_supplies(np.arange(n + m + 1), supplies)
+    status = smcf.solve()
+    if status != smcf.OPTIMAL:
+        raise RuntimeError(f"min-cost flow solver returned {status}")
+    return tail, head, cap, arc_cost, smcf.flows(np.arange(len(tail)))
+
+
 def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: int | None = None,
-           max_rounds: int = 50) -> _Flow:
+           max_rounds: int = 200) -> _Flow:
     """Maximise total affinity (+ bonus on given pairs) over all free pairs, by pricing. See module doc."""
     n, m = p.shape
     a = p.affinity
@@ -363,9 +418,7 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
     rank[order] = np.arange(m)
 
 
-    sink = n + m
     n_nodes = n + m + 1
-    supplies = np.concatenate([k_left, -lo[order], [-(total - int(lo.sum()))]]).astype(np.int64)  # node n + r is reviewer order[r]
     rev_nodes = n + rank  # node of reviewer j
     rounds = 0
     while True:
@@ -380,29 +433,19 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
         rows, cols, cost = rows[arc_order], cols[arc_order], cost[arc_order]
         cand = cand[arc_order]
         n_pair_arcs = len(rows)
-        tail = np.concatenate([rows, n + rank, np.arange(n), np.full(m, sink)])
-        head = np.concatenate([rev_nodes[cols], np.full(m, sink), np.full(n, sink), n + rank])
-        cap = np.concatenate([np.ones(n_pair_arcs, dtype=np.int64), hi - lo, k_left, lo])
-        arc_cost = np.concatenate([cost, np.zeros(m, dtype=np.int64), np.full(n, slack_cost),
-                                   np.full(m, slack_cost)])
-        keep = cap > 0
-        keep[:n_pair_arcs] = True
-        tail, head, cap, arc_cost = tail[keep], head[keep], cap[keep], arc_cost[keep]
-        smcf = min_cost_flow.SimpleMinCostFlow()
-        smcf.add_arcs_with_capacity_and_unit_cost(tail, head, cap, arc_cost)
-        smcf.set_nodes_supplies(np.arange(n_nodes), supplies)
-        status = smcf.solve()
-        if status != smcf.OPTIMAL:
-            raise RuntimeError(f"min-cost flow solver returned {status}")
-        flow = smcf.flows(np.arange(len(tail)))
+        net = _network(n, m, rows, cols, cost, k_left, hi, lo, rank, slack_cost)
+        tail, head, cap, arc_cost, flow = net
         d = _potentials(n_nodes, tail, head, arc_cost, cap, flow)
         if rounds >= max_rounds:
+            proven = False
             break
         # Price every excluded free pair: it would improve the flow iff its reduced cost is negative,
         # i.e. -rint(a * scale) + d[i] - d[j] < 0.  Bonus pairs are all candidates already.
-        # a * scale > d_i - d_j, written a > (d_i - 1) / scale - d_j / scale: the margin of one cost unit
-        # makes the test a superset of the exact integer one despite floating-point rounding.
-        thr_rows, thr_cols = (d[:n] - 1.0) / scale, d[rev_nodes] / scale
+        # a * scale > d_i - d_j, written a > (d_i - margin) / scale - d_j / scale: a margin of one cost
+        # unit (more for huge potentials) makes the test a superset of the exact integer one despite
+        # floating-point rounding.
+        margin = 1.0 + 1e-9 * float(np.abs(d).max(initial=0))
+        thr_rows, thr_cols = (d[:n] - margin) / scale, d[rev_nodes] / scale
         new = np.setdiff1d(_price(p, thr_rows, thr_cols), cand)
         if new.size > n:
             # Far from optimal duals flag many pairs; adding them all would slow the next solve more than
@@ -413,6 +456,7 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
             first = np.searchsorted(r[by_row], r[by_row], side="left")
             new = np.sort(new[by_row][np.arange(new.size) - first < 2])
         if new.size == 0:
+            proven = True
             break
         cand = np.concatenate([cand, new])
 
@@ -436,6 +480,9 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
         unmet_cols=np.flatnonzero(slack_cols_flow),
         candidates=np.sort(cand),
         scale=scale,
+        proven=proven,
+        rank=rank,
+        slack_cost=slack_cost,
         loads_left=hi - loads,
     )
 
@@ -531,59 +578,192 @@ def _result(p: _Problem, pairs: np.ndarray, **extra) -> AssignmentResult:
 # ---------------------------------------------------------------------------------------------- options
 
 
-def _fair_pairs(p: _Problem, sol: _Flow, time_limit: float) -> tuple[np.ndarray, str]:
-    """Lexicographic max-min then max-total, as two MIPs over the candidate pairs (scipy's HiGHS)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import csr_matrix, hstack
+_EXACT_FAIRNESS_PAIRS = 5000
+
+
+def _fair_pairs(p: _Problem, sol: _Flow, time_limit: float, rounds: int, seed: int):
+    """Lexicographic max-min then max-total: exact (CP-SAT) on small models, Lagrangian on large ones."""
+    if len(sol.candidates) <= _EXACT_FAIRNESS_PAIRS:
+        return _fair_pairs_exact(p, sol, time_limit, seed)
+    return _fair_pairs_lagrangian(p, sol, rounds)
+
+
+def _fixed_parts(p: _Problem):
+    n, m = p.shape
+    fixed_total = np.zeros(n)
+    fixed_rows = np.zeros(n, dtype=np.int64)
+    fixed_cols = np.zeros(m, dtype=np.int64)
+    if p.fixed is not None:
+        fr, fc = np.nonzero(p.fixed)
+        np.add.at(fixed_total, fr, p.affinity[fr, fc])
+        fixed_rows = np.bincount(fr, minlength=n)
+        fixed_cols = np.bincount(fc, minlength=m)
+    return fixed_total, p.k - fixed_rows, p.max_load - fixed_cols, np.maximum(p.min_load - fixed_cols, 0)
+
+
+def _fair_pairs_lagrangian(p: _Problem, sol: _Flow, rounds: int):
+    """Max-min by the Lagrangian dual, over the candidate pairs: a bound and good solutions, no proof.
+
+    For weights ν ≥ 0 summing to 1, any assignment x has min_i T_i(x) ≤ Σ ν_i T_i(x) ≤ L(ν) = max_x
+    Σ ν_i T_i(x), where T_i is submission i's total; L(ν) is a min-cost flow with row i's affinities scaled
+    by ν_i, and min over ν of L(ν) equals the LP bound (the flow polytope is integral). Mirror descent on ν
+    (rows doing better get less weight) yields both that upper bound and, at each step, an assignment
+    whose worst-off total is a lower bound; the lexicographically best one (worst-off total, then total)
+    is kept.
+    """
+    n, m = p.shape
+    rows, cols = np.divmod(sol.candidates, m)
+    values = p.affinity[rows, cols]
+    fixed_total, k_left, hi, lo = _fixed_parts(p)
+    active = p.k > 0
+    high = float(np.abs(values).max(initial=0)) or 1.0
+    nu = active / max(int(active.sum()), 1)
+    best = (sol.pairs, -np.inf, -np.inf)
+    upper = np.inf
+    slack = sol.slack_cost
+    spread = None
+    rounding = 0.0
+    for t in range(1, rounds + 1):
+        scale = _COST_RESOLUTION / (high * nu.max())
+        cost = -np.rint(values * nu[rows] * scale).astype(np.int64)
+        *_, flow = _network(n, m, rows, cols, cost, k_left, hi, lo, sol.rank, slack)
+        chosen = flow[: len(rows)] > 0
+        totals = fixed_total + np.bincount(rows[chosen], weights=values[chosen], minlength=n)
+        rounding = 0.5 * chosen.sum() / scale  # the rounding of costs can hide this much of L(ν)
+        upper = min(upper, float(nu @ totals) + rounding)
+        low = float(totals[active].min())
+        total = float(totals.sum())
+        if (low, total) > best[1:]:
+            best = (np.stack([rows[chosen], cols[chosen]], axis=1), low, total)
+        if spread is None:
+            spread = float(np.ptp(totals[active])) or 1.0
+        nu = np.where(active, nu * np.exp(-2.0 / math.sqrt(t) * (totals - low) / spread), 0.0)
+        nu = np.maximum(nu, 1e-6 * nu.max()) * active
+        nu /= nu.sum()
+    pairs, low, total = best
+    # Stage 2: raise the total, keeping every submission at or above `low`. Freeze the pairs of the
+    # submissions at risk (taken from the best solution, so the rest stays feasible), maximise the total
+    # of the others with the flow, freeze whoever falls below, repeat. Each round is at least as good as
+    # the best solution, which stays feasible throughout.
+    frozen = np.zeros(n, dtype=bool)
+    best_totals = fixed_total + np.bincount(pairs[:, 0], weights=p.affinity[pairs[:, 0], pairs[:, 1]],
+                                            minlength=n)
+    frozen[active & (best_totals <= low)] = True
+    scale = _COST_RESOLUTION / high
+    all_cost = -np.rint(values * scale).astype(np.int64)
+    for _ in range(rounds):
+        keep_pairs = pairs[frozen[pairs[:, 0]]]
+        k_free = np.where(frozen, 0, k_left)
+        used = np.bincount(keep_pairs[:, 1], minlength=m)
+        free_arcs = ~frozen[rows]
+        r, c = rows[free_arcs], cols[free_arcs]
+        *_, flow = _network(n, m, r, c, all_cost[free_arcs], k_free, hi - used,
+                            np.maximum(lo - used, 0), sol.rank, slack)
+        chosen = flow[: len(r)] > 0
+        trial = np.concatenate([keep_pairs, np.stack([r[chosen], c[chosen]], axis=1)])
+        totals = fixed_total + np.bincount(trial[:, 0], weights=p.affinity[trial[:, 0], trial[:, 1]],
+                                           minlength=n)
+        below = active & (totals < low) & ~frozen
+        if not below.any():
+            if totals.sum() >= total:
+                pairs, total = trial, float(totals.sum())
+            break
+        frozen |= below
+    status = (f"Lagrangian heuristic over {len(rows)} candidate pairs: worst-off total {low:.6g}, "
+              f"proven at most {upper:.6g}; total maximal with the worst-off submissions' pairs frozen")
+    return pairs, status
+
+
+def _fair_pairs_exact(p: _Problem, sol: _Flow, time_limit: float, seed: int) -> tuple[np.ndarray, str]:
+    """Lexicographic max-min then max-total over the candidate pairs, with OR-Tools' CP-SAT.
+
+    Max-min is NP-hard in general (it is no longer a network problem), so this is a MIP: stage 1 maximises
+    the worst-off submission's total, stage 2 the total with every submission kept at that level or above.
+    Both start from the plain optimum as a hint, run on one worker with a *deterministic* time limit (so
+    the result depends only on the inputs and the seed, not on the machine's load) and report whether
+    optimality was proven, or the best solution found and the solver's upper bound.
+    """
+    from ortools.sat.python import cp_model
 
     n, m = p.shape
     rows, cols = np.divmod(sol.candidates, m)
-    fixed_pairs = np.argwhere(p.fixed) if p.fixed is not None else np.zeros((0, 2), dtype=np.int64)
-    fixed_total = np.zeros(n)
-    if len(fixed_pairs):
-        np.add.at(fixed_total, fixed_pairs[:, 0], p.affinity[fixed_pairs[:, 0], fixed_pairs[:, 1]])
-    fixed_rows = np.bincount(fixed_pairs[:, 0], minlength=n) if len(fixed_pairs) else np.zeros(n, int)
-    fixed_cols = np.bincount(fixed_pairs[:, 1], minlength=m) if len(fixed_pairs) else np.zeros(m, int)
     nv = len(rows)
-    vals = p.affinity[rows, cols]
-    ar = np.arange(nv)
-    row_mat = csr_matrix((np.ones(nv), (rows, ar)), shape=(n, nv))
-    col_mat = csr_matrix((np.ones(nv), (cols, ar)), shape=(m, nv))
-    aff_mat = csr_matrix((vals, (rows, ar)), shape=(n, nv))
-    active = np.flatnonzero(p.k > 0)
-    k_left = (p.k - fixed_rows).astype(float)
-    hi = (p.max_load - fixed_cols).astype(float)
-    lo = np.maximum(p.min_load - fixed_cols, 0).astype(float)
-    # variables: x (nv binaries), then t (continuous) = the worst-off submission's total
-    cons = [
-        LinearConstraint(hstack([row_mat, csr_matrix((n, 1))]).tocsr(), k_left, k_left),
-        LinearConstraint(hstack([col_mat, csr_matrix((m, 1))]).tocsr(), lo, hi),
-        # total of each submission that gets reviewers - t >= -(its fixed pairs' total)
-        LinearConstraint(hstack([aff_mat[active], csr_matrix(-np.ones((len(active), 1)))]).tocsr(),
-                         -fixed_total[active], np.inf),
-    ]
-    integrality = np.concatenate([np.ones(nv), [0]])
-    bounds = Bounds(np.concatenate([np.zeros(nv), [-np.inf]]), np.concatenate([np.ones(nv), [np.inf]]))
-    c1 = np.zeros(nv + 1)
-    c1[-1] = -1.0
-    opts = {"time_limit": time_limit, "mip_rel_gap": 0.0}
-    r1 = milp(c1, constraints=cons, integrality=integrality, bounds=bounds, options=opts)
-    if r1.x is None:
-        return sol.pairs, f"fairness MIP failed ({r1.message}); plain optimum kept"
-    t_star = float(r1.x[-1])
-    proven1 = r1.status == 0
-    # stage 2: keep min total >= t*, maximise the total
-    tol = 1e-9 * max(1.0, abs(t_star))
-    bounds2 = Bounds(np.concatenate([np.zeros(nv), [t_star - tol]]), np.concatenate([np.ones(nv), [np.inf]]))
-    c2 = np.concatenate([-vals, [0.0]])
-    r2 = milp(c2, constraints=cons, integrality=integrality, bounds=bounds2, options=opts)
-    x = r2.x if r2.x is not None else r1.x
-    chosen = np.round(x[:nv]) > 0.5
-    pairs = np.stack([rows[chosen], cols[chosen]], axis=1)
-    proven = proven1 and r2.status == 0
-    status = ("optimal" if proven else "time limit reached, best found") + (
-        f" over {nv} candidate pairs; worst-off total {t_star:.6g}"
-    )
+    high = float(np.abs(p.affinity[rows, cols]).max(initial=0))
+    if p.fixed is not None and p.fixed.any():
+        high = max(high, float(np.abs(p.affinity[p.fixed]).max()))
+    # integer weights: a power of ten keeps decimal affinities (0.25, 0.8) exact
+    unit = 10.0 ** (6 - math.ceil(math.log10(high))) if high > 0 else 1.0
+    weights = np.rint(p.affinity[rows, cols] * unit).astype(np.int64)
+    fixed_total = np.zeros(n, dtype=np.int64)
+    fixed_rows = np.zeros(n, dtype=np.int64)
+    fixed_cols = np.zeros(m, dtype=np.int64)
+    if p.fixed is not None:
+        fr, fc = np.nonzero(p.fixed)
+        np.add.at(fixed_total, fr, np.rint(p.affinity[fr, fc] * unit).astype(np.int64))
+        fixed_rows = np.bincount(fr, minlength=n)
+        fixed_cols = np.bincount(fc, minlength=m)
+    k_left = p.k - fixed_rows
+    hi = p.max_load - fixed_cols
+    lo = np.maximum(p.min_load - fixed_cols, 0)
+
+    model = cp_model.CpModel()
+    x = [model.new_bool_var("") for _ in range(nv)]
+    by_row = np.argsort(rows, kind="stable")
+    row_starts = np.searchsorted(rows[by_row], np.arange(n + 1))
+    by_col = np.argsort(cols, kind="stable")
+    col_starts = np.searchsorted(cols[by_col], np.arange(m + 1))
+    top = int(weights.clip(min=0).sum() + fixed_total.clip(min=0).sum())
+    bottom = int(weights.clip(max=0).sum() + fixed_total.clip(max=0).sum())
+    worst = model.new_int_var(bottom, top, "worst")
+    row_totals = []
+    for i in range(n):
+        members = by_row[row_starts[i]:row_starts[i + 1]]
+        model.add(sum(x[e] for e in members) == int(k_left[i]))
+        total = cp_model.LinearExpr.weighted_sum([x[e] for e in members], weights[members].tolist())
+        total = total + int(fixed_total[i])
+        row_totals.append(total)
+        if p.k[i] > 0:
+            model.add(total >= worst)
+    for j in range(m):
+        members = by_col[col_starts[j]:col_starts[j + 1]]
+        load = sum(x[e] for e in members)
+        model.add_linear_constraint(load, int(lo[j]), int(hi[j]))
+    chosen = np.zeros(n * m, dtype=bool)
+    chosen[sol.pairs[:, 0] * m + sol.pairs[:, 1]] = True
+    hint = chosen[sol.candidates]
+    for e in range(nv):
+        model.add_hint(x[e], bool(hint[e]))
+
+    def solve():
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = int(seed) % (2**31)
+        solver.parameters.max_deterministic_time = float(time_limit)
+        status = solver.solve(model)
+        return solver, status
+
+    model.maximize(worst)
+    solver, status1 = solve()
+    if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return sol.pairs, "fairness model found no solution in its time limit; plain optimum kept"
+    floor = int(solver.value(worst))
+    bound1 = solver.best_objective_bound
+    values = np.array([solver.boolean_value(v) for v in x])
+    model.clear_hints()
+    for e in range(nv):
+        model.add_hint(x[e], bool(values[e]))
+    model.add(worst >= floor)
+    model.maximize(cp_model.LinearExpr.weighted_sum(x, weights.tolist()))
+    solver, status2 = solve()
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = np.array([solver.boolean_value(v) for v in x])
+    pairs = np.stack([rows[values], cols[values]], axis=1)
+    if status1 == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL:
+        status = f"optimal over {nv} candidate pairs"
+    else:
+        status = (f"best found in the time limit over {nv} candidate pairs: worst-off total "
+                  f"{floor / unit:.6g}, proven at most {bound1 / unit:.6g}"
+                  + ("" if status2 == cp_model.OPTIMAL else "; total not proven maximal"))
     return pairs, status
 
 
@@ -651,6 +831,7 @@ def assign(
     fairness: bool = False,
     connected: bool = False,
     fairness_time_limit: float = 30.0,
+    fairness_rounds: int = 40,
 ) -> AssignmentResult:
     """Assign reviewers to submissions at maximal total affinity.
 
@@ -665,10 +846,11 @@ def assign(
     start = time.perf_counter()
     p = _normalise(affinity, conflicts, reviewers_per_submission, max_load, min_load, fixed)
     return _assign(p, seed=seed, fairness=fairness, connected=connected,
-                   fairness_time_limit=fairness_time_limit, start=start)
+                   fairness_time_limit=fairness_time_limit, fairness_rounds=fairness_rounds, start=start)
 
 
-def _assign(p: _Problem, *, seed, fairness, connected, fairness_time_limit, start, bonus=None):
+def _assign(p: _Problem, *, seed, fairness, connected, fairness_time_limit, start, bonus=None,
+            fairness_rounds=40):
     reasons = _check_counts(p)
     if reasons:
         raise InfeasibleAssignment(reasons)
@@ -680,9 +862,11 @@ def _assign(p: _Problem, *, seed, fairness, connected, fairness_time_limit, star
         pairs = np.concatenate([pairs, np.argwhere(p.fixed)])
     notes = []
     fairness_status = "not requested"
-    optimal = True
+    optimal = sol.proven
+    if not sol.proven:
+        notes.append(f"pricing stopped after {sol.rounds} rounds without proving optimality")
     if fairness:
-        free_pairs, fairness_status = _fair_pairs(p, sol, fairness_time_limit)
+        free_pairs, fairness_status = _fair_pairs(p, sol, fairness_time_limit, fairness_rounds, seed)
         pairs = free_pairs if p.fixed is None else np.concatenate([free_pairs, np.argwhere(p.fixed)])
         optimal = fairness_status.startswith("optimal")
     loss = 0.0

@@ -266,6 +266,17 @@ def test_fairness_raises_the_worst_off_submission():
     assert fair.objective == pytest.approx(0.7)
 
 
+def test_fairness_on_a_large_call_raises_the_worst_off_and_reports_its_bound():
+    affinity, conflicts, k, max_load = synthetic_instance(600, 150, seed=3)
+    plain = assign(affinity, conflicts, k, max_load)
+    fair = assign(affinity, conflicts, k, max_load, fairness=True, fairness_rounds=15)
+    assert_valid(fair, affinity, conflicts, k, max_load)
+    assert fair.fairness_status.startswith("Lagrangian heuristic")
+    bound = float(fair.fairness_status.split("proven at most ")[1].split(";")[0])
+    assert plain.worst_total < fair.worst_total <= bound + 1e-9
+    assert fair.objective <= plain.objective
+
+
 # ---------------------------------------------------------------------------------- connectivity
 
 
