@@ -10,9 +10,10 @@ How it is solved
     flow on integer costs (affinities scaled so that the largest is 1e8, see `_scale`), but not over all
     pairs: a 10,000 × 3,000 call has 30 million of them. Instead we *price*:
 
-    1. candidates = about 4k + 2 of the best conflict-free reviewers of each submission, found in one
-       cache-friendly pass (see `_initial_candidates`); fixed pairs are taken out of the problem beforehand
-       (they reduce the counts and loads left to fill);
+    1. candidates = about 4k + 2 of the best conflict-free reviewers of each submission and about
+       2 × max_load + 2 of the best submissions of each reviewer, found in two cache-friendly passes (see
+       `_initial_candidates`); fixed pairs are taken out of the problem beforehand (they reduce the counts
+       and loads left to fill);
     2. solve the flow on the candidates; slack arcs of prohibitive cost keep it feasible;
     3. recover node potentials (the LP duals) with a Bellman-Ford pass over the residual graph;
     4. check the reduced cost of EVERY excluded conflict-free pair, in vectorised chunks of rows; pairs that
@@ -272,7 +273,8 @@ def _row_chunks(n: int, m: int):
         yield r0, min(n, r0 + step)
 
 
-def _initial_candidates(p: _Problem, k_left, open_cols, per_row: int) -> tuple[np.ndarray, float]:
+def _initial_candidates(p: _Problem, k_left, open_cols, per_row: int, per_col: int = 0
+                        ) -> tuple[np.ndarray, float]:
     """Linear indices (i * m + j) of about `per_row` of the best free pairs of each row, and max |affinity|.
 
     A full top-k per row (argpartition) costs several passes over the matrix; instead each row is cut into
@@ -288,6 +290,7 @@ def _initial_candidates(p: _Problem, k_left, open_cols, per_row: int) -> tuple[n
     buf = np.empty((step, m))
     max_abs = 0.0
     closed = ~open_cols
+    col_block_max = []  # per reviewer, the maximum over each group of 8 rows
     for r0, r1 in _row_chunks(n, m):
         b = buf[: r1 - r0]
         np.copyto(b, p.affinity[r0:r1])
@@ -301,6 +304,8 @@ def _initial_candidates(p: _Problem, k_left, open_cols, per_row: int) -> tuple[n
         if closed.any():
             b[:, closed] = -np.inf
         block_max = np.maximum.reduceat(b, starts, axis=1)
+        if per_col:
+            col_block_max.append(np.maximum.reduceat(b, np.arange(0, r1 - r0, 8), axis=0))
         high = block_max.max()
         for v in (low, high):
             if np.isfinite(v):
@@ -313,6 +318,16 @@ def _initial_candidates(p: _Problem, k_left, open_cols, per_row: int) -> tuple[n
         keep = b >= theta[:, None]
         chunks.append(np.flatnonzero(keep) + r0 * m)
     cand = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+    if per_col and col_block_max:
+        # the same idea per reviewer, in a second pass: keep the pairs at least as good as the reviewer's
+        # per_col-th best group maximum (popular reviewers fill up; the others need candidates too)
+        groups = np.concatenate(col_block_max)
+        t = min(per_col, len(groups))
+        theta = -np.partition(-groups, t - 1, axis=0)[t - 1]
+        theta = np.where(np.isfinite(theta), theta, np.nextafter(-np.inf, 0))
+        theta[closed] = np.inf
+        # _price keeps pairs with a > 0 - (-theta) i.e. a > theta - 1 ulp: a >= theta
+        cand = np.union1d(cand, _price(p, np.zeros(n), -np.nextafter(theta, -np.inf)))
     return cand, max_abs
 
 
@@ -392,7 +407,7 @@ def _network(n, m, rows, cols, cost, k_left, hi, lo, rank, slack_cost):
 
 
 def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: int | None = None,
-           max_rounds: int = 200) -> _Flow:
+           per_col: int | None = None, max_rounds: int = 200) -> _Flow:
     """Maximise total affinity (+ bonus on given pairs) over all free pairs, by pricing. See module doc."""
     n, m = p.shape
     a = p.affinity
@@ -405,7 +420,9 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
 
     if per_row is None:
         per_row = int(min(m, max(4 * int(p.k.max(initial=0)) + 2, 10)))
-    cand, values_range = _initial_candidates(p, k_left, hi > 0, per_row)
+    if per_col is None:
+        per_col = int(min(n, 2 * int(p.max_load.max(initial=0)) + 2))
+    cand, values_range = _initial_candidates(p, k_left, hi > 0, per_row, per_col)
     if bonus is not None:
         cand = np.union1d(cand, np.flatnonzero(bonus.ravel()))
     scale, slack_cost = _scale(values_range, total, n + m + 1, bonus is not None)
