@@ -324,10 +324,11 @@ def _initial_candidates(p: _Problem, k_left, open_cols, per_row: int, per_col: i
         groups = np.concatenate(col_block_max)
         t = min(per_col, len(groups))
         theta = -np.partition(-groups, t - 1, axis=0)[t - 1]
-        theta = np.where(np.isfinite(theta), theta, np.nextafter(-np.inf, 0))
         theta[closed] = np.inf
-        # _price keeps pairs with a > 0 - (-theta) i.e. a > theta - 1 ulp: a >= theta
-        cand = np.union1d(cand, _price(p, np.zeros(n), -np.nextafter(theta, -np.inf)))
+        finite = np.isfinite(theta)
+        theta[finite] -= 1e-12 * np.maximum(1.0, np.abs(theta[finite]))  # so that a >= theta passes
+        # _price keeps the pairs with a > 0 - (-theta); theta = -inf (too few groups) keeps them all
+        cand = np.union1d(cand, _price(p, np.zeros(n), -theta))
     return cand, max_abs
 
 
@@ -849,13 +850,17 @@ def assign(
     connected: bool = False,
     fairness_time_limit: float = 30.0,
     fairness_rounds: int = 40,
+    candidates_per_submission: int | None = None,
+    candidates_per_reviewer: int | None = None,
 ) -> AssignmentResult:
     """Assign reviewers to submissions at maximal total affinity.
 
     affinity: float array (submissions × reviewers). conflicts: bool array, True = forbidden (None: no
     conflict). reviewers_per_submission, max_load, min_load: ints, or arrays per submission / per reviewer.
     fixed: bool array of pairs that must stay (reviews already started). seed: chooses among equally good
-    assignments. fairness, connected: see the module documentation.
+    assignments. fairness, connected: see the module documentation. candidates_per_submission and
+    candidates_per_reviewer tune the first candidate set (default 4k + 2 and 2 × max_load + 2): they change
+    the speed, never the result's optimality.
 
     Raises InfeasibleAssignment, whose message and `reasons` say what prevents any assignment, and
     ValueError for malformed input. Never returns a partial assignment.
@@ -863,15 +868,16 @@ def assign(
     start = time.perf_counter()
     p = _normalise(affinity, conflicts, reviewers_per_submission, max_load, min_load, fixed)
     return _assign(p, seed=seed, fairness=fairness, connected=connected,
-                   fairness_time_limit=fairness_time_limit, fairness_rounds=fairness_rounds, start=start)
+                   fairness_time_limit=fairness_time_limit, fairness_rounds=fairness_rounds, start=start,
+                   per_row=candidates_per_submission, per_col=candidates_per_reviewer)
 
 
 def _assign(p: _Problem, *, seed, fairness, connected, fairness_time_limit, start, bonus=None,
-            fairness_rounds=40):
+            fairness_rounds=40, per_row=None, per_col=None):
     reasons = _check_counts(p)
     if reasons:
         raise InfeasibleAssignment(reasons)
-    sol = _solve(p, seed=seed, bonus=bonus)
+    sol = _solve(p, seed=seed, bonus=bonus, per_row=per_row, per_col=per_col)
     if sol.unmet_rows.size or sol.unmet_cols.size:
         raise InfeasibleAssignment(_hall_reasons(p, sol))
     pairs = sol.pairs

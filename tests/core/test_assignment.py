@@ -167,9 +167,10 @@ def test_assign_prices_in_pairs_when_everyone_wants_the_same_reviewers():
     rng = np.random.default_rng(7)
     affinity = np.linspace(1.0, 0.0, 60)[None, :] + 0.01 * rng.random((200, 60))
     conflicts = rng.random((200, 60)) < 0.05
-    result = assign(affinity, conflicts, 3, 10)
+    result = assign(affinity, conflicts, 3, 10, candidates_per_submission=4, candidates_per_reviewer=0)
     assert_valid(result, affinity, conflicts, 3, 10)
     assert result.pricing_rounds > 1
+    assert result.optimal
     assert result.objective == pytest.approx(full_model_optimum(affinity, conflicts, 3, 10), rel=1e-9)
 
 
