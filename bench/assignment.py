@@ -9,6 +9,8 @@ What is measured
     own:
 
     solver   assign(affinity, conflicts, 3, max_load, seed=seed): pricing over a candidate subset.
+             Its line also gives the resident memory just before the call and the peak before and after:
+             when the peak does not move, the call never needed more than loading the inputs did.
     full     the plain model: OR-Tools' SimpleMinCostFlow over EVERY conflict-free pair, costs scaled to
              integers like the solver's (|affinity| max → 1e8). This is the reference optimum.
     lp       (--lp) scipy.optimize.linprog(method="highs") over every conflict-free pair: a second,
@@ -55,7 +57,6 @@ def _child(kind: str, directory: str, seed: int) -> None:
     conflicts = np.load(Path(directory) / "conflicts.npy")
     meta = json.loads((Path(directory) / "meta.json").read_text())
     k, max_load = meta["k"], meta["max_load"]
-    rss_inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     out: dict = {}
     # imports before the clock starts: importing ortools takes about a second
     from ortools.graph.python import min_cost_flow
@@ -63,6 +64,9 @@ def _child(kind: str, directory: str, seed: int) -> None:
     from scipy.sparse import csr_matrix
 
     from prizeapp.core.assignment import assign
+
+    rss_before = _current_rss()
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
     start = time.perf_counter()
     if kind == "solver":
@@ -109,10 +113,17 @@ def _child(kind: str, directory: str, seed: int) -> None:
     else:
         raise SystemExit(f"unknown kind {kind}")
     out["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    out["rss_inputs"] = rss_inputs
+    out["rss_before"] = rss_before
+    out["peak_before"] = peak_before
     out["objective"] = float(affinity[pairs[:, 0], pairs[:, 1]].sum())
     out["violations"] = violations(pairs, conflicts, k, max_load)
     print(json.dumps(out))
+
+
+def _current_rss() -> int:
+    """Resident memory now, in bytes (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def violations(pairs, conflicts, k, max_load) -> int:
@@ -177,8 +188,10 @@ def main() -> None:
                       f"{r['objective']:16.6f} {r['priced']:>10} {r['violations']:>4} {ratio_t} {ratio_o}")
             s = results["solver"]
             extra = (f"  solver: {s['rounds']} pricing rounds, proven optimal: {s['optimal']}, rounding gap bound "
-                     f"{s['gap_bound']:.2e}, review graph components {s['components']}, inputs "
-                     f"{s['rss_inputs'] / 2**20:.0f} MB of the peak")
+                     f"{s['gap_bound']:.2e}, review graph components {s['components']}; memory: "
+                     f"{s['rss_before'] / 2**20:.0f} MB resident before the call (inputs, libraries), "
+                     f"peak {s['peak_before'] / 2**20:.0f} MB before it (loading), "
+                     f"{s['peak_rss'] / 2**20:.0f} MB after")
             print(extra)
             if "lp" in results:
                 lp = results["lp"]
