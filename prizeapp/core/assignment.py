@@ -221,8 +221,8 @@ def _check_counts(p: _Problem) -> list[str]:
         )
     for j in np.flatnonzero(col_available < p.min_load):
         reasons.append(
-            f"reviewer {j} can review only {col_available[j]} submissions without conflict "
-            f"(min load {p.min_load[j]})"
+            f"reviewer {j} has min load {p.min_load[j]} but only {col_available[j]} submissions to review "
+            f"(conflict-free and needing reviewers)"
         )
     needed = int(p.k.sum())
     capacity = int(p.max_load.sum())
@@ -297,6 +297,8 @@ def _initial_candidates(p: _Problem, k_left, open_cols, per_row: int, per_col: i
         np.putmask(b, p.conflicts[r0:r1], np.inf)
         if p.fixed is not None:
             np.putmask(b, p.fixed[r0:r1], np.inf)
+        if b.size == 0:
+            continue
         low = b.min()
         np.putmask(b, p.conflicts[r0:r1], -np.inf)
         if p.fixed is not None:

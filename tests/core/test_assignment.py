@@ -225,7 +225,7 @@ def test_infeasible_min_load_is_explained():
     conflicts[:, 2] = True
     with pytest.raises(InfeasibleAssignment) as info:
         assign(np.ones((2, 3)), conflicts, 1, 2, min_load=1)
-    assert "reviewer 2 can review only 0 submissions without conflict (min load 1)" in str(info.value)
+    assert "reviewer 2 has min load 1 but only 0 submissions to review" in str(info.value)
 
 
 def test_malformed_input_is_a_value_error():
