@@ -47,8 +47,11 @@ def assert_valid(result, affinity, conflicts, k, max_load, min_load=0, fixed=Non
     assert result.objective == pytest.approx(affinity[pairs[:, 0], pairs[:, 1]].sum(), abs=1e-9)
 
 
-def full_model_optimum(affinity, conflicts, k, max_load, min_load=0, fixed=None):
-    """The plain model over all pairs, as a MIP (scipy's HiGHS): the reference optimum, or None."""
+def full_model_optimum(affinity, conflicts, k, max_load, min_load=0, fixed=None, keep_at_least=None):
+    """The plain model over all pairs, as a MIP (scipy's HiGHS): the reference optimum, or None.
+
+    keep_at_least=(mask, count): only assignments with at least `count` pairs of `mask`.
+    """
     n, m = affinity.shape
     free = np.argwhere(~conflicts)
     nv = len(free)
@@ -65,6 +68,9 @@ def full_model_optimum(affinity, conflicts, k, max_load, min_load=0, fixed=None)
     k_arr = as_array(k, n).astype(float)
     cons = [LinearConstraint(rows, k_arr, k_arr),
             LinearConstraint(cols, as_array(min_load, m).astype(float), as_array(max_load, m).astype(float))]
+    if keep_at_least is not None:
+        mask, count = keep_at_least
+        cons.append(LinearConstraint(mask[free[:, 0], free[:, 1]].astype(float)[None, :], count, np.inf))
     res = milp(-affinity[free[:, 0], free[:, 1]], constraints=cons, integrality=np.ones(nv),
                bounds=Bounds(lower, np.ones(nv)))
     return None if res.x is None else -res.fun
@@ -298,6 +304,42 @@ def test_connectivity_is_reported():
     assert review_graph_components(np.array([[0, 0], [0, 1], [1, 2]]), 2, 4) == (2, [2, 1], 1)
 
 
+def reviewer_groups(pairs):
+    """Reviewers linked through shared submissions, by plain union-find: the sizes of the groups."""
+    parent = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    by_submission = {}
+    for i, j in pairs.tolist():
+        find(j)
+        by_submission.setdefault(i, []).append(j)
+    for reviewers in by_submission.values():
+        for j in reviewers[1:]:
+            parent[find(j)] = find(reviewers[0])
+    sizes = {}
+    for j in parent:
+        sizes[find(j)] = sizes.get(find(j), 0) + 1
+    return sorted(sizes.values(), reverse=True)
+
+
+@FAST
+@given(instances(max_n=8, max_m=7))
+def test_connectivity_report_matches_an_independent_count(instance):
+    affinity, conflicts, k, max_load, min_load = instance
+    try:
+        result = assign(affinity, conflicts, k, max_load, min_load)
+    except InfeasibleAssignment:
+        return
+    sizes = reviewer_groups(result.pairs)
+    assert result.component_sizes == sizes
+    assert result.components == len(sizes)
+    assert result.idle_reviewers == affinity.shape[1] - sum(sizes)
+
+
 def test_connected_option_joins_components_at_reported_loss():
     affinity = two_communities()
     plain = assign(affinity, None, 2, 3)
@@ -338,6 +380,41 @@ def test_reassign_after_a_late_conflict_replaces_that_pair_only():
     assert_valid(again, affinity, conflicts, k, max_load)
     assert again.changes == 1
     assert again.dropped_pairs.tolist() == [[i, j]]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(instances(), st.integers(0, 2**32 - 1))
+def test_reassign_changes_the_fewest_pairs_then_maximises_affinity(instance, seed):
+    affinity, conflicts, k, max_load, min_load = instance
+    try:
+        first = assign(affinity, conflicts, k, max_load, min_load)
+    except InfeasibleAssignment:
+        return
+    rng = np.random.default_rng(seed)
+    n, m = affinity.shape
+    loads = np.full(m, max_load)
+    conflicts = conflicts.copy()
+    if rng.random() < 0.5:
+        loads[rng.integers(m)] = 0  # a reviewer declines everything
+    else:
+        i, j = first.pairs[rng.integers(len(first.pairs))]
+        conflicts[i, j] = True  # a late conflict
+    min_loads = np.minimum(min_load, loads)
+    previous = np.zeros((n, m), dtype=bool)
+    previous[first.pairs[:, 0], first.pairs[:, 1]] = True
+    # fewest changes = most previous pairs kept, found by the full model with affinity = "is previous"
+    most_kept = full_model_optimum(previous.astype(float), conflicts, k, loads, min_loads)
+    if most_kept is None:
+        with pytest.raises(InfeasibleAssignment):
+            reassign(first.pairs, affinity, conflicts, k, loads, min_loads)
+        return
+    most_kept = round(most_kept)
+    again = reassign(first.pairs, affinity, conflicts, k, loads, min_loads)
+    assert_valid(again, affinity, conflicts, k, loads, min_loads)
+    assert again.changes == len(first.pairs) - most_kept
+    assert len(again.added_pairs) == again.changes
+    best = full_model_optimum(affinity, conflicts, k, loads, min_loads, keep_at_least=(previous, most_kept))
+    assert again.objective == pytest.approx(best, rel=1e-6, abs=1e-6)
 
 
 def test_reassign_refuses_a_started_review_that_became_conflicted():
