@@ -252,19 +252,30 @@ class _Flow:
     slack_cost: int
 
 
-def _scale(values_range: float, n_units: int, n_nodes: int, bonus_pairs: bool) -> tuple[float, int]:
-    """Integer resolution: (scale, slack cost). Keeps slack × nodes within int64 with a wide margin."""
+def _scale(values_range: float, n_units: int, n_nodes: int, bonus_pairs: bool, slack: bool = True
+           ) -> tuple[float, int | None]:
+    """Integer resolution: (scale, slack cost or None). Keeps the largest cost × nodes far within int64.
+
+    The slack cost must beat any rerouting of n_units units, the bonus any affinity change along an
+    alternating cycle: both grow with the number of units, which lowers the resolution of big calls that
+    need both (reassign without a known feasible assignment, which `_assign` avoids).
+    """
     resolution = _COST_RESOLUTION
     while True:
         cost_range = resolution * 2 + 1
         if bonus_pairs:
             cost_range += (n_units + 1) * cost_range  # the bonus dominates every other term
-        slack = (n_units + 1) * cost_range
-        if slack * (n_nodes + 2) * 4 < _INT64_BUDGET or resolution <= 100:
+        largest = (n_units + 1) * cost_range if slack else cost_range
+        if largest * (n_nodes + 2) * 4 < _INT64_BUDGET or resolution <= 100:
             break
         resolution //= 4
     scale = resolution / values_range if values_range > 0 else 1.0
-    return scale, int(slack)
+    return scale, (int(largest) if slack else None)
+
+
+def _default_slack(n_units: int) -> int:
+    """Slack cost for networks whose costs are scaled to ±_COST_RESOLUTION (no bonus)."""
+    return (n_units + 1) * (2 * _COST_RESOLUTION + 1)
 
 
 def _row_chunks(n: int, m: int):
@@ -395,10 +406,11 @@ def _network(n, m, rows, cols, cost, k_left, hi, lo, rank, slack_cost):
     tail = np.concatenate([rows, n + rank, np.arange(n), np.full(m, sink)])
     head = np.concatenate([n + rank[cols], np.full(m, sink), np.full(n, sink), n + rank])
     cap = np.concatenate([np.ones(n_pair_arcs, dtype=np.int64), hi - lo, k_left, lo])
-    arc_cost = np.concatenate([cost, np.zeros(m, dtype=np.int64), np.full(n, slack_cost),
-                               np.full(m, slack_cost)])
+    arc_cost = np.concatenate([cost, np.zeros(m, dtype=np.int64), np.full(n + m, slack_cost or 0)])
     keep = cap > 0
     keep[:n_pair_arcs] = True
+    if slack_cost is None:  # the pair arcs are known to hold a feasible assignment
+        keep[n_pair_arcs + m:] = False
     tail, head, cap, arc_cost = tail[keep], head[keep], cap[keep], arc_cost[keep]
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(tail, head, cap, arc_cost)
@@ -410,7 +422,7 @@ def _network(n, m, rows, cols, cost, k_left, hi, lo, rank, slack_cost):
 
 
 def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: int | None = None,
-           per_col: int | None = None, max_rounds: int = 200) -> _Flow:
+           per_col: int | None = None, max_rounds: int = 200, feasible: np.ndarray | None = None) -> _Flow:
     """Maximise total affinity (+ bonus on given pairs) over all free pairs, by pricing. See module doc."""
     n, m = p.shape
     a = p.affinity
@@ -428,7 +440,9 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
     cand, values_range = _initial_candidates(p, k_left, hi > 0, per_row, per_col)
     if bonus is not None:
         cand = np.union1d(cand, np.flatnonzero(bonus.ravel()))
-    scale, slack_cost = _scale(values_range, total, n + m + 1, bonus is not None)
+    if feasible is not None:
+        cand = np.union1d(cand, feasible)
+    scale, slack_cost = _scale(values_range, total, n + m + 1, bonus is not None, slack=feasible is None)
     bonus_scaled = 0
     if bonus is not None:
         bonus_scaled = (total + 1) * (2 * int(round(values_range * scale)) + 1)
@@ -485,12 +499,13 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
     # slack arcs, if kept, follow the reviewer→sink arcs in `keep` order
     slack_rows_flow = np.zeros(n, dtype=np.int64)
     slack_cols_flow = np.zeros(m, dtype=np.int64)
-    base = n_pair_arcs + int(np.count_nonzero((hi - lo) > 0))
-    kept_rows = np.flatnonzero(k_left > 0)
-    slack_rows_flow[kept_rows] = flow[base:base + len(kept_rows)]
-    base += len(kept_rows)
-    kept_cols = np.flatnonzero(lo > 0)
-    slack_cols_flow[kept_cols] = flow[base:base + len(kept_cols)]
+    if slack_cost is not None:
+        base = n_pair_arcs + int(np.count_nonzero((hi - lo) > 0))
+        kept_rows = np.flatnonzero(k_left > 0)
+        slack_rows_flow[kept_rows] = flow[base:base + len(kept_rows)]
+        base += len(kept_rows)
+        kept_cols = np.flatnonzero(lo > 0)
+        slack_cols_flow[kept_cols] = flow[base:base + len(kept_cols)]
     loads = np.bincount(pairs[:, 1], minlength=m)
     return _Flow(
         pairs=pairs,
@@ -640,7 +655,7 @@ def _fair_pairs_lagrangian(p: _Problem, sol: _Flow, rounds: int):
     nu = active / max(int(active.sum()), 1)
     best = (sol.pairs, -np.inf, -np.inf)
     upper = np.inf
-    slack = sol.slack_cost
+    slack = sol.slack_cost or _default_slack(int(k_left.sum()))
     spread = None
     rounding = 0.0
     for t in range(1, rounds + 1):
@@ -678,7 +693,7 @@ def _fair_pairs_lagrangian(p: _Problem, sol: _Flow, rounds: int):
         free_arcs = ~frozen[rows]
         r, c = rows[free_arcs], cols[free_arcs]
         *_, flow = _network(n, m, r, c, all_cost[free_arcs], k_free, hi - used,
-                            np.maximum(lo - used, 0), sol.rank, slack)
+                            np.maximum(lo - used, 0), sol.rank, slack)  # slack: see stage 1
         chosen = flow[: len(r)] > 0
         trial = np.concatenate([keep_pairs, np.stack([r[chosen], c[chosen]], axis=1)])
         totals = fixed_total + np.bincount(trial[:, 0], weights=p.affinity[trial[:, 0], trial[:, 1]],
@@ -879,9 +894,15 @@ def _assign(p: _Problem, *, seed, fairness, connected, fairness_time_limit, star
     reasons = _check_counts(p)
     if reasons:
         raise InfeasibleAssignment(reasons)
-    sol = _solve(p, seed=seed, bonus=bonus, per_row=per_row, per_col=per_col)
+    sol = _solve(p, seed=seed, per_row=per_row, per_col=per_col)
     if sol.unmet_rows.size or sol.unmet_cols.size:
         raise InfeasibleAssignment(_hall_reasons(p, sol))
+    if bonus is not None:
+        # Now that a feasible assignment is known, the bonus solve needs no slack arcs, whose cost would
+        # have to dominate the bonus too and would cost most of the integer resolution on big calls.
+        n_reviewers = p.shape[1]
+        sol = _solve(p, seed=seed, bonus=bonus, per_row=per_row, per_col=per_col,
+                     feasible=sol.pairs[:, 0] * n_reviewers + sol.pairs[:, 1])
     pairs = sol.pairs
     if p.fixed is not None:
         pairs = np.concatenate([pairs, np.argwhere(p.fixed)])
@@ -936,7 +957,9 @@ def reassign(
     max_load 0 for a reviewer who left.
 
     The result first keeps as many previous pairs as possible, then maximises total affinity (a bonus on
-    previous conflict-free pairs larger than any possible affinity gain makes this lexicographic).
+    previous conflict-free pairs larger than any possible affinity gain makes this lexicographic). It
+    costs two solves: the plain one (which explains infeasibility and gives a feasible assignment), then
+    the one with the bonus, which thanks to it needs no slack arcs and keeps the full cost resolution.
     `changes`, `dropped_pairs` and `added_pairs` describe the difference.
     """
     start = time.perf_counter()
