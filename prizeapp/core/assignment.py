@@ -523,15 +523,23 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
 
 
 def _hall_reasons(p: _Problem, sol: _Flow) -> list[str]:
-    """Explain a slack-using optimum: a group of submissions whose conflict-free reviewers are too few."""
+    """Explain an optimum that still uses slack: a group that cannot get what it needs (Hall's condition).
+
+    Starting from the submissions (or reviewers) served by slack, follow the residual graph of the optimal
+    flow: an unassigned conflict-free pair one way, an assigned pair back. Every group so reached is
+    saturated (otherwise an augmenting path would exist and the flow would not be optimal), so what it
+    holds now is the most it can ever get.
+    """
     n, m = p.shape
     reasons = []
+    assigned = np.zeros((n, m), dtype=bool)
+    assigned[sol.pairs[:, 0], sol.pairs[:, 1]] = True
+    free = ~p.conflicts
+    if p.fixed is not None:
+        free &= ~p.fixed
+    fixed_rows = p.fixed.sum(axis=1) if p.fixed is not None else np.zeros(n, dtype=np.int64)
+    fixed_cols = p.fixed.sum(axis=0) if p.fixed is not None else np.zeros(m, dtype=np.int64)
     if sol.unmet_rows.size:
-        assigned = np.zeros((n, m), dtype=bool)
-        assigned[sol.pairs[:, 0], sol.pairs[:, 1]] = True
-        free = ~p.conflicts
-        if p.fixed is not None:
-            free &= ~p.fixed
         in_x = np.zeros(n, dtype=bool)
         in_x[sol.unmet_rows] = True
         in_r = np.zeros(m, dtype=bool)
@@ -539,23 +547,33 @@ def _hall_reasons(p: _Problem, sol: _Flow) -> list[str]:
         while frontier.any():
             reach = (free[frontier] & ~assigned[frontier]).any(axis=0) & ~in_r
             in_r |= reach
-            back = assigned[:, reach].any(axis=1) & ~in_x
-            in_x |= back
-            frontier = back
+            frontier = assigned[:, reach].any(axis=1) & ~in_x
+            in_x |= frontier
         xs = np.flatnonzero(in_x)
-        rs = np.flatnonzero(in_r)
-        fixed_rows = p.fixed.sum(axis=1) if p.fixed is not None else np.zeros(n, dtype=np.int64)
-        fixed_cols = p.fixed.sum(axis=0) if p.fixed is not None else np.zeros(m, dtype=np.int64)
+        neighbours = np.flatnonzero(free[xs].any(axis=0))
         need = int((p.k - fixed_rows)[xs].sum())
-        room = int((p.max_load - fixed_cols)[rs].sum())
+        most = int(assigned[xs].sum())
         reasons.append(
             f"submissions {_list(xs)} need {need} more reviews, but the only reviewers they can get without "
-            f"conflict ({_list(rs) or 'none'}) can take {room} more in all"
+            f"conflict ({_list(neighbours) or 'none'}) can give them {most} at most (max loads)"
         )
     if sol.unmet_cols.size:
+        in_y = np.zeros(m, dtype=bool)
+        in_y[sol.unmet_cols] = True
+        in_s = np.zeros(n, dtype=bool)
+        frontier = in_y.copy()
+        while frontier.any():
+            reach = (free[:, frontier] & ~assigned[:, frontier]).any(axis=1) & ~in_s
+            in_s |= reach
+            frontier = assigned[reach].any(axis=0) & ~in_y
+            in_y |= frontier
+        ys = np.flatnonzero(in_y)
+        need = int(np.maximum(p.min_load - fixed_cols, 0)[ys].sum())
+        most = int(assigned[:, ys].sum())
         reasons.append(
-            f"reviewers {_list(sol.unmet_cols)} cannot reach their min load: conflicts and the other "
-            f"reviewers' minimums leave them too few submissions"
+            f"reviewers {_list(ys)} need {need} more reviews to reach their min loads, but the submissions "
+            f"they can review without conflict can give them {most} at most (the rest is needed by the "
+            f"other reviewers' min loads)"
         )
     return reasons
 

@@ -114,8 +114,11 @@ def test_assign_respects_constraints_and_matches_full_model(instance):
     affinity, conflicts, k, max_load, min_load = instance
     reference = full_model_optimum(affinity, conflicts, k, max_load, min_load)
     if reference is None:
-        with pytest.raises(InfeasibleAssignment):
+        with pytest.raises(InfeasibleAssignment) as info:
             assign(affinity, conflicts, k, max_load, min_load)
+        assert info.value.reasons
+        assert all(("submission" in r or "reviewer" in r or "capacity" in r or "loads" in r)
+                   for r in info.value.reasons)
         return
     result = assign(affinity, conflicts, k, max_load, min_load)
     assert_valid(result, affinity, conflicts, k, max_load, min_load)
@@ -223,7 +226,19 @@ def test_infeasible_group_sharing_too_few_reviewers_is_explained():
         assign(affinity, conflicts, 2, 3)
     message = str(info.value)
     assert "submissions 0, 1, 2, 3 need 8 more reviews" in message
-    assert "(0, 1) can take 6 more in all" in message
+    assert "(0, 1) can give them 6 at most" in message
+
+
+def test_infeasible_min_loads_of_a_group_are_explained():
+    # reviewers 0-2 can only review submissions 0-1 (2 × 2 = 4 reviews) but need 2 each (6); each alone is
+    # fine, the other reviewers have no minimum
+    conflicts = np.zeros((4, 5), dtype=bool)
+    conflicts[2:, :3] = True
+    min_load = np.array([2, 2, 2, 0, 0])
+    with pytest.raises(InfeasibleAssignment) as info:
+        assign(np.ones((4, 5)), conflicts, 2, 4, min_load=min_load)
+    assert "reviewers 0, 1, 2 need 6 more reviews to reach their min loads" in str(info.value)
+    assert "can give them 4 at most" in str(info.value)
 
 
 def test_infeasible_min_load_is_explained():
