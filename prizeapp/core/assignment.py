@@ -690,7 +690,9 @@ def _fair_pairs_lagrangian(p: _Problem, sol: _Flow, rounds: int):
             best = (np.stack([rows[chosen], cols[chosen]], axis=1), low, total)
         if spread is None:
             spread = float(np.ptp(totals[active])) or 1.0
-        nu = np.where(active, nu * np.exp(-2.0 / math.sqrt(t) * (totals - low) / spread), 0.0)
+        # step 40/sqrt(t) in units of the first spread of totals: tried 0.5-80 on three synthetic calls;
+        # from 20 up the bound is within 0.1 % of the best worst-off total found, 2 leaves 5 %
+        nu = np.where(active, nu * np.exp(-40.0 / math.sqrt(t) * (totals - low) / spread), 0.0)
         nu = np.maximum(nu, 1e-6 * nu.max()) * active
         nu /= nu.sum()
     pairs, low, total = best
