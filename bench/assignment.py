@@ -94,7 +94,7 @@ def _child(kind: str, directory: str, seed: int) -> None:
             raise SystemExit(f"full model: {status}")
         chosen = smcf.flows(np.arange(len(rows))) > 0
         pairs = np.stack([rows[chosen], cols[chosen]], axis=1)
-        out["priced"] = int(len(rows))
+        out["priced"] = len(rows)
     elif kind == "lp":
         n, m = affinity.shape
         rows, cols = np.nonzero(~conflicts)
@@ -140,7 +140,7 @@ def violations(pairs, conflicts, k, max_load) -> int:
 
 def run(kind: str, directory: str, seed: int) -> dict:
     proc = subprocess.run([sys.executable, __file__, "--child", kind, directory, str(seed)],
-                          capture_output=True, text=True, cwd=ROOT)
+                          capture_output=True, text=True, cwd=ROOT, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -155,8 +155,8 @@ def main() -> None:
     args = parser.parse_args()
 
     import numpy as np
-
     from common import describe_source
+
     from prizeapp.core.assignment import synthetic_instance
 
     print(f"code: {describe_source(ROOT)}")

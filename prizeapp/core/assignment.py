@@ -445,7 +445,7 @@ def _solve(p: _Problem, *, seed: int, bonus: np.ndarray | None = None, per_row: 
     scale, slack_cost = _scale(values_range, total, n + m + 1, bonus is not None, slack=feasible is None)
     bonus_scaled = 0
     if bonus is not None:
-        bonus_scaled = (total + 1) * (2 * int(round(values_range * scale)) + 1)
+        bonus_scaled = (total + 1) * (2 * round(values_range * scale) + 1)
 
     order = np.random.default_rng(seed).permutation(m)  # the solver sees reviewers in this order
     rank = np.empty(m, dtype=np.int64)
@@ -832,7 +832,7 @@ def _connect(p: _Problem, pairs: np.ndarray, max_steps: int = 1000) -> tuple[np.
     for _ in range(max_steps):
         size = n + m
         graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], n + pairs[:, 1])), shape=(size, size))
-        n_comp, labels = connected_components(graph, directed=False)
+        _, labels = connected_components(graph, directed=False)
         comp_of_pair = labels[pairs[:, 0]]
         present = np.unique(comp_of_pair)
         if len(present) <= 1:
@@ -998,7 +998,7 @@ def reassign(
     new_mask[result.pairs[:, 0], result.pairs[:, 1]] = True
     result.dropped_pairs = prev[~new_mask[prev[:, 0], prev[:, 1]]]
     result.added_pairs = result.pairs[~previous[result.pairs[:, 0], result.pairs[:, 1]]]
-    result.changes = int(len(result.dropped_pairs))
+    result.changes = len(result.dropped_pairs)
     result.solve_seconds = time.perf_counter() - start
     return result
 

@@ -312,7 +312,7 @@ def two_communities():
 
 def test_connectivity_is_reported():
     result = assign(two_communities(), None, 2, 3)
-    count, sizes, idle = review_graph_components(result.pairs, 12, 8)
+    count, sizes, _ = review_graph_components(result.pairs, 12, 8)
     assert count >= 2  # the two communities never share a submission at the optimum
     assert (result.components, result.component_sizes, result.idle_reviewers) == (count, sizes, 0)
     assert sum(sizes) == 8
