@@ -101,8 +101,10 @@ class AssignmentResult:
     submission_totals: np.ndarray  # total affinity per submission
     worst_submission: int  # index of the worst-off submission (-1 if there is none)
     worst_total: float
-    optimal: bool  # proven optimal for the chosen objective
-    gap_bound: float  # the total affinity could be at most this much higher (rounding of costs)
+    # proven optimal for the chosen objective: pricing converged (plain), CP-SAT proved both stages
+    # (fairness); False after a connectivity repair that cost affinity, or a Lagrangian fairness result
+    optimal: bool
+    gap_bound: float  # plain objective: the best total could exceed ours by at most this (cost rounding)
     pricing_rounds: int
     priced_pairs: int  # pairs given to the flow solver (the full problem has all conflict-free pairs)
     solve_seconds: float
