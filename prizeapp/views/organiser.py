@@ -339,20 +339,7 @@ def _explain_question_error(form: QuestionForm, error: CallError) -> None:
 @login_required
 def new_question(call_id: int):
     call = _managed_call(call_id)
-    form = QuestionForm()
-    if form.validate_on_submit():
-        try:
-            question = calls_service.add_question(call=call, actor=current_user,
-                                                  spec=QuestionSpec(**form.spec_values()))
-        except CallError as error:
-            db.session.rollback()
-            _explain_question_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The question is added to the form."), "success")
-            return redirect(url_for("organiser.form", call_id=call.id) + f"#question-{question.id}")
-    return render_template("organiser/question.html", call=call, form=form, question=None,
-                           locked=calls_service.form_locked(call)), 400 if form.errors else 200
+    return _question_page(call, None, QuestionForm())
 
 
 @bp.route("/calls/<int:call_id>/form/questions/<int:question_id>", methods=["GET", "POST"])
@@ -360,17 +347,26 @@ def new_question(call_id: int):
 def edit_question(call_id: int, question_id: int):
     call = _managed_call(call_id)
     question = _question_of(call, question_id)
-    form = QuestionForm(obj=question)
+    return _question_page(call, question, QuestionForm(obj=question))
+
+
+def _question_page(call, question, form: QuestionForm):
+    """Add (question None) or edit a question: one flow, two services."""
     if form.validate_on_submit():
+        spec = QuestionSpec(**form.spec_values())
         try:
-            calls_service.update_question(question=question, actor=current_user,
-                                          spec=QuestionSpec(**form.spec_values()))
+            if question is None:
+                question = calls_service.add_question(call=call, actor=current_user, spec=spec)
+                message = _("The question is added to the form.")
+            else:
+                calls_service.update_question(question=question, actor=current_user, spec=spec)
+                message = _("The question is saved.")
         except CallError as error:
             db.session.rollback()
             _explain_question_error(form, error)
         else:
             db.session.commit()
-            flash(_("The question is saved."), "success")
+            flash(message, "success")
             return redirect(url_for("organiser.form", call_id=call.id) + f"#question-{question.id}")
     return render_template("organiser/question.html", call=call, form=form, question=question,
                            locked=calls_service.form_locked(call)), 400 if form.errors else 200
