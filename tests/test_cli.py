@@ -24,7 +24,7 @@ from prizeapp.services.submissions import file_path, missing_items
 from . import factories
 
 PRIZE = "Prix de l'innovation des agents publics 2026"
-AAP = "Appel à projets « Territoires d'essaimage » 2026"
+AAP = "Appel à projets «\u00a0Territoires d'essaimage\u00a0» 2026"
 
 
 def counts():

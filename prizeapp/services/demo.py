@@ -452,7 +452,7 @@ CALL_SPECS = {
     ),
     "aap": dict(
         kind=CallKind.CALL_FOR_PROJECTS,
-        title="Appel à projets « Territoires d'essaimage » 2026",
+        title="Appel à projets «\u00a0Territoires d'essaimage\u00a0» 2026",
         summary="Financement de la reprise, dans un nouveau territoire, d'une innovation publique qui a "
                 "fait ses preuves.",
         description="L'appel soutient les collectivités et services de l'État qui reprennent une "
