@@ -78,3 +78,41 @@ class SubmissionStatus(enum.StrEnum):
 class MemberRole(enum.StrEnum):
     LEAD = "lead"  # porteur de projet: created the submission
     CO_APPLICANT = "co_applicant"
+
+
+class PoolStatus(enum.StrEnum):
+    """A person's answer to an invitation to review for a call."""
+
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class ConflictSource(enum.StrEnum):
+    """Who declared a conflict: the reviewer (from the list of titles), the applicants (about a person), or
+    an organiser."""
+
+    REVIEWER = "reviewer"
+    APPLICANT = "applicant"
+    ORGANISER = "organiser"
+
+
+class BidLevel(enum.StrEnum):
+    """A reviewer's interest in a submission (the values of prizeapp.core.affinity.Bid)."""
+
+    EAGER = "eager"
+    WILLING = "willing"
+    NOT_INTERESTED = "not_interested"
+
+
+class AssignmentStatus(enum.StrEnum):
+    PROPOSED = "proposed"  # computed or added by hand, not yet announced
+    COMMITTED = "committed"  # announced to the reviewer
+    DECLINED = "declined"  # the reviewer declined it
+
+
+class AssignmentRunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"

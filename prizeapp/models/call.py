@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import BlindLevel, CallKind, CallPhase, CallRoleKind, QuestionKind, ReviewMode
@@ -42,6 +42,12 @@ class Call(db.Model):
     deliberation_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     results_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"))
+    # Conflict policy (see prizeapp.core.conflicts): the same service always conflicts; these add levels, and
+    # domains that make no conflict on top of the webmails (a ministry's own domain, say).
+    conflict_same_direction: Mapped[bool] = mapped_column(Boolean, default=False)
+    conflict_same_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
+    conflict_shared_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reviewer_max_load: Mapped[int | None] = mapped_column(Integer)  # None: ceil(k × submissions / reviewers) + 1
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -1,0 +1,101 @@
+"""The reviewer pool of a call and what reviewers and applicants declare: conflicts, waivers, bids."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..enums import BidLevel, ConflictSource, PoolStatus
+from ..extensions import db
+from .call import Call
+from .submission import Submission
+from .types import UTCDateTime, str_enum, utcnow
+from .user import User
+
+
+class PoolMember(db.Model):
+    """A person invited to review for a call (panel mode), with their profile for that call."""
+
+    __tablename__ = "pool_members"
+    __table_args__ = (UniqueConstraint("call_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[PoolStatus] = mapped_column(str_enum(PoolStatus, "pool_status"), default=PoolStatus.INVITED)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)  # free expertise keywords
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)  # among the call's categories
+    max_load: Mapped[int | None] = mapped_column(Integer)  # None: the call's default
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    call: Mapped[Call] = relationship()
+    user: Mapped[User] = relationship()
+
+
+class ReviewerInvitation(db.Model):
+    """An invitation, by email, to join a call's reviewer pool; the link carries a token signed over its id
+    and email. The person may have no account yet: `user_id` is set when they accept or decline."""
+
+    __tablename__ = "reviewer_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    call: Mapped[Call] = relationship()
+
+
+class ConflictDeclaration(db.Model):
+    """A conflict between a submission and a person, declared by the reviewer, by the applicants or set by an
+    organiser; `reason` is the declarer's text (required from organisers)."""
+
+    __tablename__ = "conflict_declarations"
+    __table_args__ = (UniqueConstraint("submission_id", "reviewer_id", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    source: Mapped[ConflictSource] = mapped_column(str_enum(ConflictSource, "conflict_source"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    submission: Mapped[Submission] = relationship()
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])
+
+
+class ConflictWaiver(db.Model):
+    """An organiser lifting one conflict reason (a code of prizeapp.core.conflicts) for one pair."""
+
+    __tablename__ = "conflict_waivers"
+    __table_args__ = (UniqueConstraint("submission_id", "reviewer_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    waived_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    waived_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    submission: Mapped[Submission] = relationship()
+
+
+class Bid(db.Model):
+    """A reviewer's interest in one submission, from its title and summary."""
+
+    __tablename__ = "bids"
+    __table_args__ = (UniqueConstraint("submission_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    level: Mapped[BidLevel] = mapped_column(str_enum(BidLevel, "bid_level"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
