@@ -4,10 +4,10 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from prizeapp.enums import (CallKind, CallPhase, CallRoleKind, Locale, MemberRole, QuestionKind, SubmissionStatus,
-                            UnitKind)
+from prizeapp.enums import (CallKind, CallPhase, CallRoleKind, Locale, MemberRole, PoolStatus, QuestionKind,
+                            SubmissionStatus, UnitKind)
 from prizeapp.extensions import db
-from prizeapp.models import (Call, CallRole, Criterion, FormQuestion, OrgUnit, OutboxEmail, Submission,
+from prizeapp.models import (Call, CallRole, Criterion, FormQuestion, OrgUnit, OutboxEmail, PoolMember, Submission,
                              SubmissionFile, SubmissionMember, User)
 from prizeapp.models.types import utcnow
 from prizeapp.services.accounts import hash_password
@@ -34,6 +34,9 @@ def user(*, email: str | None = None, password: str = PASSWORD, confirmed: bool 
     db.session.add(u)
     db.session.commit()
     return u
+
+
+_new_user = user  # for factories whose `user` argument hides this function
 
 
 def unit(*, name: str | None = None, kind: UnitKind = UnitKind.ORGANISATION, parent: OrgUnit | None = None) -> OrgUnit:
@@ -84,8 +87,10 @@ def submission(*, call: Call, lead: User | None = None, status: SubmissionStatus
     values.setdefault("submitted_at", now if status != SubmissionStatus.DRAFT else None)
     if status == SubmissionStatus.WITHDRAWN:
         values.setdefault("withdrawn_at", now)
+    values.setdefault("summary", f"Résumé du projet {n}")
+    values.setdefault("description", f"Description du projet {n}")
     s = Submission(call=call, reference=f"TEST-{call.id}-{n:04d}", status=status, title=title or f"Projet {n}",
-                   summary=f"Résumé du projet {n}", description=f"Description du projet {n}", **values)
+                   **values)
     s.members.append(SubmissionMember(user_id=lead.id, role=MemberRole.LEAD))
     for member in members:
         s.members.append(SubmissionMember(user_id=member.id, role=MemberRole.CO_APPLICANT))
@@ -124,3 +129,27 @@ def file(*, submission: Submission, data: bytes = PDF_BYTES, name: str = "dossie
     db.session.add(f)
     db.session.commit()
     return f
+
+
+def pool_member(*, call: Call, user: User | None = None, status: PoolStatus = PoolStatus.ACCEPTED,
+                keywords: tuple[str, ...] = (), themes: tuple[str, ...] = (),
+                max_load: int | None = None) -> PoolMember:
+    """A person in the call's reviewer pool (accepted unless told), with a profile."""
+    person = user if user is not None else _new_user()
+    m = PoolMember(call_id=call.id, user_id=person.id, status=status, keywords=list(keywords), themes=list(themes),
+                   max_load=max_load)
+    db.session.add(m)
+    db.session.commit()
+    return m
+
+
+def chart() -> dict[str, OrgUnit]:
+    """A small organisation chart: one ministry with two directions, the first with two services, and a
+    second organisation."""
+    ministry = unit(name="Ministère", kind=UnitKind.ORGANISATION)
+    d1 = unit(name="Direction 1", kind=UnitKind.DIRECTION, parent=ministry)
+    d2 = unit(name="Direction 2", kind=UnitKind.DIRECTION, parent=ministry)
+    return {"ministry": ministry, "d1": d1, "d2": d2,
+            "s1": unit(name="Service 1", kind=UnitKind.SERVICE, parent=d1),
+            "s2": unit(name="Service 2", kind=UnitKind.SERVICE, parent=d1),
+            "city": unit(name="Ville", kind=UnitKind.ORGANISATION)}

@@ -4,12 +4,35 @@ from .audit import AuditEvent
 from .call import Call, CallRole, Criterion, FormQuestion
 from .org import OrgUnit
 from .outbox import OutboxEmail
-from .review_pool import Bid, ConflictDeclaration, ConflictWaiver, PoolMember, ReviewerInvitation
+from .review_pool import (
+    Bid,
+    ConflictDeclaration,
+    ConflictWaiver,
+    PoolMember,
+    ReviewerInvitation,
+)
 from .submission import Submission, SubmissionFile, SubmissionMember, TeamInvitation
 from .user import LoginAttempt, User
 
 __all__ = [
-    "Assignment", "AssignmentRun", "AuditEvent", "Bid", "ConflictDeclaration", "ConflictWaiver", "PoolMember",
-    "ReviewerInvitation", "Call", "CallRole", "Criterion", "FormQuestion", "LoginAttempt", "OrgUnit", "OutboxEmail",
-    "Submission", "SubmissionFile", "SubmissionMember", "TeamInvitation", "User",
+    "Assignment",
+    "AssignmentRun",
+    "AuditEvent",
+    "Bid",
+    "Call",
+    "CallRole",
+    "ConflictDeclaration",
+    "ConflictWaiver",
+    "Criterion",
+    "FormQuestion",
+    "LoginAttempt",
+    "OrgUnit",
+    "OutboxEmail",
+    "PoolMember",
+    "ReviewerInvitation",
+    "Submission",
+    "SubmissionFile",
+    "SubmissionMember",
+    "TeamInvitation",
+    "User",
 ]

@@ -1,0 +1,331 @@
+"""The reviewer pool of a call, and the conflict and affinity matrices the assignment solver needs.
+
+This module translates the ORM into the inputs of `prizeapp.core.conflicts` and `prizeapp.core.affinity`
+(people with their chart lineage, submissions with their team and the applicants' exclusions, declared and
+organiser conflicts, waivers, profiles, bids) and records every change people make to them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
+
+from ..core import affinity as affinity_core
+from ..core import conflicts as conflicts_core
+from ..enums import (
+    BidLevel,
+    ConflictSource,
+    MemberRole,
+    PoolStatus,
+    ReviewMode,
+    SubmissionStatus,
+)
+from ..extensions import db
+from ..models import (
+    Bid,
+    Call,
+    ConflictDeclaration,
+    ConflictWaiver,
+    OrgUnit,
+    PoolMember,
+    ReviewerInvitation,
+    Submission,
+    SubmissionMember,
+    User,
+)
+from ..models.types import utcnow
+from . import audit
+from .accounts import TokenError, make_token, normalise_email, read_token
+
+
+class PoolError(ValueError):
+    """A change the pool's rules do not allow; `codes` name each reason for the page to explain."""
+
+    def __init__(self, *codes: str, **params) -> None:
+        super().__init__(", ".join(codes))
+        self.codes = list(codes)
+        self.params = params
+
+
+# --- the pool ------------------------------------------------------------------------------------------
+
+def invite_reviewer(*, call: Call, actor: User, email: str) -> ReviewerInvitation:
+    """Record an invitation to review for `call`. The email carrying `invitation_token(invitation)` is
+    queued by the caller, which knows the page the link leads to."""
+    email = normalise_email(email)
+    invitation = ReviewerInvitation(call_id=call.id, email=email, invited_by_id=actor.id)
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record(action="pool.reviewer_invited", actor=actor, obj=invitation, call=call, details={"email": email})
+    return invitation
+
+
+def invitation_token(invitation: ReviewerInvitation) -> str:
+    return make_token("reviewer", {"inv": invitation.id, "email": invitation.email})
+
+
+def invitation_from_token(token: str, *, max_age: int) -> ReviewerInvitation:
+    payload = read_token("reviewer", token, max_age=max_age)
+    invitation = db.session.get(ReviewerInvitation, payload.get("inv"))
+    if invitation is None or invitation.email != payload.get("email"):
+        raise TokenError("invalid")
+    return invitation
+
+
+def respond_to_invitation(*, invitation: ReviewerInvitation, user: User, accept: bool) -> PoolMember:
+    """The invited person accepts or declines (signed in with the invited address); they join the pool
+    with that status. Answering again changes the answer."""
+    if user.email != invitation.email:
+        raise PoolError("invitation_for_another_address", email=invitation.email)
+    member = db.session.scalar(db.select(PoolMember).where(PoolMember.call_id == invitation.call_id,
+                                                           PoolMember.user_id == user.id))
+    if member is None:
+        member = PoolMember(call_id=invitation.call_id, user_id=user.id)
+        db.session.add(member)
+    member.status = PoolStatus.ACCEPTED if accept else PoolStatus.DECLINED
+    member.responded_at = utcnow()
+    invitation.user_id = user.id
+    invitation.accepted_at, invitation.declined_at = (utcnow(), None) if accept else (None, utcnow())
+    db.session.flush()
+    audit.record(action="pool.invitation_accepted" if accept else "pool.invitation_declined", actor=user,
+                 obj=member, call=invitation.call)
+    return member
+
+
+def update_profile(*, member: PoolMember, actor: User, keywords: list[str], themes: list[str],
+                   max_load: int | None) -> None:
+    """A reviewer's expertise and maximum load for one call (None: the call's default)."""
+    if max_load is not None and max_load < 0:
+        raise PoolError("negative_max_load")
+    member.keywords = [k.strip() for k in keywords if k.strip()]
+    member.themes = [t.strip() for t in themes if t.strip()]
+    member.max_load = max_load
+    audit.record(action="pool.profile_updated", actor=actor, obj=member, call=member.call,
+                 details={"keywords": member.keywords, "themes": member.themes, "max_load": max_load})
+
+
+def reviewers(call: Call) -> list[User]:
+    """Who reviews for `call`, by id: the confirmed, active people who accepted to join its pool, or, in
+    peer-prize mode, the members of its submitted projects."""
+    if call.review_mode == ReviewMode.PEER:
+        query = (db.select(User).join(SubmissionMember, SubmissionMember.user_id == User.id)
+                 .join(Submission, Submission.id == SubmissionMember.submission_id)
+                 .where(Submission.call_id == call.id, Submission.status == SubmissionStatus.SUBMITTED))
+    else:
+        query = (db.select(User).join(PoolMember, PoolMember.user_id == User.id)
+                 .where(PoolMember.call_id == call.id, PoolMember.status == PoolStatus.ACCEPTED))
+    query = query.where(User.email_confirmed_at.is_not(None), User.active.is_(True))
+    return list(db.session.scalars(query.distinct().order_by(User.id)))
+
+
+def submissions_to_review(call: Call) -> list[Submission]:
+    """The submitted projects of `call`, by id, with their teams loaded."""
+    return list(db.session.scalars(
+        db.select(Submission).where(Submission.call_id == call.id, Submission.status == SubmissionStatus.SUBMITTED)
+        .options(selectinload(Submission.members)).order_by(Submission.id)))
+
+
+# --- conflicts -----------------------------------------------------------------------------------------
+
+def declare_conflict(*, submission: Submission, reviewer: User, source: ConflictSource, actor: User,
+                     reason: str = "") -> ConflictDeclaration:
+    """A conflict declared by the reviewer (about a submission), by a member of its team (about a person),
+    or set by an organiser (who must give a reason). Declaring twice from the same source changes nothing."""
+    if source == ConflictSource.ORGANISER and not reason.strip():
+        raise PoolError("reason_required")
+    if source == ConflictSource.REVIEWER and actor.id != reviewer.id:
+        raise PoolError("not_the_reviewer")
+    if source == ConflictSource.APPLICANT and actor.id not in submission.member_ids():
+        raise PoolError("not_in_team")
+    existing = db.session.scalar(db.select(ConflictDeclaration).where(
+        ConflictDeclaration.submission_id == submission.id, ConflictDeclaration.reviewer_id == reviewer.id,
+        ConflictDeclaration.source == source))
+    if existing is not None:
+        return existing
+    declaration = ConflictDeclaration(submission_id=submission.id, reviewer_id=reviewer.id, source=source,
+                                      reason=reason.strip(), declared_by_id=actor.id)
+    db.session.add(declaration)
+    db.session.flush()
+    audit.record(action="conflict.declared", actor=actor, obj=declaration, call=submission.call,
+                 details={"submission_id": submission.id, "reviewer_id": reviewer.id, "source": source.value,
+                          "reason": declaration.reason})
+    return declaration
+
+
+def withdraw_conflict(*, declaration: ConflictDeclaration, actor: User) -> None:
+    """Remove a declaration (by whoever made it, or an organiser: the view decides)."""
+    audit.record(action="conflict.withdrawn", actor=actor, obj=declaration, call=declaration.submission.call,
+                 details={"submission_id": declaration.submission_id, "reviewer_id": declaration.reviewer_id,
+                          "source": declaration.source.value})
+    db.session.delete(declaration)
+    db.session.flush()
+
+
+def waive_conflict(*, submission: Submission, reviewer: User, code: str, reason: str,
+                   actor: User) -> ConflictWaiver:
+    """An organiser lifts one reason (`code`) for one pair, with a reason kept in the audit log. Author and
+    team member can never be waived."""
+    conflicts_core.Waiver(submission.id, reviewer.id, code, reason)  # validates the code and the reason
+    waiver = db.session.scalar(db.select(ConflictWaiver).where(
+        ConflictWaiver.submission_id == submission.id, ConflictWaiver.reviewer_id == reviewer.id,
+        ConflictWaiver.code == code))
+    if waiver is None:
+        waiver = ConflictWaiver(submission_id=submission.id, reviewer_id=reviewer.id, code=code)
+        db.session.add(waiver)
+    waiver.reason = reason.strip()
+    waiver.waived_by_id = actor.id
+    waiver.waived_at = utcnow()
+    db.session.flush()
+    audit.record(action="conflict.waived", actor=actor, obj=waiver, call=submission.call,
+                 details={"submission_id": submission.id, "reviewer_id": reviewer.id, "code": code,
+                          "reason": waiver.reason})
+    return waiver
+
+
+def revoke_waiver(*, waiver: ConflictWaiver, actor: User) -> None:
+    audit.record(action="conflict.waiver_revoked", actor=actor, obj=waiver, call=waiver.submission.call,
+                 details={"submission_id": waiver.submission_id, "reviewer_id": waiver.reviewer_id,
+                          "code": waiver.code})
+    db.session.delete(waiver)
+    db.session.flush()
+
+
+# --- bids ----------------------------------------------------------------------------------------------
+
+def place_bid(*, submission: Submission, reviewer: User, level: BidLevel | None) -> Bid | None:
+    """Set (or with None, remove) a reviewer's bid on a submission."""
+    bid = db.session.scalar(db.select(Bid).where(Bid.submission_id == submission.id,
+                                                 Bid.reviewer_id == reviewer.id))
+    if level is None:
+        if bid is not None:
+            db.session.delete(bid)
+    else:
+        if bid is None:
+            bid = Bid(submission_id=submission.id, reviewer_id=reviewer.id)
+            db.session.add(bid)
+        bid.level = level
+        bid.updated_at = utcnow()
+    db.session.flush()
+    audit.record(action="bid.placed", actor=reviewer, obj=submission, call=submission.call,
+                 details={"level": level.value if level else None})
+    return bid if level is not None else None
+
+
+# --- ORM → core ----------------------------------------------------------------------------------------
+
+@dataclass
+class CallInputs:
+    """What the matrices of one call are built from, loaded once (a few queries, whatever the call's size)."""
+
+    call: Call
+    submissions: list[Submission]
+    reviewers: list[User]
+    members: dict[int, PoolMember]  # user id → pool row (profile, max load), when there is one
+
+    @property
+    def submission_ids(self) -> list[int]:
+        return [s.id for s in self.submissions]
+
+    @property
+    def reviewer_ids(self) -> list[int]:
+        return [r.id for r in self.reviewers]
+
+
+def call_inputs(call: Call) -> CallInputs:
+    members = {m.user_id: m for m in db.session.scalars(db.select(PoolMember).where(PoolMember.call_id == call.id))}
+    return CallInputs(call=call, submissions=submissions_to_review(call), reviewers=reviewers(call),
+                      members=members)
+
+
+def conflict_policy(call: Call) -> conflicts_core.ConflictPolicy:
+    return conflicts_core.ConflictPolicy(
+        same_direction=call.conflict_same_direction,
+        same_organisation=call.conflict_same_organisation,
+        shared_domains=conflicts_core.DEFAULT_SHARED_DOMAINS | frozenset(call.conflict_shared_domains or ()),
+        peer_prize=call.review_mode == ReviewMode.PEER,
+    )
+
+
+def _lineages() -> dict[int, tuple[conflicts_core.Unit, ...]]:
+    """Unit id → its lineage as core Units, organisation first (the whole chart in one query)."""
+    units = {u.id: u for u in db.session.scalars(db.select(OrgUnit))}
+    lineages: dict[int, tuple[conflicts_core.Unit, ...]] = {}
+    for unit_id in units:
+        chain, seen, current = [], set(), units.get(unit_id)
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            chain.append(current)
+            current = units.get(current.parent_id) if current.parent_id is not None else None
+        levels, kept = set(), []
+        for unit in reversed(chain):  # one unit per level, in chart order, whatever the data holds
+            order = conflicts_core.LEVELS.index(unit.kind.value)
+            if unit.kind.value not in levels and all(conflicts_core.LEVELS.index(u.level) < order for u in kept):
+                kept.append(conflicts_core.Unit(unit.id, unit.kind.value))
+                levels.add(unit.kind.value)
+        lineages[unit_id] = tuple(kept)
+    return lineages
+
+
+def conflict_matrix(call: Call, *, inputs: CallInputs | None = None) -> conflicts_core.ConflictMatrix:
+    """The conflict mask of `call` (submitted projects × reviewers, by id) with every reason, from the chart,
+    email domains, teams, declarations of reviewers and applicants, organisers' conflicts and waivers."""
+    inputs = inputs or call_inputs(call)
+    submission_ids = inputs.submission_ids
+    declarations = list(db.session.scalars(db.select(ConflictDeclaration)
+                                           .where(ConflictDeclaration.submission_id.in_(submission_ids))))
+    waivers = list(db.session.scalars(db.select(ConflictWaiver)
+                                      .where(ConflictWaiver.submission_id.in_(submission_ids))))
+    team_ids = {m.user_id for s in inputs.submissions for m in s.members}
+    people = {u.id: u for u in inputs.reviewers}
+    missing = team_ids - set(people)
+    if missing:
+        people.update((u.id, u) for u in db.session.scalars(db.select(User).where(User.id.in_(missing))))
+    lineages = _lineages()
+    declared_by_reviewer: dict[int, set[int]] = {}
+    excluded: dict[int, set[int]] = {}
+    organiser = []
+    for d in declarations:
+        if d.source == ConflictSource.REVIEWER:
+            declared_by_reviewer.setdefault(d.reviewer_id, set()).add(d.submission_id)
+        elif d.source == ConflictSource.APPLICANT:
+            excluded.setdefault(d.submission_id, set()).add(d.reviewer_id)
+        else:
+            organiser.append(conflicts_core.OrganiserConflict(d.submission_id, d.reviewer_id, d.reason))
+
+    def person(user: User) -> conflicts_core.Person:
+        return conflicts_core.Person(id=user.id, email=user.email,
+                                     units=lineages.get(user.unit_id, ()) if user.unit_id else (),
+                                     declared_submission_ids=frozenset(declared_by_reviewer.get(user.id, ())))
+
+    core_submissions = []
+    for s in inputs.submissions:
+        lead = next((m.user_id for m in s.members if m.role == MemberRole.LEAD), None)
+        author = lead if lead is not None else (s.members[0].user_id if s.members else 0)
+        core_submissions.append(conflicts_core.Submission(
+            id=s.id, author_id=author, member_ids=tuple(m.user_id for m in s.members if m.user_id != author),
+            excluded_reviewer_ids=frozenset(excluded.get(s.id, ()))))
+    return conflicts_core.compute_conflicts(
+        submissions=core_submissions,
+        reviewers=[person(u) for u in inputs.reviewers],
+        people=[person(u) for u in people.values()],
+        policy=conflict_policy(call),
+        organiser_conflicts=organiser,
+        waivers=[conflicts_core.Waiver(w.submission_id, w.reviewer_id, w.code, w.reason) for w in waivers],
+    )
+
+
+def affinity_matrix(call: Call, *, inputs: CallInputs | None = None) -> affinity_core.Affinity:
+    """The affinity of every (submitted project, reviewer) pair of `call`, from the projects' texts and
+    category, the reviewers' keywords and themes for this call, and their bids."""
+    inputs = inputs or call_inputs(call)
+    bids = {(b.submission_id, b.reviewer_id): b.level.value for b in db.session.scalars(
+        db.select(Bid).where(Bid.submission_id.in_(inputs.submission_ids)))}
+    texts = [affinity_core.SubmissionText(id=s.id, title=s.title, summary=s.summary, description=s.description,
+                                          category=s.category) for s in inputs.submissions]
+    profiles = []
+    for user in inputs.reviewers:
+        member = inputs.members.get(user.id)
+        profiles.append(affinity_core.ReviewerProfile(
+            id=user.id, keywords=tuple(member.keywords) if member else (),
+            themes=tuple(member.themes) if member else ()))
+    return affinity_core.compute_affinity(submissions=texts, reviewers=profiles, bids=bids)

@@ -1,0 +1,169 @@
+"""The reviewer pool and the conflict and affinity matrices built from the database."""
+import pytest
+
+from prizeapp.enums import (
+    BidLevel,
+    ConflictSource,
+    PoolStatus,
+    ReviewMode,
+    SubmissionStatus,
+)
+from prizeapp.extensions import db
+from prizeapp.models import AuditEvent
+from prizeapp.services import review_pool
+
+from .. import factories
+
+
+def codes(matrix, submission, reviewer):
+    return [reason.code for reason in matrix.reasons_for(submission.id, reviewer.id)]
+
+
+def submitted(call, lead, **kwargs):
+    return factories.submission(call=call, lead=lead, status=SubmissionStatus.SUBMITTED, **kwargs)
+
+
+def test_conflict_matrix_has_the_reasons_of_the_org_chart():
+    units = factories.chart()
+    call = factories.call()
+    call.conflict_same_direction = True
+    lead = factories.user(email="lead@culture.fr", unit=units["s1"])
+    same_service = factories.user(email="a@interieur.fr", unit=units["s1"])
+    same_direction = factories.user(email="b@justice.fr", unit=units["s2"])
+    elsewhere = factories.user(email="c@ville.fr", unit=units["d2"])
+    for person in (same_service, same_direction, elsewhere):
+        factories.pool_member(call=call, user=person)
+    project = submitted(call, lead)
+
+    matrix = review_pool.conflict_matrix(call)
+
+    assert matrix.submission_ids == (project.id,)
+    assert codes(matrix, project, same_service) == ["same_service", "same_direction"]
+    assert codes(matrix, project, same_direction) == ["same_direction"]
+    assert codes(matrix, project, elsewhere) == []
+    assert matrix.mask.tolist() == [[True, True, False]]
+
+
+def test_same_direction_is_no_conflict_unless_the_call_says_so():
+    units = factories.chart()
+    call = factories.call()
+    lead = factories.user(email="lead@culture.fr", unit=units["s1"])
+    neighbour = factories.user(email="b@justice.fr", unit=units["s2"])
+    factories.pool_member(call=call, user=neighbour)
+    project = submitted(call, lead)
+
+    assert codes(review_pool.conflict_matrix(call), project, neighbour) == []
+
+
+def test_a_waiver_lifts_its_reason_and_is_in_the_audit_log():
+    units = factories.chart()
+    call = factories.call()
+    organiser = factories.user(email="orga@ville.fr")
+    lead = factories.user(email="lead@culture.fr", unit=units["s1"])
+    colleague = factories.user(email="a@interieur.fr", unit=units["s1"])
+    factories.pool_member(call=call, user=colleague)
+    project = submitted(call, lead)
+
+    review_pool.waive_conflict(submission=project, reviewer=colleague, code="same_service",
+                               reason="Arrivée dans le service après le dépôt du projet", actor=organiser)
+
+    matrix = review_pool.conflict_matrix(call)
+    assert codes(matrix, project, colleague) == []
+    assert [w.waiver.reason for w in matrix.waived(0, 0)] == ["Arrivée dans le service après le dépôt du projet"]
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "conflict.waived"))
+    assert event.actor_id == organiser.id
+    assert event.details == {"submission_id": project.id, "reviewer_id": colleague.id, "code": "same_service",
+                             "reason": "Arrivée dans le service après le dépôt du projet"}
+
+
+def test_authorship_cannot_be_waived():
+    call = factories.call()
+    call.review_mode = ReviewMode.PEER
+    lead = factories.user()
+    project = submitted(call, lead)
+
+    with pytest.raises(ValueError, match="cannot be waived"):
+        review_pool.waive_conflict(submission=project, reviewer=lead, code="author", reason="Non",
+                                   actor=factories.user())
+
+
+def test_declarations_of_reviewers_applicants_and_organisers_reach_the_matrix():
+    call = factories.call()
+    lead = factories.user(email="lead@culture.fr")
+    organiser = factories.user(email="orga@ville.fr")
+    shy, excluded, set_aside = (factories.user(email=f"r{i}@domaine{i}.fr") for i in range(3))
+    for person in (shy, excluded, set_aside):
+        factories.pool_member(call=call, user=person)
+    project = submitted(call, lead)
+
+    review_pool.declare_conflict(submission=project, reviewer=shy, source=ConflictSource.REVIEWER, actor=shy)
+    review_pool.declare_conflict(submission=project, reviewer=excluded, source=ConflictSource.APPLICANT,
+                                 actor=lead, reason="Concurrent direct")
+    review_pool.declare_conflict(submission=project, reviewer=set_aside, source=ConflictSource.ORGANISER,
+                                 actor=organiser, reason="Financeur du projet")
+
+    matrix = review_pool.conflict_matrix(call)
+    assert codes(matrix, project, shy) == ["declared_by_reviewer"]
+    assert codes(matrix, project, excluded) == ["declared_by_applicant"]
+    assert matrix.reasons_for(project.id, set_aside.id)[0].params == {"reason": "Financeur du projet"}
+    actions = db.session.scalars(db.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions.count("conflict.declared") == 3
+
+
+def test_an_organiser_conflict_needs_a_reason():
+    call = factories.call()
+    project = submitted(call, factories.user())
+    with pytest.raises(review_pool.PoolError, match="reason_required"):
+        review_pool.declare_conflict(submission=project, reviewer=factories.user(), source=ConflictSource.ORGANISER,
+                                     actor=factories.user(), reason=" ")
+
+
+def test_reviewers_are_the_confirmed_people_who_accepted():
+    call = factories.call()
+    accepted = factories.pool_member(call=call).user
+    factories.pool_member(call=call, status=PoolStatus.INVITED)
+    factories.pool_member(call=call, status=PoolStatus.DECLINED)
+    factories.pool_member(call=call, user=factories.user(confirmed=False))
+    factories.pool_member(call=factories.call())
+
+    assert review_pool.reviewers(call) == [accepted]
+
+
+def test_in_a_peer_prize_the_applicants_of_submitted_projects_are_the_reviewers():
+    call = factories.call()
+    call.review_mode = ReviewMode.PEER
+    a, b, teammate, drafter = (factories.user() for _ in range(4))
+    submitted(call, a, members=(teammate,))
+    submitted(call, b)
+    factories.submission(call=call, lead=drafter)
+
+    assert review_pool.reviewers(call) == [a, b, teammate]
+
+
+def test_invitation_accepted_puts_the_person_in_the_pool():
+    call = factories.call()
+    organiser = factories.user()
+    invited = factories.user(email="expert@labo.fr")
+    invitation = review_pool.invite_reviewer(call=call, actor=organiser, email="Expert@Labo.fr")
+    token = review_pool.invitation_token(invitation)
+
+    found = review_pool.invitation_from_token(token, max_age=3600)
+    member = review_pool.respond_to_invitation(invitation=found, user=invited, accept=True)
+
+    assert (member.status, member.user_id) == (PoolStatus.ACCEPTED, invited.id)
+    assert review_pool.reviewers(call) == [invited]
+
+
+def test_affinity_follows_profiles_and_bids():
+    call = factories.call()
+    lead = factories.user()
+    water = submitted(call, lead, title="Eau potable", summary="Réseau d'eau potable et fuites")
+    factories.pool_member(call=call, keywords=("eau potable", "réseau"))  # the expert, first column
+    novice = factories.pool_member(call=call, keywords=("bibliothèque",)).user
+    keen = factories.pool_member(call=call, keywords=("bibliothèque",)).user
+    review_pool.place_bid(submission=water, reviewer=keen, level=BidLevel.EAGER)
+    review_pool.place_bid(submission=water, reviewer=novice, level=BidLevel.NOT_INTERESTED)
+
+    scores = review_pool.affinity_matrix(call).scores[0]
+
+    assert scores[0] > scores[2] > scores[1]
