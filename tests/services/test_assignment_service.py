@@ -1,11 +1,18 @@
 """Computing, committing, adjusting and repairing a call's assignment through the database."""
 import pytest
 
-from prizeapp.enums import AssignmentRunStatus, AssignmentStatus, SubmissionStatus
+from prizeapp.enums import (
+    AssignmentRunStatus,
+    AssignmentStatus,
+    ConflictSource,
+    ReviewMode,
+    SubmissionStatus,
+)
 from prizeapp.extensions import db
 from prizeapp.models import Assignment, AuditEvent, OutboxEmail
 from prizeapp.models.types import utcnow
 from prizeapp.services import assignment as service
+from prizeapp.services import review_pool
 from prizeapp.services.outbox import deliver_pending
 
 from .. import factories
@@ -174,3 +181,49 @@ def test_committing_nothing_is_refused(small_call):
     with pytest.raises(service.AssignmentError, match="nothing_to_commit"):
         service.commit_assignment(call=call, actor=organiser)
     assert db.session.scalar(db.select(db.func.count(OutboxEmail.id))) == 0
+
+
+def test_a_late_conflict_is_repaired_by_reassignment(small_call):
+    call, _, _, organiser = small_call
+    computed(call, organiser)
+    service.commit_assignment(call=call, actor=organiser)
+    [first, *_] = db.session.scalars(db.select(Assignment).order_by(Assignment.id))
+    pair = (first.submission_id, first.reviewer_id)
+    review_pool.declare_conflict(submission=first.submission, reviewer=first.reviewer,
+                                 source=ConflictSource.REVIEWER, actor=first.reviewer)
+    before = active_pairs(call)
+
+    service.reassign_after_changes(call=call, actor=organiser, seed=2)
+
+    after = active_pairs(call)
+    assert pair not in after
+    assert set(before) - set(after) == {pair}
+    assert len(after) == 8
+
+
+def test_in_a_peer_prize_nobody_reviews_their_own_project_nor_a_reviewer_of_theirs():
+    call = factories.call()
+    call.review_mode = ReviewMode.PEER
+    call.reviewers_per_submission = 2
+    applicants = [factories.user(email=f"porteur{i}@commune{i}.fr") for i in range(6)]
+    projects = {factories.submission(call=call, lead=a, status=SubmissionStatus.SUBMITTED).id: a.id
+                for a in applicants}
+
+    run = computed(call, factories.user(email="orga@ville.fr"))
+
+    assert run.status == AssignmentRunStatus.DONE
+    pairs = active_pairs(call)
+    assert len(pairs) == 12
+    assert all(projects[s] != r for s, r in pairs)
+    author_of = {r: s for s, r in projects.items()}
+    assert not [(s, r) for s, r in pairs if (author_of[r], projects[s]) in pairs]
+
+
+def test_a_started_review_cannot_be_removed_by_hand(small_call):
+    call, _, _, organiser = small_call
+    computed(call, organiser)
+    assignment = db.session.scalars(db.select(Assignment)).first()
+    assignment.started_at = utcnow()
+
+    with pytest.raises(service.AssignmentError, match="review_started"):
+        service.remove_pair(assignment=assignment, actor=organiser)
