@@ -50,10 +50,15 @@ def can_use_account(user: Any) -> bool:
     return _authenticated(user)
 
 
+def admin_or_organiser(user: Any) -> bool:
+    """An administrator, or someone who organises at least one call."""
+    return is_admin(user) or has_call_role(user, CallRoleKind.ORGANISER)
+
+
 @rule
 def can_view_outbox(user: Any) -> bool:
     """Administrators see every email; organisers those about their calls."""
-    return is_admin(user) or has_call_role(user, CallRoleKind.ORGANISER)
+    return admin_or_organiser(user)
 
 
 @rule
@@ -109,7 +114,7 @@ def is_organiser(user: Any, call: Call) -> bool:
 @rule
 def can_create_call(user: Any) -> bool:
     """Administrators, and people who already organise a call."""
-    return is_admin(user) or has_call_role(user, CallRoleKind.ORGANISER)
+    return admin_or_organiser(user)
 
 
 @rule
@@ -136,9 +141,7 @@ def can_edit_submission(user: Any, submission: Submission) -> bool:
 @rule
 def can_view_submission(user: Any, submission: Submission) -> bool:
     """The team always; the call's organisers once it has been submitted (drafts are the team's own)."""
-    if is_team_member(user, submission):
-        return True
-    return submission.submitted_at is not None and is_organiser(user, submission.call)
+    return is_team_member(user, submission) or can_view_submission_as_organiser(user, submission)
 
 
 @rule
@@ -149,7 +152,7 @@ def can_download_file(user: Any, record: SubmissionFile) -> bool:
 @rule
 def can_manage_calls(user: Any) -> bool:
     """The "Manage calls" pages: administrators, and people who organise at least one call."""
-    return is_admin(user) or has_call_role(user, CallRoleKind.ORGANISER)
+    return admin_or_organiser(user)
 
 
 def managed_calls_filter(user: User):
