@@ -1,6 +1,7 @@
 """Accounts: registration, email confirmation, login with rate limiting, password reset, profile."""
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,8 +21,13 @@ from . import audit
 from .outbox import queue_email
 
 PASSWORD_METHOD = "scrypt"
-# Verifying against this when the email is unknown keeps the response time the same as for a known one.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked when the email is unknown, so the response takes as long as for a known one. Made on the first
+    login attempt, not at import: scrypt is slow on purpose, and every CLI run imports this module."""
+    return generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
 
 
 class TokenError(ValueError):
@@ -176,7 +182,7 @@ def authenticate(*, email: str, password: str, ip: str) -> LoginResult:
     if not decision.allowed:
         raise RateLimited(decision.retry_after)
     user = db.session.scalar(db.select(User).where(User.email == email))
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    valid = check_password_hash(user.password_hash if user else _dummy_hash(), password) and user is not None
     db.session.add(LoginAttempt(email=email, ip=ip, succeeded=valid))
     _forget_old_attempts()
     if not valid:
