@@ -92,9 +92,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import account, admin, applicant, auth, organiser, public
+    from .views import account, admin, applicant, assignment, auth, organiser, pool, public, reviewer
 
-    for blueprint in (public.bp, auth.bp, account.bp, admin.bp, organiser.bp, applicant.bp):
+    for blueprint in (public.bp, auth.bp, account.bp, admin.bp, organiser.bp, applicant.bp, pool.bp, reviewer.bp,
+                      assignment.bp):
         app.register_blueprint(blueprint)
 
 

@@ -11,9 +11,11 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 
-from .enums import CallPhase, CallRoleKind, MemberRole
+from .enums import AssignmentStatus, CallPhase, CallRoleKind, MemberRole
 from .extensions import db
-from .models import Call, CallRole, OutboxEmail, Submission, SubmissionFile, SubmissionMember, User
+from .models import (Assignment, Call, CallRole, OutboxEmail, PoolMember, Submission, SubmissionFile,
+                     SubmissionMember, User)
+from .services import review_pool
 
 RULES: dict[str, Callable[..., bool]] = {}
 
@@ -140,8 +142,10 @@ def can_edit_submission(user: Any, submission: Submission) -> bool:
 
 @rule
 def can_view_submission(user: Any, submission: Submission) -> bool:
-    """The team always; the call's organisers once it has been submitted (drafts are the team's own)."""
-    return is_team_member(user, submission) or can_view_submission_as_organiser(user, submission)
+    """The team always; the call's organisers once it has been submitted (drafts are the team's own); its
+    assigned reviewers, never when conflicted."""
+    return (is_team_member(user, submission) or can_view_submission_as_organiser(user, submission)
+            or can_view_submission_as_reviewer(user, submission))
 
 
 @rule
@@ -187,3 +191,53 @@ def can_remove_member(user: Any, submission: Submission, member: SubmissionMembe
     if member.role == MemberRole.LEAD or member.submission_id != submission.id:
         return False
     return _authenticated(user) and (member.user_id == user.id or is_lead(user, submission))
+
+
+# --- reviewing ----------------------------------------------------------------------------------------
+# A conflicted person never sees a project as a reviewer, whatever else holds: every rule below that shows
+# something of a submission to a reviewer goes through `is_conflicted`.
+
+def is_reviewer(user: Any, call: Call) -> bool:
+    """In the call's pool (accepted), or in peer-prize mode an applicant of a submitted project."""
+    return _authenticated(user) and review_pool.is_reviewer(call, user)
+
+
+def is_conflicted(user: Any, submission: Submission) -> bool:
+    return bool(review_pool.conflict_reasons(submission, user))
+
+
+def is_assigned(user: Any, submission: Submission) -> bool:
+    """A committed assignment (proposed ones are not announced yet; declined ones are given back)."""
+    return _authenticated(user) and db.session.scalar(
+        db.select(Assignment.id).where(Assignment.submission_id == submission.id, Assignment.reviewer_id == user.id,
+                                       Assignment.status == AssignmentStatus.COMMITTED).limit(1)) is not None
+
+
+@rule
+def can_review_for_call(user: Any, call: Call) -> bool:
+    """The reviewer's pages of a call: their profile, conflict declarations, bids and assignments."""
+    return is_reviewer(user, call)
+
+
+@rule
+def can_bid(user: Any, call: Call) -> bool:
+    """Summaries are shown for bidding only once the reviewer has declared their conflicts from the titles."""
+    if not is_reviewer(user, call):
+        return False
+    declared = db.session.scalar(db.select(PoolMember.conflicts_declared_at).where(
+        PoolMember.call_id == call.id, PoolMember.user_id == user.id))
+    return declared is not None
+
+
+@rule
+def can_view_submission_as_reviewer(user: Any, submission: Submission) -> bool:
+    """An assigned reviewer who is still a reviewer of the call and is not conflicted (a conflict declared
+    after the assignment closes the project at once)."""
+    return (submission.submitted_at is not None and is_assigned(user, submission)
+            and is_reviewer(user, submission.call) and not is_conflicted(user, submission))
+
+
+@rule
+def can_exclude_reviewers(user: Any, submission: Submission) -> bool:
+    """The team names the people who must not review its project."""
+    return is_team_member(user, submission)

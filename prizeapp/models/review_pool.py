@@ -15,7 +15,7 @@ from .user import User
 
 
 class PoolMember(db.Model):
-    """A person invited to review for a call (panel mode), with their profile for that call."""
+    """A person reviewing for a call (invited in panel mode; an applicant in peer mode), with their profile."""
 
     __tablename__ = "pool_members"
     __table_args__ = (UniqueConstraint("call_id", "user_id"),)
@@ -29,6 +29,8 @@ class PoolMember(db.Model):
     max_load: Mapped[int | None] = mapped_column(Integer)  # None: the call's default
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the reviewer has declared their conflicts from the list of titles; summaries come after.
+    conflicts_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     call: Mapped[Call] = relationship()
     user: Mapped[User] = relationship()

@@ -6,6 +6,8 @@ organiser conflicts, waivers, profiles, bids) and records every change people ma
 """
 from __future__ import annotations
 
+import dataclasses
+import sys
 from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
@@ -116,6 +118,58 @@ def reviewers(call: Call) -> list[User]:
                  .where(PoolMember.call_id == call.id, PoolMember.status == PoolStatus.ACCEPTED))
     query = query.where(User.email_confirmed_at.is_not(None), User.active.is_(True))
     return list(db.session.scalars(query.distinct().order_by(User.id)))
+
+
+def is_reviewer(call: Call, user: User) -> bool:
+    """Whether `user` reviews for `call` (the same rule as `reviewers`, for one person)."""
+    if call.review_mode == ReviewMode.PEER:
+        query = (db.select(SubmissionMember.id).join(Submission, Submission.id == SubmissionMember.submission_id)
+                 .where(Submission.call_id == call.id, Submission.status == SubmissionStatus.SUBMITTED,
+                        SubmissionMember.user_id == user.id))
+    else:
+        query = db.select(PoolMember.id).where(PoolMember.call_id == call.id, PoolMember.user_id == user.id,
+                                               PoolMember.status == PoolStatus.ACCEPTED)
+    return (user.email_confirmed_at is not None and user.active
+            and db.session.scalar(query.limit(1)) is not None)
+
+
+def member_for(call: Call, user: User) -> PoolMember:
+    """The reviewer's row of the call's pool, where their profile and progress are kept. Peer reviewers (the
+    applicants) get theirs on first use, already accepted."""
+    member = db.session.scalar(db.select(PoolMember).where(PoolMember.call_id == call.id,
+                                                           PoolMember.user_id == user.id))
+    if member is None:
+        member = PoolMember(call_id=call.id, user_id=user.id, status=PoolStatus.ACCEPTED, keywords=[], themes=[],
+                            responded_at=utcnow())
+        db.session.add(member)
+        db.session.flush()
+    return member
+
+
+def confirm_declarations(*, member: PoolMember, actor: User) -> None:
+    """The reviewer says they have declared all their conflicts from the list of titles: only then are the
+    projects' summaries shown to them (for bidding)."""
+    member.conflicts_declared_at = utcnow()
+    db.session.flush()
+    audit.record(action="conflict.declarations_confirmed", actor=actor, obj=member, call=member.call)
+
+
+def conflicts_of_reviewer(call: Call, user: User) -> dict[int, list[conflicts_core.Reason]]:
+    """Submission id → why `user` may not review it, for every submitted project of `call` that `user` is
+    conflicted with (whether or not they are in the pool: the rules are the same)."""
+    inputs = call_inputs(call)
+    inputs.reviewers = [user]
+    matrix = conflict_matrix(call, inputs=inputs, partial=True)
+    return {sid: matrix.reasons_for(sid, user.id) for sid in matrix.submission_ids
+            if matrix.reasons_for(sid, user.id)}
+
+
+def conflict_reasons(submission: Submission, user: User) -> list[conflicts_core.Reason]:
+    """Why `user` may not review `submission` (empty: no conflict). Drafts and withdrawn projects are
+    judged as if submitted, so that a project's status never opens it to a conflicted person."""
+    inputs = CallInputs(call=submission.call, submissions=[submission], reviewers=[user],
+                        members=_members(submission.call))
+    return conflict_matrix(submission.call, inputs=inputs, partial=True).reasons_for(submission.id, user.id)
 
 
 def submissions_to_review(call: Call) -> list[Submission]:
@@ -231,10 +285,13 @@ class CallInputs:
         return [r.id for r in self.reviewers]
 
 
+def _members(call: Call) -> dict[int, PoolMember]:
+    return {m.user_id: m for m in db.session.scalars(db.select(PoolMember).where(PoolMember.call_id == call.id))}
+
+
 def call_inputs(call: Call) -> CallInputs:
-    members = {m.user_id: m for m in db.session.scalars(db.select(PoolMember).where(PoolMember.call_id == call.id))}
     return CallInputs(call=call, submissions=submissions_to_review(call), reviewers=reviewers(call),
-                      members=members)
+                      members=_members(call))
 
 
 def conflict_policy(call: Call) -> conflicts_core.ConflictPolicy:
@@ -266,9 +323,24 @@ def _lineages() -> dict[int, tuple[conflicts_core.Unit, ...]]:
     return lineages
 
 
-def conflict_matrix(call: Call, *, inputs: CallInputs | None = None) -> conflicts_core.ConflictMatrix:
+def _population_policy(call: Call) -> conflicts_core.ConflictPolicy:
+    """The call's policy with the institution-wide domains of its whole population (reviewers and teams)
+    written out, for matrices built over a part of the call: a domain is wide or not in the call, not in
+    the part."""
+    policy = conflict_policy(call)
+    team = db.select(SubmissionMember.user_id).join(Submission, Submission.id == SubmissionMember.submission_id) \
+        .where(Submission.call_id == call.id, Submission.status == SubmissionStatus.SUBMITTED)
+    ids = set(db.session.scalars(team)) | {u.id for u in reviewers(call)}
+    emails = db.session.execute(db.select(User.id, User.email).where(User.id.in_(ids))).all() if ids else []
+    wide = conflicts_core.shared_domains([conflicts_core.Person(id=i, email=e) for i, e in emails], policy)
+    return dataclasses.replace(policy, shared_domains=wide, institution_min_people=sys.maxsize)
+
+
+def conflict_matrix(call: Call, *, inputs: CallInputs | None = None,
+                    partial: bool = False) -> conflicts_core.ConflictMatrix:
     """The conflict mask of `call` (submitted projects × reviewers, by id) with every reason, from the chart,
-    email domains, teams, declarations of reviewers and applicants, organisers' conflicts and waivers."""
+    email domains, teams, declarations of reviewers and applicants, organisers' conflicts and waivers.
+    `partial`: `inputs` hold only part of the call (which domains are shared is then judged on all of it)."""
     inputs = inputs or call_inputs(call)
     submission_ids = inputs.submission_ids
     declarations = list(db.session.scalars(db.select(ConflictDeclaration)
@@ -308,7 +380,7 @@ def conflict_matrix(call: Call, *, inputs: CallInputs | None = None) -> conflict
         submissions=core_submissions,
         reviewers=[person(u) for u in inputs.reviewers],
         people=[person(u) for u in people.values()],
-        policy=conflict_policy(call),
+        policy=_population_policy(call) if partial else conflict_policy(call),
         organiser_conflicts=organiser,
         waivers=[conflicts_core.Waiver(w.submission_id, w.reviewer_id, w.code, w.reason) for w in waivers],
     )

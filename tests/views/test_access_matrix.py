@@ -5,39 +5,16 @@ its row fails the suite.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
 from prizeapp.enums import CallRoleKind, OutboxStatus, SubmissionStatus
 
 from .. import factories
 from ..conftest import post_form, sign_in_as
+from . import access_assignment, access_pool, access_reviewer
+from .access import ROLES, Route, everyone, only, signed_in
 
-ROLES = ["anonymous", "user", "organiser", "reviewer", "jury", "admin"]
-LOGIN = 302  # login_required redirects anonymous people to the sign-in page
-
-
-@dataclass
-class Route:
-    endpoint: str
-    method: str
-    path: str  # may use {call_email} / {private_email}: ids of objects built by the `world` fixture
-    expected: dict[str, int]
-    data: dict = field(default_factory=dict)
-
-
-def everyone(status: int) -> dict[str, int]:
-    return {role: status for role in ROLES}
-
-
-def signed_in(status: int, anonymous: int = LOGIN) -> dict[str, int]:
-    return {"anonymous": anonymous, **{role: status for role in ROLES if role != "anonymous"}}
-
-
-def only(allowed: dict[str, int], others: int = 403) -> dict[str, int]:
-    return {"anonymous": LOGIN, **{role: allowed.get(role, others) for role in ROLES if role != "anonymous"}}
-
+AREAS = (access_pool, access_reviewer, access_assignment)  # each adds its rows and objects to the world
 
 MATRIX = [
     Route("public.index", "GET", "/", everyone(200)),
@@ -105,7 +82,9 @@ MATRIX = [
     Route("applicant.remove_member", "POST", "/submissions/{team_draft}/members/{co_applicant_member}/remove",
           only({})),
     Route("applicant.download", "GET", "/files/{draft_file}", only({})),
-    Route("applicant.download", "GET", "/files/{submitted_file}", only({"organiser": 200, "admin": 200})),
+    # Assigned reviewers download the files of their projects; a conflicted one never does.
+    Route("applicant.download", "GET", "/files/{submitted_file}",
+          only({"organiser": 200, "admin": 200, "reviewer": 200})),
     Route("applicant.remove_file", "POST", "/files/{draft_file}/delete", only({})),
     Route("applicant.join", "GET", "/join/{join_token}", everyone(200)),
 ]
@@ -115,7 +94,7 @@ MATRIX = [
 def world():
     """One call with an organiser, a reviewer and a jury member; emails about that call and about no call."""
     call = factories.call()
-    people = {"user": factories.user(), "organiser": factories.user(), "reviewer": factories.user(),
+    people = {"user": factories.user(), "organiser": factories.user(), "reviewer": factories.user(email="relectrice@ville-exemple.fr"),
               "jury": factories.user(), "admin": factories.user(admin=True)}
     factories.grant(people["organiser"], call, CallRoleKind.ORGANISER)
     factories.grant(people["reviewer"], call, CallRoleKind.REVIEWER)
@@ -127,7 +106,28 @@ def world():
             "submission": factories.submission(call=call, status=SubmissionStatus.SUBMITTED).id,
             "draft": factories.submission(call=call).id}
     ids |= _applicant_world(call, people)
+    _reviewer_world(call, people, ids["submission"])
+    for area in AREAS:
+        ids |= area.build(call, people)
     return people, ids
+
+
+def _reviewer_world(call, people, submission_id: int) -> None:
+    """Both reviewers are in the pool and assigned (committed) to {submission}; the conflicted one then
+    declared a conflict with it, which must close everything of that project to them."""
+    from prizeapp.enums import AssignmentStatus, ConflictSource
+    from prizeapp.extensions import db
+    from prizeapp.models import Assignment, ConflictDeclaration
+
+    # Addresses of their own: everyone else shares example.gouv.fr, which in so small a call is a conflict.
+    people["conflicted_reviewer"] = factories.user(email="relecteur@region-exemple.fr")
+    for role in ("reviewer", "conflicted_reviewer"):
+        factories.pool_member(call=call, user=people[role])
+        db.session.add(Assignment(call_id=call.id, submission_id=submission_id, reviewer_id=people[role].id,
+                                  status=AssignmentStatus.COMMITTED))
+    db.session.add(ConflictDeclaration(submission_id=submission_id, reviewer_id=people["conflicted_reviewer"].id,
+                                       source=ConflictSource.REVIEWER, reason="Mon ancienne équipe"))
+    db.session.commit()
 
 
 def _applicant_world(call, people) -> dict:
@@ -156,8 +156,11 @@ def _applicant_world(call, people) -> dict:
             "join_token": make_token("team", {"inv": invitation.id, "email": invitation.email})}
 
 
+ALL_ROUTES = MATRIX + [row for area in AREAS for row in area.ROWS]
+
+
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", MATRIX, ids=lambda r: f"{r.method} {r.path}")
+@pytest.mark.parametrize("route", ALL_ROUTES, ids=lambda r: f"{r.method} {r.path}")
 def test_access(client, world, route, role):
     people, ids = world
     if role != "anonymous":
@@ -171,7 +174,7 @@ def test_access(client, world, route, role):
 
 
 def test_every_route_is_in_the_matrix(app):
-    covered = {(r.endpoint, r.method) for r in MATRIX}
+    covered = {(r.endpoint, r.method) for r in ALL_ROUTES}
     routes = {(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     # A GET+POST form route is covered by its GET row: its POST is tested with the form's own tests.
