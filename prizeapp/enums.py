@@ -116,3 +116,15 @@ class AssignmentRunStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+class ReviewStatus(enum.StrEnum):
+    DRAFT = "draft"  # saved, not yet counted
+    SUBMITTED = "submitted"  # counted; editable until the review deadline
+
+
+class CalibrationStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"

@@ -11,6 +11,7 @@ from .review_pool import (
     PoolMember,
     ReviewerInvitation,
 )
+from .review import CalibrationExclusion, CalibrationRun, Review, ReviewScore
 from .submission import Submission, SubmissionFile, SubmissionMember, TeamInvitation
 from .user import LoginAttempt, User
 
@@ -19,6 +20,8 @@ __all__ = [
     "AssignmentRun",
     "AuditEvent",
     "Bid",
+    "CalibrationExclusion",
+    "CalibrationRun",
     "Call",
     "CallRole",
     "ConflictDeclaration",
@@ -29,6 +32,8 @@ __all__ = [
     "OrgUnit",
     "OutboxEmail",
     "PoolMember",
+    "Review",
+    "ReviewScore",
     "ReviewerInvitation",
     "Submission",
     "SubmissionFile",
