@@ -8,6 +8,7 @@ from .review_pool import (
     Bid,
     ConflictDeclaration,
     ConflictWaiver,
+    PendingExclusion,
     PoolMember,
     ReviewerInvitation,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "LoginAttempt",
     "OrgUnit",
     "OutboxEmail",
+    "PendingExclusion",
     "PoolMember",
     "Review",
     "ReviewScore",

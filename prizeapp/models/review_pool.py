@@ -101,3 +101,20 @@ class Bid(db.Model):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     level: Mapped[BidLevel] = mapped_column(str_enum(BidLevel, "bid_level"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PendingExclusion(db.Model):
+    """An address the applicants asked not to review their project, kept until a person with that address
+    has an account: it then becomes a ConflictDeclaration from the applicants (and this row goes)."""
+
+    __tablename__ = "pending_exclusions"
+    __table_args__ = (UniqueConstraint("submission_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    submission: Mapped[Submission] = relationship()
