@@ -70,6 +70,13 @@ def accepts_submissions(stored: str, schedule: Schedule, now: datetime) -> bool:
             and schedule.opens_at <= now < schedule.submission_deadline)
 
 
+def accepts_reviews(stored: str, schedule: Schedule, now: datetime) -> bool:
+    """True during the review phase, until the review deadline (exclusive, like the submission deadline)."""
+    if effective_phase(stored, schedule, now) != "review":
+        return False
+    return schedule.review_deadline is None or now < schedule.review_deadline
+
+
 def can_move(current: str, target: str) -> bool:
     """Organisers move a call forward any number of steps, or back exactly one."""
     if current not in ORDER or target not in ORDER or current == target:

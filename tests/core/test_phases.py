@@ -3,7 +3,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from prizeapp.core.phases import Schedule, accepts_submissions, can_move, effective_phase, phase_from_dates
+from prizeapp.core.phases import (
+    Schedule,
+    accepts_reviews,
+    accepts_submissions,
+    can_move,
+    effective_phase,
+    phase_from_dates,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -65,3 +72,12 @@ def test_schedule_problems_name_the_dates_out_of_order():
 ])
 def test_organisers_move_forward_or_back_one_step(current, target, allowed):
     assert can_move(current, target) is allowed
+
+
+def test_reviews_are_accepted_in_the_review_phase_until_the_review_deadline_exclusive():
+    deadline = SCHEDULE.review_deadline
+    assert not accepts_reviews("open", SCHEDULE, SCHEDULE.submission_deadline - timedelta(seconds=1))
+    assert accepts_reviews("open", SCHEDULE, SCHEDULE.submission_deadline)  # the dates moved it to review
+    assert accepts_reviews("review", SCHEDULE, deadline - timedelta(seconds=1))
+    assert not accepts_reviews("review", SCHEDULE, deadline)
+    assert not accepts_reviews("deliberation", SCHEDULE, SCHEDULE.submission_deadline + timedelta(days=1))

@@ -1,0 +1,29 @@
+"""The evaluation grid's arithmetic: a review's weighted total from its scores per criterion."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+def weighted_total(scores: Mapping[int, float], weights: Mapping[int, float]) -> float:
+    """The weighted mean of `scores` (criterion → score) with `weights` (criterion → weight, e.g. percent).
+
+    On the criteria's common scale when they share one; every weighted criterion must be scored. Criteria of
+    weight 0 count for nothing (they may be left out of `scores`).
+    """
+    weighted = {c: w for c, w in weights.items() if w > 0}
+    if not weighted:
+        raise ValueError("the grid has no weighted criterion")
+    missing = [c for c in weighted if c not in scores or scores[c] is None]
+    if missing:
+        raise ValueError(f"criteria {sorted(missing)} are not scored")
+    return sum(scores[c] * w for c, w in weighted.items()) / sum(weighted.values())
+
+
+def grid_scale(scales: Sequence[tuple[int, int]], weights: Sequence[float]) -> tuple[float, float]:
+    """The scale of the weighted total: the weighted means of the criteria's minimums and maximums."""
+    total = sum(w for w in weights if w > 0)
+    if not total:
+        raise ValueError("the grid has no weighted criterion")
+    lo = sum(s[0] * w for s, w in zip(scales, weights) if w > 0) / total
+    hi = sum(s[1] * w for s, w in zip(scales, weights) if w > 0) / total
+    return lo, hi
