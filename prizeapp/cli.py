@@ -1,8 +1,9 @@
-"""flask commands: demo data, administrators, the outbox worker."""
+"""flask commands: demo data, administrators, the outbox worker, the job worker."""
 from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 
 import click
 from flask import Flask, current_app
@@ -15,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(jobs_cli)
 
 
 @click.command("demo")
@@ -77,18 +79,52 @@ def outbox_send(loop: bool, interval: float, limit: int | None) -> None:
     """Deliver the emails that are due."""
     from .services.outbox import deliver_pending
 
-    stopping = threading.Event()
-    if loop:
-        # A service manager stops the worker with SIGTERM: finish the row in hand, then leave.
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stopping.set())
-    while not stopping.is_set():
+    def step() -> bool:
         report = deliver_pending(limit=limit)
         if report.attempted or not loop:
             click.echo(f"outbox: {len(report.sent)} sent, {len(report.retried)} to retry, "
                        f"{len(report.failed)} failed")
+        return bool(report.attempted)
+
+    _work(step, loop=loop, interval=interval)
+
+
+def _work(step: Callable[[], bool], *, loop: bool, interval: float, drain: bool = False) -> None:
+    """Run a worker's `step` (which says whether it found work): once; with `drain`, until it finds none;
+    with `loop`, until SIGTERM or SIGINT, waiting `interval` seconds whenever it found none. A service manager
+    stops workers with SIGTERM: the step in hand is finished, then the worker leaves."""
+    stopping = threading.Event()
+    if loop:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stopping.set())
+    while not stopping.is_set():
+        busy = step()
         db.session.remove()
-        if not loop:
+        if not loop and not (drain and busy):
             return
-        if not report.attempted:
+        if not busy:
             stopping.wait(interval)
+
+
+jobs_cli = AppGroup("jobs", help="Background jobs: the computations of reviewer assignments.")
+
+
+@jobs_cli.command("work")
+@click.option("--loop", is_flag=True, help="Keep running, polling for queued jobs (the worker mode).")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls in --loop mode.")
+def jobs_work(loop: bool, interval: float) -> None:
+    """Run the queued jobs (without --loop: those queued now, then stop)."""
+    from .services.jobs import work_one
+
+    done = []
+
+    def step() -> bool:
+        run = work_one()
+        if run is not None:
+            done.append(run.id)
+            click.echo(f"jobs: assignment run {run.id} of call {run.call_id}: {run.status.value}")
+        elif not loop and not done:
+            click.echo("jobs: nothing to do")
+        return run is not None
+
+    _work(step, loop=loop, interval=interval, drain=True)

@@ -35,6 +35,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "OUTBOX_MAX_ATTEMPTS": (8, int),
     "OUTBOX_BATCH_SIZE": (50, int),
     "OUTBOX_LEASE_SECONDS": (300, int),  # a row stuck in "sending" longer than this is retried
+    "JOB_LEASE_SECONDS": (600, int),  # a job "running" for longer than this lost its worker: run it again
     # Accounts
     "TOKEN_MAX_AGE_SECONDS": (2 * 24 * 3600, int),
     "RESET_TOKEN_MAX_AGE_SECONDS": (3600, int),

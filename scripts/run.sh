@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up and serve prizeapp on SQLite with the demo loaded, plus a local mail catcher and the outbox worker.
+# Set up and serve prizeapp on SQLite with the demo loaded, plus a local mail catcher, the outbox worker and
+# the job worker (assignment computations).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh dev
@@ -23,6 +24,8 @@ trap cleanup EXIT INT TERM
 .venv/bin/python -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" &
 pids+=($!)
 .venv/bin/flask outbox send --loop --interval 2 &
+pids+=($!)
+.venv/bin/flask jobs work --loop --interval 1 &
 pids+=($!)
 
 cat <<MSG

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -116,28 +117,36 @@ def start_run(*, call: Call, actor: User, seed: int = 0, fairness: bool = False,
     return run
 
 
-def _progress(run: AssignmentRun, percent: int) -> None:
-    run.progress = percent
+Report = Callable[[int], None]
+
+
+def _flush(percent: int) -> None:
     db.session.flush()
 
 
-def run_assignment(*, run: AssignmentRun) -> AssignmentRun:
+def _progress(run: AssignmentRun, percent: int, report: Report) -> None:
+    run.progress = percent
+    report(percent)
+
+
+def run_assignment(*, run: AssignmentRun, report: Report = _flush) -> AssignmentRun:
     """Compute the assignment of `run.call` and store it as proposed pairs (replacing earlier proposals).
 
     Only before anything is committed: afterwards, `reassign_after_changes` repairs the assignment instead.
     The run ends DONE with a summary in `run.result`, or FAILED with the reasons in `run.error` and
-    `run.result["reasons"]`.
+    `run.result["reasons"]`. `report(percent)` is called after each step with `run.progress` set: by default
+    it flushes; the job worker passes one that commits, so that the organiser's page sees the progress.
     """
     call = run.call
     run.status, run.started_at, run.error = AssignmentRunStatus.RUNNING, utcnow(), None
-    _progress(run, 5)
+    _progress(run, 5, report)
     inputs = review_pool.call_inputs(call)
     if any(a.status == AssignmentStatus.COMMITTED for a in _active(call)):
-        return _fail(run, ["the assignment is already committed: re-assign after changes instead"])
+        return _fail(run, ["the assignment is already committed: re-assign after changes instead"], report)
     matrix = review_pool.conflict_matrix(call, inputs=inputs)
-    _progress(run, 30)
+    _progress(run, 30, report)
     affinity = review_pool.affinity_matrix(call, inputs=inputs)
-    _progress(run, 50)
+    _progress(run, 50, report)
     k, loads = call.reviewers_per_submission, max_loads(inputs)
     options = {"fairness": bool(run.options.get("fairness")), "connected": bool(run.options.get("connected"))}
     results: list[solver.AssignmentResult] = []
@@ -161,12 +170,12 @@ def run_assignment(*, run: AssignmentRun) -> AssignmentRun:
             notes.append("loads could not be balanced: some reviewers have fewer reviews than the average")
             attempt(0)
     except solver.InfeasibleAssignment as error:
-        return _fail(run, readable_reasons(error.reasons, inputs))
+        return _fail(run, readable_reasons(error.reasons, inputs), report)
     except RuntimeError as error:  # peer prizes: reciprocal pairs the loop could not remove
-        return _fail(run, [str(error)])
+        return _fail(run, [str(error)], report)
     result = results[-1]
     result.notes = notes + result.notes
-    _progress(run, 90)
+    _progress(run, 90, report)
     for old in db.session.scalars(db.select(Assignment).where(Assignment.call_id == call.id,
                                                               Assignment.status == AssignmentStatus.PROPOSED)):
         db.session.delete(old)
@@ -177,18 +186,18 @@ def run_assignment(*, run: AssignmentRun) -> AssignmentRun:
                                   run_id=run.id, seed=run.seed))
     run.result = _summary(result, matrix, affinity.scores, inputs, loads, solves=len(results))
     run.status, run.finished_at = AssignmentRunStatus.DONE, utcnow()
-    _progress(run, 100)
+    _progress(run, 100, report)
     audit.record(action="assignment.run_done", obj=run, call=call,
                  details={"seed": run.seed, "options": options, "pairs": len(result.pairs),
                           "objective": result.objective})
     return run
 
 
-def _fail(run: AssignmentRun, reasons: list[str]) -> AssignmentRun:
+def _fail(run: AssignmentRun, reasons: list[str], report: Report = _flush) -> AssignmentRun:
     run.status, run.finished_at = AssignmentRunStatus.FAILED, utcnow()
     run.error = "; ".join(reasons)
     run.result = {"reasons": reasons}
-    _progress(run, 100)
+    _progress(run, 100, report)
     audit.record(action="assignment.run_failed", obj=run, call=run.call, details={"seed": run.seed,
                                                                                 "reasons": reasons})
     return run

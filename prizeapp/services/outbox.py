@@ -10,14 +10,14 @@ import re
 import smtplib
 import socket
 import uuid
-from email.utils import parseaddr
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Connection, Message
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 
 from ..core.retry import RetryPolicy, is_permanent
 from ..enums import OutboxStatus
@@ -25,6 +25,7 @@ from ..extensions import db
 from ..models import Call, OutboxEmail, User
 from ..models.types import utcnow
 from . import audit
+from .claims import claim
 
 
 def queue_email(
@@ -118,25 +119,8 @@ def claim_batch(*, worker: str, limit: int, now: datetime | None = None) -> list
         (OutboxEmail.status == OutboxStatus.QUEUED) & (OutboxEmail.next_attempt_at <= now),
         (OutboxEmail.status == OutboxStatus.SENDING) & (OutboxEmail.claimed_at < now - lease),
     )
-    candidates = db.session.scalars(
-        db.select(OutboxEmail.id)
-        .where(due)
-        .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)  # PostgreSQL: other workers skip these rows
-    ).all()
-    claimed: list[int] = []
-    for email_id in candidates:
-        # The guard repeats the "due" test: of two workers racing for a row, one updates it, the other
-        # sees rowcount 0 (PostgreSQL re-checks the WHERE after the lock; SQLite serialises writers).
-        result = db.session.execute(
-            update(OutboxEmail)
-            .where(OutboxEmail.id == email_id, due)
-            .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=worker)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
-            claimed.append(email_id)
+    claimed = claim(OutboxEmail, due=due, order_by=(OutboxEmail.next_attempt_at, OutboxEmail.id), limit=limit,
+                    values={"status": OutboxStatus.SENDING, "claimed_at": now, "claimed_by": worker})
     db.session.commit()
     return claimed
 
