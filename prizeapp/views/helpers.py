@@ -1,11 +1,16 @@
 """Small helpers the blueprints share."""
 from __future__ import annotations
 
+from datetime import date
+
+from flask import current_app, url_for
+from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
+from ..enums import QuestionKind
 from ..extensions import db
-from ..models import OrgUnit
+from ..models import FormQuestion, OrgUnit, Submission
 from ..services.orgchart import units_in_tree_order
 
 NO_UNIT = 0
@@ -30,3 +35,35 @@ def client_ip() -> str:
     from flask import request
 
     return request.remote_addr or "unknown"
+
+
+def _file_url(record) -> str | None:
+    # The file download route belongs to the applicant side; it decides who may download.
+    if "applicant.download" not in current_app.view_functions:
+        return None
+    return url_for("applicant.download", file_id=record.id)
+
+
+def _answer_text(question: FormQuestion, value) -> str | list[str]:
+    if value in (None, "", []):
+        return ""
+    if question.kind == QuestionKind.MULTIPLE_CHOICE and isinstance(value, list):
+        return [str(v) for v in value]
+    if question.kind == QuestionKind.NUMBER:
+        return format_decimal(value)
+    if question.kind == QuestionKind.DATE:
+        try:
+            return format_date(date.fromisoformat(str(value)), "long")
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def dossier_context(submission: Submission) -> dict:
+    """What templates/_dossier.html needs to show a project: answers with their files, other attachments."""
+    answers = [(q, _answer_text(q, submission.answers.get(q.key)),
+                [f for f in submission.files if f.question_key == q.key]) for q in submission.call.questions]
+    return {"answers": answers, "attachments": [f for f in submission.files if f.question_key is None],
+            "file_url": _file_url,
+            "budget": format_decimal(submission.budget_requested) if submission.budget_requested is not None
+            else None}

@@ -3,26 +3,51 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from ..enums import CallKind, CallPhase, QuestionKind, SubmissionStatus
+from ..enums import CallKind, CallPhase, SubmissionStatus
 from ..extensions import db
 from ..forms.admin import ConfirmForm
-from ..forms.organiser import (DATE_FIELDS, CallForm, GridForm, MoveQuestionForm, NewCallForm, PhaseForm,
-                               QuestionForm, SubmissionFilterForm, levels_text)
+from ..forms.organiser import (
+    DATE_FIELDS,
+    CallForm,
+    GridForm,
+    MoveQuestionForm,
+    NewCallForm,
+    PhaseForm,
+    QuestionForm,
+    SubmissionFilterForm,
+    levels_text,
+)
 from ..labels import label
 from ..models import Call, FormQuestion, Submission, SubmissionMember, User
-from ..permissions import (can_create_call, can_manage_call, can_manage_calls, can_view_submission_as_organiser,
-                           managed_calls_filter, organiser_visible_submissions_filter, require)
+from ..permissions import (
+    can_create_call,
+    can_manage_call,
+    can_manage_calls,
+    can_view_submission_as_organiser,
+    managed_calls_filter,
+    organiser_visible_submissions_filter,
+    require,
+)
 from ..services import audit
 from ..services import calls as calls_service
 from ..services import submissions as submissions_service
 from ..services.calls import CallError, CriterionSpec, QuestionSpec
-from .helpers import NO_UNIT, unit_choices
+from .helpers import NO_UNIT, dossier_context, unit_choices
 
 bp = Blueprint("organiser", __name__, url_prefix="/manage")
 
@@ -426,28 +451,6 @@ def export(call_id: int):
         "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _file_url(record) -> str | None:
-    # The file download route belongs to the applicant side; it decides who may download.
-    if "applicant.download" not in current_app.view_functions:
-        return None
-    return url_for("applicant.download", file_id=record.id)
-
-
-def _answer_text(question: FormQuestion, value) -> str | list[str]:
-    if value in (None, "", []):
-        return ""
-    if question.kind == QuestionKind.MULTIPLE_CHOICE and isinstance(value, list):
-        return [str(v) for v in value]
-    if question.kind == QuestionKind.NUMBER:
-        return format_decimal(value)
-    if question.kind == QuestionKind.DATE:
-        try:
-            return format_date(date.fromisoformat(str(value)), "long")
-        except ValueError:
-            return str(value)
-    return str(value)
-
-
 @bp.route("/calls/<int:call_id>/submissions/<int:submission_id>")
 @login_required
 def submission(call_id: int, submission_id: int):
@@ -456,9 +459,4 @@ def submission(call_id: int, submission_id: int):
     if record.call_id != call.id:
         abort(404)
     require(can_view_submission_as_organiser(current_user, record))
-    answers = [(q, _answer_text(q, record.answers.get(q.key)),
-                [f for f in record.files if f.question_key == q.key]) for q in call.questions]
-    return render_template("organiser/submission.html", call=call, submission=record, answers=answers,
-                           attachments=[f for f in record.files if f.question_key is None], file_url=_file_url,
-                           budget=format_decimal(record.budget_requested) if record.budget_requested is not None
-                           else None)
+    return render_template("organiser/submission.html", call=call, submission=record, **dossier_context(record))
