@@ -158,3 +158,53 @@
     warnAboutUnsavedChanges();
   });
 })();
+
+// Organisers' assignment pages: the progress of a computation, polled every second; when it ends, the page
+// reloads to show the preview or the reasons. Without JavaScript the page has a "Refresh" link.
+(function () {
+  "use strict";
+
+  function followRun() {
+    var box = document.querySelector("[data-run-status]");
+    if (!box || !window.fetch) {
+      return;
+    }
+    var bar = box.querySelector("progress");
+    var text = box.querySelector("[data-run-text]");
+    var stalled = box.querySelector("[data-run-stalled]");
+    var refresh = box.querySelector("[data-run-refresh]");
+    if (refresh) {
+      refresh.hidden = true;
+    }
+    function poll() {
+      fetch(box.getAttribute("data-run-status"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(String(response.status));
+          }
+          return response.json();
+        })
+        .then(function (run) {
+          if (run.finished) {
+            window.location.reload();
+            return;
+          }
+          bar.value = run.progress;
+          bar.textContent = run.progress + " %";
+          if (text.textContent !== run.text) {
+            text.textContent = run.text;
+          }
+          stalled.hidden = !run.stalled;
+          window.setTimeout(poll, 1000);
+        })
+        .catch(function () {
+          if (refresh) {
+            refresh.hidden = false; // the server did not answer: leave it to the person
+          }
+        });
+    }
+    window.setTimeout(poll, 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", followRun);
+})();
