@@ -294,3 +294,23 @@ class SubmissionFilterForm(Form):
             SelectChoice(status.value, LABELS[status]) for status in (SubmissionStatus.SUBMITTED,
                                                                       SubmissionStatus.WITHDRAWN)]
         self.category.choices = [SelectChoice("", _l("All categories"))] + [SelectChoice(c, c) for c in categories]
+
+
+# --- the people of a call -----------------------------------------------------------------------------
+
+class PersonRoleForm(FlaskForm):
+    """Give someone with an account a role in the call: organiser or jury member."""
+
+    email = StringField(_l("Email address"), validators=[DataRequired(message=_l("Enter the person's email address.")),
+                                                         Length(max=254)],
+                        description=_l("The address of their account on this platform."),
+                        render_kw={"autocomplete": "off", "inputmode": "email"})
+    role = RadioField(_l("Role"), choices=[SelectChoice("jury", _l("Jury member: sees the ranking and the "
+                                                                    "projects' reviews, deliberates")),
+                                           SelectChoice("organiser", _l("Organiser: runs the call"))],
+                      default="jury", validators=[DataRequired(message=_l("Choose a role."))])
+
+
+class RevokeRoleForm(FlaskForm):
+    user_id = IntegerField(validators=[DataRequired()])
+    role = StringField(validators=[DataRequired()])

@@ -155,15 +155,37 @@ def move_phase(*, call: Call, actor: User, target: CallPhase, now: datetime | No
     db.session.flush()
 
 
-def add_organiser(*, call: Call, actor: User, user: User) -> bool:
+def grant_role(*, call: Call, actor: User, user: User, role: CallRoleKind) -> bool:
+    """Give `user` a role in `call` (organiser, jury member); False when they already hold it."""
     exists = db.session.scalar(db.select(CallRole.id).where(
-        CallRole.call_id == call.id, CallRole.user_id == user.id, CallRole.role == CallRoleKind.ORGANISER))
+        CallRole.call_id == call.id, CallRole.user_id == user.id, CallRole.role == role))
     if exists:
         return False
-    db.session.add(CallRole(call_id=call.id, user_id=user.id, role=CallRoleKind.ORGANISER))
-    audit.record(action="call.organiser_added", actor=actor, obj=call, call=call, details={"user": user.email})
+    db.session.add(CallRole(call_id=call.id, user_id=user.id, role=role))
+    audit.record(action="call.role_granted", actor=actor, obj=call, call=call,
+                 details={"user_id": user.id, "email": user.email, "role": role.value})
     db.session.flush()
     return True
+
+
+def revoke_role(*, call: Call, actor: User, user: User, role: CallRoleKind) -> None:
+    """Take a role back. A call always keeps at least one organiser."""
+    row = db.session.scalar(db.select(CallRole).where(
+        CallRole.call_id == call.id, CallRole.user_id == user.id, CallRole.role == role))
+    if row is None:
+        return
+    if role == CallRoleKind.ORGANISER and db.session.scalar(db.select(db.func.count(CallRole.id)).where(
+            CallRole.call_id == call.id, CallRole.role == CallRoleKind.ORGANISER)) <= 1:
+        raise CallError("last_organiser")
+    db.session.delete(row)
+    audit.record(action="call.role_revoked", actor=actor, obj=call, call=call,
+                 details={"user_id": user.id, "email": user.email, "role": role.value})
+    db.session.flush()
+
+
+def people_with_role(call: Call, role: CallRoleKind) -> list[User]:
+    return list(db.session.scalars(db.select(User).join(CallRole, CallRole.user_id == User.id).where(
+        CallRole.call_id == call.id, CallRole.role == role).order_by(User.last_name, User.first_name, User.id)))
 
 
 # --- the evaluation grid ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from ..enums import CallKind, CallPhase, SubmissionStatus
+from ..enums import CallKind, CallPhase, CallRoleKind, SubmissionStatus
 from ..extensions import db
 from ..forms.admin import ConfirmForm
 from ..forms.organiser import (
@@ -27,8 +27,10 @@ from ..forms.organiser import (
     GridForm,
     MoveQuestionForm,
     NewCallForm,
+    PersonRoleForm,
     PhaseForm,
     QuestionForm,
+    RevokeRoleForm,
     SubmissionFilterForm,
     levels_text,
 )
@@ -46,6 +48,7 @@ from ..permissions import (
 from ..services import audit
 from ..services import calls as calls_service
 from ..services import submissions as submissions_service
+from ..services.accounts import normalise_email
 from ..services.calls import CallError, CriterionSpec, QuestionSpec
 from .helpers import NO_UNIT, dossier_context, unit_choices
 
@@ -449,6 +452,57 @@ def export(call_id: int):
     filename = f"{call.slug}-candidatures-{date.today().isoformat()}.csv"
     return current_app.response_class(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- the people of a call: organisers and jury members ------------------------------------------------------
+
+PEOPLE_ROLES = (CallRoleKind.ORGANISER, CallRoleKind.JURY)
+
+
+def _render_people(call: Call, form: PersonRoleForm, status: int = 200):
+    people = {role: calls_service.people_with_role(call, role) for role in PEOPLE_ROLES}
+    return render_template("organiser/people.html", call=call, form=form, people=people,
+                           revoke_form=RevokeRoleForm()), status
+
+
+@bp.route("/calls/<int:call_id>/people", methods=["GET", "POST"])
+@login_required
+def people(call_id: int):
+    call = _managed_call(call_id)
+    form = PersonRoleForm()
+    if not form.validate_on_submit():
+        return _render_people(call, form, 400 if form.errors else 200)
+    email = normalise_email(form.email.data)
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is None or user.email_confirmed_at is None:
+        form.email.errors.append(_("Nobody has a confirmed account with this address. Ask them to create one "
+                                   "on this platform first."))
+        return _render_people(call, form, 400)
+    role = CallRoleKind(form.role.data)
+    added = calls_service.grant_role(call=call, actor=current_user, user=user, role=role)
+    db.session.commit()
+    flash(_("%(name)s is now “%(role)s” of this call.", name=user.full_name, role=label(role)) if added
+          else _("%(name)s already has this role.", name=user.full_name), "success" if added else "info")
+    return redirect(url_for("organiser.people", call_id=call.id))
+
+
+@bp.route("/calls/<int:call_id>/people/revoke", methods=["POST"])
+@login_required
+def revoke_person(call_id: int):
+    call = _managed_call(call_id)
+    form = RevokeRoleForm()
+    if not form.validate_on_submit() or form.role.data not in {r.value for r in PEOPLE_ROLES}:
+        abort(400)
+    user = db.get_or_404(User, form.user_id.data)
+    try:
+        calls_service.revoke_role(call=call, actor=current_user, user=user, role=CallRoleKind(form.role.data))
+    except CallError:
+        db.session.rollback()
+        flash(_("A call keeps at least one organiser: add another one first."), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s no longer has this role.", name=user.full_name), "success")
+    return redirect(url_for("organiser.people", call_id=call.id))
 
 
 @bp.route("/calls/<int:call_id>/submissions/<int:submission_id>")

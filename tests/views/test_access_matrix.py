@@ -59,6 +59,10 @@ MATRIX = [
           only({"organiser": 302, "admin": 302})),
     Route("organiser.move_question", "POST", "/manage/calls/{call}/form/questions/{question}/move",
           only({"organiser": 302, "admin": 302}), data={"direction": "down"}),
+    Route("organiser.people", "GET", "/manage/calls/{call}/people", only({"organiser": 200, "admin": 200})),
+    Route("organiser.people", "GET", "/manage/calls/{other_call}/people", only({"admin": 200})),
+    Route("organiser.revoke_person", "POST", "/manage/calls/{call}/people/revoke",
+          only({"organiser": 302, "admin": 302}), data={"user_id": "{jury_id}", "role": "jury"}),
     Route("organiser.export", "GET", "/manage/calls/{call}/submissions.csv", only({"organiser": 200, "admin": 200})),
     Route("organiser.submission", "GET", "/manage/calls/{call}/submissions/{submission}",
           only({"organiser": 200, "admin": 200})),
@@ -107,6 +111,7 @@ def world():
             "draft": factories.submission(call=call).id}
     ids |= _applicant_world(call, people)
     _reviewer_world(call, people, ids["submission"])
+    ids["jury_id"] = people["jury"].id
     for area in AREAS:
         ids |= area.build(call, people)
     return people, ids
@@ -169,7 +174,8 @@ def test_access(client, world, route, role):
     if route.method == "GET":
         response = client.get(path)
     else:
-        response = post_form(client, path, route.data, page="/")
+        data = {key: value.format(**ids) if isinstance(value, str) else value for key, value in route.data.items()}
+        response = post_form(client, path, data, page="/")
     assert response.status_code == route.expected[role], f"{role} {route.method} {path}"
 
 

@@ -556,3 +556,60 @@ def test_the_printable_view_shows_every_field_answer_and_file(signed_in, call, a
     # The organiser follows the link: the applicant side's download rule lets them in.
     response = signed_in.get(download)
     assert (response.status_code, response.get_data()) == (200, b"PK\x03\x04 budget")
+
+
+# --- organisers and jury ----------------------------------------------------------------------------------
+
+def test_an_organiser_adds_a_jury_member_with_an_account_and_removes_them(client):
+    from prizeapp.enums import CallRoleKind
+    from prizeapp.models import AuditEvent, CallRole
+
+    call = factories.call()
+    organiser = factories.user()
+    factories.grant(organiser, call, CallRoleKind.ORGANISER)
+    juror = factories.user(email="president.jury@region-exemple.fr", first_name="Hélène", last_name="Roux")
+    sign_in_as(client, organiser)
+    path = f"/manage/calls/{call.id}/people"
+
+    response = post_form(client, path, {"email": "  President.Jury@region-exemple.fr ", "role": "jury"})
+
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(CallRole.role).where(CallRole.user_id == juror.id)) == CallRoleKind.JURY
+    assert "Hélène Roux" in client.get(path).get_data(as_text=True)
+    assert db.session.scalar(db.select(AuditEvent.details).where(AuditEvent.action == "call.role_granted"))[
+        "role"] == "jury"
+
+    response = post_form(client, f"{path}/revoke", {"user_id": juror.id, "role": "jury"}, page=path)
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(CallRole.id).where(CallRole.user_id == juror.id)) is None
+
+
+def test_adding_an_unknown_address_says_so_and_keeps_it(client):
+    from prizeapp.enums import CallRoleKind
+
+    call = factories.call()
+    organiser = factories.user()
+    factories.grant(organiser, call, CallRoleKind.ORGANISER)
+    sign_in_as(client, organiser)
+
+    response = post_form(client, f"/manage/calls/{call.id}/people", {"email": "inconnu@ville.fr", "role": "jury"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'value="inconnu@ville.fr"' in html
+
+
+def test_the_last_organiser_cannot_be_removed(client):
+    from prizeapp.enums import CallRoleKind
+    from prizeapp.models import CallRole
+
+    call = factories.call()
+    organiser = factories.user()
+    factories.grant(organiser, call, CallRoleKind.ORGANISER)
+    sign_in_as(client, organiser)
+    path = f"/manage/calls/{call.id}/people"
+
+    response = post_form(client, f"{path}/revoke", {"user_id": organiser.id, "role": "organiser"}, page=path)
+
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(CallRole.id).where(CallRole.user_id == organiser.id)) is not None
