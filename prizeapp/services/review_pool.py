@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from ..core import affinity as affinity_core
 from ..core import conflicts as conflicts_core
 from ..enums import (
+    AssignmentStatus,
     BidLevel,
     ConflictSource,
     MemberRole,
@@ -24,6 +25,7 @@ from ..enums import (
 )
 from ..extensions import db
 from ..models import (
+    Assignment,
     Bid,
     Call,
     ConflictDeclaration,
@@ -177,6 +179,112 @@ def submissions_to_review(call: Call) -> list[Submission]:
     return list(db.session.scalars(
         db.select(Submission).where(Submission.call_id == call.id, Submission.status == SubmissionStatus.SUBMITTED)
         .options(selectinload(Submission.members)).order_by(Submission.id)))
+
+
+# --- the organisers' changes to the pool ---------------------------------------------------------------
+
+def pending_invitations(call: Call) -> list[ReviewerInvitation]:
+    """Invitations of `call` nobody has answered yet, the latest per address, by address; addresses of
+    people already in the pool are left out (they answered another invitation)."""
+    answered = set(db.session.scalars(db.select(User.email).join(PoolMember, PoolMember.user_id == User.id)
+                                      .where(PoolMember.call_id == call.id)))
+    latest: dict[str, ReviewerInvitation] = {}
+    for invitation in db.session.scalars(db.select(ReviewerInvitation).where(
+            ReviewerInvitation.call_id == call.id, ReviewerInvitation.accepted_at.is_(None),
+            ReviewerInvitation.declined_at.is_(None)).order_by(ReviewerInvitation.id)):
+        if invitation.email not in answered:
+            latest[invitation.email] = invitation
+    return [latest[email] for email in sorted(latest)]
+
+
+def invited_addresses(call: Call) -> set[str]:
+    """Every address already invited to `call`'s pool or belonging to someone in it."""
+    invited = set(db.session.scalars(db.select(ReviewerInvitation.email).where(ReviewerInvitation.call_id == call.id)))
+    return invited | set(db.session.scalars(db.select(User.email).join(PoolMember, PoolMember.user_id == User.id)
+                                            .where(PoolMember.call_id == call.id)))
+
+
+def assignment_counts(call: Call) -> dict[int, dict[AssignmentStatus, int]]:
+    """Reviewer id → number of their assignments in `call` by status."""
+    counts: dict[int, dict[AssignmentStatus, int]] = {}
+    for reviewer_id, status, count in db.session.execute(
+            db.select(Assignment.reviewer_id, Assignment.status, db.func.count(Assignment.id))
+            .where(Assignment.call_id == call.id).group_by(Assignment.reviewer_id, Assignment.status)):
+        counts.setdefault(reviewer_id, {})[status] = count
+    return counts
+
+
+def _unanswered(invitation: ReviewerInvitation) -> None:
+    if invitation.accepted_at is not None or invitation.declined_at is not None:
+        raise PoolError("invitation_answered", email=invitation.email)
+
+
+def record_invitation_resent(*, invitation: ReviewerInvitation, actor: User) -> None:
+    """An organiser sends an unanswered invitation again (the caller queues the email, as for the first)."""
+    _unanswered(invitation)
+    audit.record(action="pool.invitation_resent", actor=actor, obj=invitation, call=invitation.call,
+                 details={"email": invitation.email})
+
+
+def cancel_invitation(*, invitation: ReviewerInvitation, actor: User) -> None:
+    """Withdraw an unanswered invitation: its link stops working."""
+    _unanswered(invitation)
+    audit.record(action="pool.invitation_cancelled", actor=actor, obj=invitation, call=invitation.call,
+                 details={"email": invitation.email})
+    db.session.delete(invitation)
+    db.session.flush()
+
+
+def remove_from_pool(*, call: Call, user: User, actor: User) -> None:
+    """Take a person out of a panel call's pool: their pool row, their invitations (whose links then stop
+    working) and their proposed assignments go. Refused while they hold a committed assignment: that review
+    was announced to them and must first be given to someone else. In a peer prize the reviewers are the
+    applicants, who leave only by withdrawing their project."""
+    if call.review_mode == ReviewMode.PEER:
+        raise PoolError("peer_reviewers_are_the_applicants")
+    committed = db.session.scalar(db.select(db.func.count(Assignment.id)).where(
+        Assignment.call_id == call.id, Assignment.reviewer_id == user.id,
+        Assignment.status == AssignmentStatus.COMMITTED))
+    if committed:
+        raise PoolError("committed_assignments", count=committed)
+    member = db.session.scalar(db.select(PoolMember).where(PoolMember.call_id == call.id,
+                                                           PoolMember.user_id == user.id))
+    invitations = list(db.session.scalars(db.select(ReviewerInvitation).where(
+        ReviewerInvitation.call_id == call.id,
+        db.or_(ReviewerInvitation.user_id == user.id, ReviewerInvitation.email == user.email))))
+    proposed = list(db.session.scalars(db.select(Assignment).where(
+        Assignment.call_id == call.id, Assignment.reviewer_id == user.id,
+        Assignment.status == AssignmentStatus.PROPOSED)))
+    if member is None and not invitations:
+        raise PoolError("not_in_pool")
+    audit.record(action="pool.reviewer_removed", actor=actor, obj=member or user, call=call,
+                 details={"user_id": user.id, "email": user.email,
+                          "status": member.status.value if member is not None else None,
+                          "proposed_assignments_removed": len(proposed),
+                          "invitations_cancelled": len(invitations)})
+    for row in (*proposed, *invitations, *((member,) if member is not None else ())):
+        db.session.delete(row)
+    db.session.flush()
+
+
+def set_max_load(*, call: Call, user: User, actor: User, max_load: int | None) -> PoolMember:
+    """An organiser sets how many projects one reviewer reviews at most (None: the call's default)."""
+    if max_load is not None and max_load < 0:
+        raise PoolError("negative_max_load")
+    if call.review_mode == ReviewMode.PEER:
+        if not is_reviewer(call, user):
+            raise PoolError("not_in_pool")
+        member = member_for(call, user)
+    else:
+        member = db.session.scalar(db.select(PoolMember).where(PoolMember.call_id == call.id,
+                                                               PoolMember.user_id == user.id))
+        if member is None:
+            raise PoolError("not_in_pool")
+    previous, member.max_load = member.max_load, max_load
+    db.session.flush()
+    audit.record(action="pool.max_load_set", actor=actor, obj=member, call=call,
+                 details={"user_id": user.id, "previous": previous, "max_load": max_load})
+    return member
 
 
 # --- conflicts -----------------------------------------------------------------------------------------

@@ -1,6 +1,588 @@
-"""The organisers' pages of a call's reviewer pool and its conflicts."""
+"""The organisers' pages of a call's reviewer pool and its conflicts of interest, and why a pair's affinity
+is what it is."""
 from __future__ import annotations
 
-from flask import Blueprint
+import dataclasses
+import math
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+from werkzeug.routing import BuildError
+from wtforms.fields.choices import SelectChoice
+
+from ..core.conflicts import CODES, UNWAIVABLE
+from ..enums import AssignmentStatus, BidLevel, ConflictSource, PoolStatus, ReviewMode
+from ..extensions import db
+from ..forms.admin import ConfirmForm
+from ..forms.pool import (
+    AffinityForm,
+    ConflictFilterForm,
+    DeclareConflictForm,
+    InviteForm,
+    MaxLoadForm,
+    WaiveForm,
+)
+from ..models import (
+    Call,
+    ConflictDeclaration,
+    ConflictWaiver,
+    PoolMember,
+    ReviewerInvitation,
+    Submission,
+    User,
+)
+from ..permissions import can_manage_call, require
+from ..services import calls as calls_service
+from ..services import review_pool
+from ..services.assignment import max_loads
+from ..services.outbox import queue_email
+from ..services.review_pool import PoolError
+from .reasons import code_label, describe, describe_many
 
 bp = Blueprint("pool", __name__, url_prefix="/manage")
+
+PAGE_SIZE = 50
+
+POOL_STATUS_LABELS = {
+    PoolStatus.INVITED: _l("Invited, no answer yet"),
+    PoolStatus.ACCEPTED: _l("Accepted"),
+    PoolStatus.DECLINED: _l("Declined"),
+}
+BID_LABELS = {
+    BidLevel.EAGER: _l("Eager"),
+    BidLevel.WILLING: _l("Willing"),
+    BidLevel.NOT_INTERESTED: _l("Not interested"),
+    None: _l("No bid"),
+}
+
+
+@bp.context_processor
+def _template_helpers() -> dict:
+    return {"phase_of": calls_service.current_phase, "pool_status_labels": POOL_STATUS_LABELS,
+            "code_label": code_label}
+
+
+def _managed_call(call_id: int) -> Call:
+    call = db.get_or_404(Call, call_id)
+    require(can_manage_call(current_user, call))
+    return call
+
+
+def _of_call(call: Call, obj, call_id: int):
+    """404 unless `obj` exists and belongs to `call` (ids from one call must not reach another's)."""
+    if obj is None or call_id != call.id:
+        abort(404)
+    return obj
+
+
+def _invitation_of(call: Call, invitation_id: int) -> ReviewerInvitation:
+    invitation = db.get_or_404(ReviewerInvitation, invitation_id)
+    return _of_call(call, invitation, invitation.call_id)
+
+
+def _submission_of(call: Call, submission_id) -> Submission:
+    submission = db.session.get(Submission, submission_id) if submission_id else None
+    if submission is None or submission.call_id != call.id or submission.submitted_at is None:
+        abort(404)
+    return submission
+
+
+# --- the pool ------------------------------------------------------------------------------------------
+
+@dataclass
+class PoolRow:
+    """One person of the pool as the page lists them."""
+
+    user: User
+    status: PoolStatus
+    member: PoolMember | None
+    max_load: int  # in force: their own or the call's default
+    own_max_load: int | None
+    proposed: int
+    committed: int
+    counted: bool  # among the reviewers the assignment uses (accepted, confirmed and active account)
+
+
+def _pool_view(call: Call) -> dict:
+    inputs = review_pool.call_inputs(call)
+    loads = dict(zip(inputs.reviewer_ids, max_loads(inputs).tolist(), strict=True))
+    # What a reviewer without a maximum of their own takes: the same rule as the assignment's.
+    default_load = (int(max_loads(dataclasses.replace(inputs, members={}))[0]) if inputs.reviewers
+                    else call.reviewer_max_load)
+    counts = review_pool.assignment_counts(call)
+    counted = set(inputs.reviewer_ids)
+    if call.review_mode == ReviewMode.PEER:
+        people = [(user, PoolStatus.ACCEPTED, inputs.members.get(user.id)) for user in inputs.reviewers]
+    else:
+        members = db.session.scalars(
+            db.select(PoolMember).where(PoolMember.call_id == call.id)
+            .options(selectinload(PoolMember.user).selectinload(User.unit))).all()
+        order = {PoolStatus.ACCEPTED: 0, PoolStatus.INVITED: 1, PoolStatus.DECLINED: 2}
+        people = sorted(((m.user, m.status, m) for m in members),
+                        key=lambda p: (order[p[1]], p[0].last_name.lower(), p[0].first_name.lower(), p[0].id))
+    rows = []
+    for user, status, member in people:
+        own = member.max_load if member is not None else None
+        rows.append(PoolRow(user=user, status=status, member=member,
+                            max_load=loads.get(user.id, own if own is not None else (default_load or 0)),
+                            own_max_load=own,
+                            proposed=counts.get(user.id, {}).get(AssignmentStatus.PROPOSED, 0),
+                            committed=counts.get(user.id, {}).get(AssignmentStatus.COMMITTED, 0),
+                            counted=user.id in counted))
+    needed = call.reviewers_per_submission * len(inputs.submissions)
+    capacity = sum(loads.values())
+    return {"rows": rows, "pending": review_pool.pending_invitations(call) if call.review_mode == ReviewMode.PANEL
+            else [], "accepted": len(inputs.reviewers), "submitted": len(inputs.submissions), "needed": needed,
+            "capacity": capacity, "default_load": default_load, "short": capacity < needed}
+
+
+def _render_pool(call: Call, *, invite_form: InviteForm | None = None, load_error: tuple[int, MaxLoadForm] | None = None,
+                 status: int = 200):
+    return render_template(
+        "pool/pool.html", call=call, peer=call.review_mode == ReviewMode.PEER,
+        invite_form=invite_form or InviteForm(formdata=None), confirm_form=ConfirmForm(),
+        load_error=load_error, **_pool_view(call)), status
+
+
+@bp.route("/calls/<int:call_id>/pool")
+@login_required
+def pool(call_id: int):
+    call = _managed_call(call_id)
+    return _render_pool(call)
+
+
+def _invitation_link(invitation: ReviewerInvitation) -> str:
+    token = review_pool.invitation_token(invitation)
+    try:
+        return url_for("reviewer.invitation", token=token, _external=True)
+    except BuildError:
+        # The reviewers' pages own this address (GET/POST /reviewing/invitations/<token>); until they are
+        # registered the agreed path is written out.
+        return url_for("public.index", _external=True).rstrip("/") + f"/reviewing/invitations/{token}"
+
+
+def _queue_invitation(call: Call, invitation: ReviewerInvitation) -> None:
+    # Someone with an account reads it in their language; a newcomer in the inviter's.
+    person = db.session.scalar(db.select(User).where(User.email == invitation.email))
+    queue_email(kind="reviewer_invitation", to=person or invitation.email, call=call, sensitive=True,
+                locale=None if person is not None else current_user.locale.value,
+                context={"call": call, "inviter": current_user, "url": _invitation_link(invitation)})
+
+
+@bp.route("/calls/<int:call_id>/pool/invite", methods=["POST"])
+@login_required
+def invite(call_id: int):
+    call = _managed_call(call_id)
+    if call.review_mode == ReviewMode.PEER:
+        flash(_("In a peer prize the reviewers are the applicants: nobody is invited."), "error")
+        return redirect(url_for("pool.pool", call_id=call.id))
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _render_pool(call, invite_form=form, status=400)
+    already = review_pool.invited_addresses(call)
+    invited = [address for address in form.addresses if address not in already]
+    for address in invited:
+        _queue_invitation(call, review_pool.invite_reviewer(call=call, actor=current_user, email=address))
+    db.session.commit()
+    if invited:
+        flash(ngettext("%(num)d invitation sent: %(addresses)s.", "%(num)d invitations sent: %(addresses)s.",
+                       len(invited), addresses=", ".join(invited)), "success")
+    skipped = [address for address in form.addresses if address in already]
+    if skipped:
+        flash(_("Already invited, not invited again: %(addresses)s. To remind them, send their invitation "
+                "again from the list.", addresses=", ".join(skipped)), "info")
+    if form.repeated:
+        flash(_("Written more than once, invited once: %(addresses)s.", addresses=", ".join(form.repeated)), "info")
+    return redirect(url_for("pool.pool", call_id=call.id))
+
+
+def _pool_problem(error: PoolError) -> str:
+    if "committed_assignments" in error.codes:
+        return ngettext("This person holds %(num)d committed assignment: give it to another reviewer first "
+                        "(assignment page), then remove them.",
+                        "This person holds %(num)d committed assignments: give them to other reviewers first "
+                        "(assignment page), then remove them.", error.params.get("count", 0))
+    if "invitation_answered" in error.codes:
+        return _("This invitation has already been answered.")
+    if "peer_reviewers_are_the_applicants" in error.codes:
+        return _("In a peer prize the reviewers are the applicants: they leave the pool only by withdrawing "
+                 "their project.")
+    if "not_in_pool" in error.codes:
+        return _("This person is not in the pool of this call.")
+    if "negative_max_load" in error.codes:
+        return _("The maximum cannot be negative.")
+    return _("This change is not possible (%(code)s).", code=", ".join(error.codes))
+
+
+def _confirmed() -> None:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("/calls/<int:call_id>/pool/invitations/<int:invitation_id>/resend", methods=["POST"])
+@login_required
+def resend(call_id: int, invitation_id: int):
+    call = _managed_call(call_id)
+    invitation = _invitation_of(call, invitation_id)
+    _confirmed()
+    try:
+        review_pool.record_invitation_resent(invitation=invitation, actor=current_user)
+        _queue_invitation(call, invitation)
+    except PoolError as error:
+        db.session.rollback()
+        flash(_pool_problem(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The invitation is sent again to %(email)s.", email=invitation.email), "success")
+    return redirect(url_for("pool.pool", call_id=call.id) + "#pending-title")
+
+
+@bp.route("/calls/<int:call_id>/pool/invitations/<int:invitation_id>/cancel", methods=["POST"])
+@login_required
+def cancel_invitation(call_id: int, invitation_id: int):
+    call = _managed_call(call_id)
+    invitation = _invitation_of(call, invitation_id)
+    _confirmed()
+    email = invitation.email
+    try:
+        review_pool.cancel_invitation(invitation=invitation, actor=current_user)
+    except PoolError as error:
+        db.session.rollback()
+        flash(_pool_problem(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The invitation to %(email)s is cancelled: its link no longer works.", email=email), "success")
+    return redirect(url_for("pool.pool", call_id=call.id) + "#pending-title")
+
+
+@bp.route("/calls/<int:call_id>/pool/members/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove(call_id: int, user_id: int):
+    call = _managed_call(call_id)
+    person = db.get_or_404(User, user_id)
+    _confirmed()
+    try:
+        review_pool.remove_from_pool(call=call, user=person, actor=current_user)
+    except PoolError as error:
+        db.session.rollback()
+        flash(_("%(name)s stays in the pool.", name=person.full_name) + " " + _pool_problem(error), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is removed from the pool.", name=person.full_name), "success")
+    return redirect(url_for("pool.pool", call_id=call.id))
+
+
+@bp.route("/calls/<int:call_id>/pool/members/<int:user_id>/max-load", methods=["POST"])
+@login_required
+def max_load(call_id: int, user_id: int):
+    call = _managed_call(call_id)
+    person = db.get_or_404(User, user_id)
+    form = MaxLoadForm()
+    if not form.validate_on_submit():
+        return _render_pool(call, load_error=(person.id, form), status=400)
+    try:
+        review_pool.set_max_load(call=call, user=person, actor=current_user, max_load=form.max_load.data)
+    except PoolError as error:
+        db.session.rollback()
+        flash(_pool_problem(error), "error")
+    else:
+        db.session.commit()
+        if form.max_load.data is None:
+            flash(_("%(name)s now reviews at most the call's default number of projects.", name=person.full_name),
+                  "success")
+        else:
+            flash(ngettext("%(name)s now reviews at most %(num)d project.",
+                           "%(name)s now reviews at most %(num)d projects.", form.max_load.data,
+                           name=person.full_name), "success")
+    return redirect(url_for("pool.pool", call_id=call.id) + f"#person-{person.id}")
+
+
+# --- conflicts -----------------------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    """A page of a list held in memory, shaped like Flask-SQLAlchemy's for the `pagination` macro."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @classmethod
+    def of(cls, items: list, page: int, per_page: int = PAGE_SIZE) -> Page:
+        pages = max(1, math.ceil(len(items) / per_page))
+        page = min(max(1, page), pages)
+        return cls(items[(page - 1) * per_page:page * per_page], page, per_page, len(items))
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+@dataclass
+class ReasonLine:
+    code: str
+    text: str
+    waivable: bool
+    waiver: ConflictWaiver | None = None  # set when this reason is waived
+    declaration: ConflictDeclaration | None = None  # the organisers' declaration behind "set_by_organiser"
+
+
+@dataclass
+class PairRow:
+    submission: Submission
+    reviewer: User
+    reasons: list[ReasonLine]
+    waived: list[ReasonLine]
+
+
+def _choices(items, text, empty) -> list[SelectChoice]:
+    return [SelectChoice(0, str(empty))] + [SelectChoice(item.id, text(item)) for item in items]
+
+
+def _submission_text(s: Submission) -> str:
+    return f"{s.reference} – {s.title or _('(untitled)')}"
+
+
+def _person_text(u: User) -> str:
+    return f"{u.full_name} ({u.email})"
+
+
+def _filter_args() -> dict:
+    """The conflicts page's filters and page number, to come back to the same place after a change."""
+    args = {name: request.args.get(name, type=int) for name in ("submission", "reviewer", "page")}
+    return {name: value for name, value in args.items() if value}
+
+
+def _conflicts_view(call: Call) -> dict:
+    inputs = review_pool.call_inputs(call)
+    matrix = review_pool.conflict_matrix(call, inputs=inputs)
+    submissions = {s.id: s for s in inputs.submissions}
+    people = {u.id: u for u in inputs.reviewers}
+    filters = ConflictFilterForm(request.args)
+    filters.submission.choices = _choices(inputs.submissions, _submission_text, _l("All projects"))
+    filters.reviewer.choices = _choices(inputs.reviewers, _person_text, _l("All reviewers"))
+    wanted_s = matrix.submission_index.get(request.args.get("submission", type=int))
+    wanted_r = matrix.reviewer_index.get(request.args.get("reviewer", type=int))
+
+    waivers = {(w.submission_id, w.reviewer_id, w.code): w for w in db.session.scalars(
+        db.select(ConflictWaiver).where(ConflictWaiver.submission_id.in_(inputs.submission_ids)))}
+    pairs = {(int(s), int(r)) for s, r in matrix.conflicted_pairs()}
+    # Pairs whose every reason is waived are no longer conflicted, yet their waivers must stay in sight.
+    pairs |= {(matrix.submission_index[sid], matrix.reviewer_index[rid]) for sid, rid, _code in waivers
+              if sid in matrix.submission_index and rid in matrix.reviewer_index}
+    counts = {code: 0 for code in CODES}
+    waived_counts = {code: 0 for code in CODES}
+    listed = []
+    for s, r in sorted(pairs):
+        active, waived = matrix.reasons(s, r), matrix.waived(s, r)
+        for code in {reason.code for reason in active}:
+            counts[code] += 1
+        for code in {w.reason.code for w in waived}:
+            waived_counts[code] += 1
+        if (wanted_s is None or s == wanted_s) and (wanted_r is None or r == wanted_r):
+            listed.append((s, r, active, waived))
+    page = Page.of(listed, request.args.get("page", 1, type=int))
+
+    words = describe_many({(s, r, kind): reasons for s, r, active, waived in page.items
+                           for kind, reasons in (("active", active), ("waived", [w.reason for w in waived]))})
+    keys = [(matrix.submission_ids[s], matrix.reviewer_ids[r]) for s, r, _a, _w in page.items]
+    declarations = {(d.submission_id, d.reviewer_id): d for d in db.session.scalars(
+        db.select(ConflictDeclaration).where(ConflictDeclaration.source == ConflictSource.ORGANISER,
+                                             ConflictDeclaration.submission_id.in_({k[0] for k in keys})))}
+    waiver_authors = {u.id: u for u in db.session.scalars(db.select(User).where(
+        User.id.in_({w.waived_by_id for w in waivers.values() if w.waived_by_id})))}
+    rows = []
+    for (s, r, active, waived), (sid, rid) in zip(page.items, keys, strict=True):
+        rows.append(PairRow(
+            submission=submissions[sid], reviewer=people[rid],
+            reasons=[ReasonLine(reason.code, text, reason.code not in UNWAIVABLE,
+                                declaration=declarations.get((sid, rid)) if reason.code == "set_by_organiser"
+                                else None)
+                     for reason, text in zip(active, words[(s, r, "active")], strict=True)],
+            waived=[ReasonLine(w.reason.code, text, True, waiver=waivers.get((sid, rid, w.reason.code)))
+                    for w, text in zip(waived, words[(s, r, "waived")], strict=True)]))
+    return {"rows": rows, "page": page, "filters": filters, "counts": counts, "waived_counts": waived_counts,
+            "total_pairs": int(matrix.mask.sum()), "waiver_authors": waiver_authors,
+            "submission_choices": filters.submission.choices, "reviewer_choices": filters.reviewer.choices,
+            "filtered": wanted_s is not None or wanted_r is not None}
+
+
+def _render_conflicts(call: Call, *, declare_form: DeclareConflictForm | None = None,
+                      waive_form: WaiveForm | None = None, problem: str | None = None, status: int = 200):
+    view = _conflicts_view(call)
+    if declare_form is None:
+        declare_form = DeclareConflictForm(formdata=None)
+    declare_form.submission.choices = view["submission_choices"]
+    declare_form.reviewer.choices = view["reviewer_choices"]
+    return render_template("pool/conflicts.html", call=call, declare_form=declare_form, waive_form=waive_form,
+                           problem=problem, confirm_form=ConfirmForm(), args=_filter_args(), **view), status
+
+
+@bp.route("/calls/<int:call_id>/conflicts")
+@login_required
+def conflicts(call_id: int):
+    call = _managed_call(call_id)
+    return _render_conflicts(call)
+
+
+def _back_to_conflicts(call: Call):
+    return redirect(url_for("pool.conflicts", call_id=call.id, **_filter_args()) + "#pairs-title")
+
+
+@bp.route("/calls/<int:call_id>/conflicts/declare", methods=["POST"])
+@login_required
+def declare(call_id: int):
+    call = _managed_call(call_id)
+    form = DeclareConflictForm()
+    inputs = review_pool.call_inputs(call)
+    form.submission.choices = _choices(inputs.submissions, _submission_text, _l("Choose a project"))
+    form.reviewer.choices = _choices(inputs.reviewers, _person_text, _l("Choose a reviewer"))
+    if not form.validate_on_submit():
+        return _render_conflicts(call, declare_form=form, status=400)
+    submission = _submission_of(call, form.submission.data)
+    person = db.get_or_404(User, form.reviewer.data)
+    existing = db.session.scalar(db.select(ConflictDeclaration.id).where(
+        ConflictDeclaration.submission_id == submission.id, ConflictDeclaration.reviewer_id == person.id,
+        ConflictDeclaration.source == ConflictSource.ORGANISER))
+    if existing is not None:
+        flash(_("An organiser has already set a conflict between %(name)s and %(reference)s.",
+                name=person.full_name, reference=submission.reference), "info")
+        return _back_to_conflicts(call)
+    review_pool.declare_conflict(submission=submission, reviewer=person, source=ConflictSource.ORGANISER,
+                                 actor=current_user, reason=form.reason.data)
+    db.session.commit()
+    flash(_("%(name)s will not review %(reference)s.", name=person.full_name, reference=submission.reference),
+          "success")
+    return _back_to_conflicts(call)
+
+
+@bp.route("/calls/<int:call_id>/conflicts/waive", methods=["POST"])
+@login_required
+def waive(call_id: int):
+    call = _managed_call(call_id)
+    form = WaiveForm()
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+    submission_id, reviewer_id = (request.form.get(name, type=int) for name in ("submission", "reviewer"))
+    if not (submission_id and reviewer_id):
+        abort(400)  # the page always sends the pair
+    submission = _submission_of(call, submission_id)
+    person = db.get_or_404(User, reviewer_id)
+    if form.code.data in UNWAIVABLE:
+        return _render_conflicts(call, status=400, problem=_(
+            "“%(reason)s” can never be waived: nobody reviews their own project or their team's.",
+            reason=code_label(form.code.data)))
+    if not valid:
+        return _render_conflicts(call, waive_form=form, status=400)
+    if form.code.data not in {reason.code for reason in review_pool.conflict_reasons(submission, person)}:
+        return _render_conflicts(call, status=400, problem=_(
+            "“%(reason)s” does not apply to %(name)s and %(reference)s (any more): nothing to waive.",
+            reason=code_label(form.code.data), name=person.full_name, reference=submission.reference))
+    review_pool.waive_conflict(submission=submission, reviewer=person, code=form.code.data,
+                               reason=form.reason.data, actor=current_user)
+    db.session.commit()
+    flash(_("“%(reason)s” no longer prevents %(name)s from reviewing %(reference)s.",
+            reason=code_label(form.code.data), name=person.full_name, reference=submission.reference), "success")
+    return _back_to_conflicts(call)
+
+
+@bp.route("/calls/<int:call_id>/conflicts/waivers/<int:waiver_id>/revoke", methods=["POST"])
+@login_required
+def revoke_waiver(call_id: int, waiver_id: int):
+    call = _managed_call(call_id)
+    waiver = db.get_or_404(ConflictWaiver, waiver_id)
+    _of_call(call, waiver, waiver.submission.call_id)
+    _confirmed()
+    code, reference = waiver.code, waiver.submission.reference
+    review_pool.revoke_waiver(waiver=waiver, actor=current_user)
+    db.session.commit()
+    flash(_("The waiver is revoked: “%(reason)s” applies again to %(reference)s.", reason=code_label(code),
+            reference=reference), "success")
+    return _back_to_conflicts(call)
+
+
+@bp.route("/calls/<int:call_id>/conflicts/declarations/<int:declaration_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(call_id: int, declaration_id: int):
+    call = _managed_call(call_id)
+    declaration = db.get_or_404(ConflictDeclaration, declaration_id)
+    _of_call(call, declaration, declaration.submission.call_id)
+    _confirmed()
+    if declaration.source != ConflictSource.ORGANISER:
+        # What reviewers and applicants declare is theirs to withdraw; organisers waive it, with a reason.
+        flash(_("Only conflicts set by organisers are withdrawn here; waive the others, giving a reason."), "error")
+        return _back_to_conflicts(call)
+    reference = declaration.submission.reference
+    review_pool.withdraw_conflict(declaration=declaration, actor=current_user)
+    db.session.commit()
+    flash(_("The conflict set by an organiser on %(reference)s is withdrawn.", reference=reference), "success")
+    return _back_to_conflicts(call)
+
+
+# --- affinity ------------------------------------------------------------------------------------------
+
+def _number(value: float) -> str:
+    return format_decimal(value, format="0.000")
+
+
+@bp.route("/calls/<int:call_id>/affinity")
+@login_required
+def affinity(call_id: int):
+    call = _managed_call(call_id)
+    inputs = review_pool.call_inputs(call)
+    form = AffinityForm(request.args)
+    form.submission.choices = _choices(inputs.submissions, _submission_text, _l("Choose a project"))
+    form.reviewer.choices = _choices(inputs.reviewers, _person_text, _l("Choose a reviewer"))
+    submission_id = request.args.get("submission", type=int)
+    reviewer_id = request.args.get("reviewer", type=int)
+    context = {"call": call, "form": form, "explanation": None, "problem": None}
+    if not (submission_id and reviewer_id):
+        return render_template("pool/affinity.html", **context)
+    submission = _submission_of(call, submission_id)
+    person = db.get_or_404(User, reviewer_id)
+    context |= {"submission": submission, "person": person,
+                "conflicts": describe(review_pool.conflict_reasons(submission, person))}
+    if submission.id not in inputs.submission_ids or person.id not in inputs.reviewer_ids:
+        context["problem"] = _("%(name)s is not among the reviewers of this call, or the project is no longer "
+                               "submitted: no affinity is computed for this pair.", name=person.full_name)
+        return render_template("pool/affinity.html", **context)
+    matrix = review_pool.affinity_matrix(call, inputs=inputs)
+    s, r = inputs.submission_ids.index(submission.id), inputs.reviewer_ids.index(person.id)
+    e = matrix.explain(s, r, top=10)
+    w = matrix.weights
+    bid = BidLevel(e.bid.value) if e.bid is not None else None
+    parts = [
+        {"name": _("Text similarity"), "value": e.text_similarity, "weight": w.text, "part": e.text_part,
+         "detail": _("cosine %(value)s", value=_number(e.text_similarity))},
+        {"name": _("Theme match"), "value": float(e.theme_match), "weight": w.theme, "part": e.theme_part,
+         "detail": _("the project's category is one of the reviewer's themes") if e.theme_match
+         else _("the project's category is not among the reviewer's themes")},
+        {"name": _("Bid"), "value": w.bid_value(e.bid), "weight": w.bid, "part": e.bid_part,
+         "detail": str(BID_LABELS[bid])},
+    ]
+    context |= {"explanation": e, "parts": parts, "score": float(matrix.scores[s, r]), "bid_label": BID_LABELS[bid],
+                "number": _number, "category": submission.category, "member": inputs.members.get(person.id)}
+    return render_template("pool/affinity.html", **context)
