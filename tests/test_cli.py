@@ -13,7 +13,8 @@ from prizeapp.enums import (CallKind, CallPhase, CallRoleKind, MemberRole, Outbo
                             SubmissionStatus, UnitKind)
 from prizeapp.extensions import db
 from prizeapp.markup import render_markdown
-from prizeapp.models import (AuditEvent, Call, CallRole, FormQuestion, OrgUnit, OutboxEmail, Submission,
+from prizeapp.models import (Assignment, AssignmentRun, AuditEvent, Bid, Call, CallRole, ConflictDeclaration,
+                             ConflictWaiver, FormQuestion, OrgUnit, OutboxEmail, PoolMember, Submission,
                              SubmissionFile, SubmissionMember, User)
 from prizeapp.models.types import utcnow
 from prizeapp.services import demo
@@ -30,7 +31,8 @@ AAP = "Appel à projets «\u00a0Territoires d'essaimage\u00a0» 2026"
 def counts():
     return {model.__name__: db.session.scalar(db.select(db.func.count()).select_from(model))
             for model in (User, OrgUnit, Call, CallRole, FormQuestion, Submission, SubmissionMember,
-                          SubmissionFile, AuditEvent, OutboxEmail)}
+                          SubmissionFile, AuditEvent, OutboxEmail, PoolMember, Bid, ConflictDeclaration,
+                          ConflictWaiver, AssignmentRun, Assignment)}
 
 
 @pytest.fixture
@@ -122,6 +124,30 @@ def test_demo_prize_is_in_review_with_sixty_submitted_projects(demo_loaded):
     # The last hours before the deadline are busy, as in real calls.
     assert sum(prize.submission_deadline - s.submitted_at < (prize.submission_deadline - prize.opens_at) / 10
                for s in submitted) >= 15
+
+
+def test_demo_prize_has_a_reviewer_pool_ready_for_an_assignment(demo_loaded):
+    from prizeapp.enums import AssignmentRunStatus, ConflictSource, PoolStatus
+    from prizeapp.services import assignment, review_pool
+
+    prize = call_titled(PRIZE)
+    members = db.session.scalars(db.select(PoolMember).where(PoolMember.call_id == prize.id)).all()
+    assert len(members) >= 10 and {m.status for m in members} == {PoolStatus.ACCEPTED}
+    assert all(m.keywords and set(m.themes) <= set(prize.categories) for m in members)
+    assert len({tuple(m.keywords) for m in members}) == len(members)
+    assert sum(m.max_load is not None for m in members) >= 2
+    assert db.session.scalar(db.select(db.func.count(Bid.id))) >= 40
+    sources = Counter(d.source for d in db.session.scalars(db.select(ConflictDeclaration)))
+    assert sources[ConflictSource.REVIEWER] == 2 and sources[ConflictSource.APPLICANT] == 1
+    assert db.session.scalar(db.select(db.func.count(ConflictWaiver.id))) == 1
+    # Nothing is computed by the demo; a newcomer can compute at once.
+    assert db.session.scalar(db.select(db.func.count(AssignmentRun.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Assignment.id))) == 0
+    organiser = db.session.scalar(db.select(User).where(User.email.startswith("sophie.martin@")))
+    run = assignment.run_assignment(run=assignment.start_run(call=prize, actor=organiser))
+    assert run.status == AssignmentRunStatus.DONE, run.error
+    assert run.result["pairs"] == prize.reviewers_per_submission * len(review_pool.submissions_to_review(prize))
+    assert run.result["conflicts_avoided"]["by_reason"]["declared_by_reviewer"] == 2
 
 
 def test_demo_call_for_projects_is_open_with_drafts_and_complete_submissions(demo_loaded):

@@ -4,7 +4,9 @@ their submissions.
 - « Territoires d'essaimage » (call for projects) is open: categories, rules, three organiser questions, a few
   submitted projects with their financing plan (a real PDF) and a few incomplete drafts.
 - « Prix de l'innovation des agents publics 2026 » is past its deadline, in review, with 60 submitted projects
-  whose texts are composed in demo_texts from themes with a seeded generator: the same on every run.
+  whose texts are composed in demo_texts from themes with a seeded generator: the same on every run. Its
+  reviewer pool is ready for an assignment to be computed (profiles, bids, declared conflicts, an applicants'
+  exclusion, an organiser's waiver); no assignment is computed or committed.
 
 Idempotent: people, units, calls and submissions are found by their natural keys (emails, slugs, the
 submissions' demo keys) and created only when missing; a call's settings are (re)written only while it has no
@@ -23,9 +25,33 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from ..enums import CallKind, CallPhase, CallRoleKind, Locale, MemberRole, QuestionKind, SubmissionStatus, UnitKind
+from ..enums import (
+    BidLevel,
+    CallKind,
+    CallPhase,
+    CallRoleKind,
+    ConflictSource,
+    Locale,
+    MemberRole,
+    PoolStatus,
+    QuestionKind,
+    SubmissionStatus,
+    UnitKind,
+)
 from ..extensions import db
-from ..models import Call, CallRole, FormQuestion, OrgUnit, Submission, SubmissionMember, User
+from ..models import (
+    Bid,
+    Call,
+    CallRole,
+    ConflictDeclaration,
+    ConflictWaiver,
+    FormQuestion,
+    OrgUnit,
+    PoolMember,
+    Submission,
+    SubmissionMember,
+    User,
+)
 from ..models.types import utcnow
 from . import demo_texts as texts
 from .accounts import hash_password
@@ -76,10 +102,10 @@ PEOPLE = [
     ("Émilie", "François", "MTFP", "Service de la formation", ["reviewer:prix"], False),
     ("Nicolas", "Mercier", "MTFP", "Service innovation et méthodes", ["reviewer:prix"], False),
     ("Aurélie", "Blanc", "MTFP", "Service accompagnement des projets", ["reviewer:prix", "reviewer:aap"], False),
-    ("Mathieu", "Guerin", "Beaulieu", "Service propreté", ["reviewer:aap"], False),
-    ("Sandrine", "Boyer", "Beaulieu", "Service petite enfance", ["reviewer:aap"], False),
-    ("Olivier", "Garnier", "Beaulieu", "Service relation usagers", ["reviewer:aap"], False),
-    ("Céline", "Chevalier", "Beaulieu", "Laboratoire d'innovation", ["reviewer:aap"], False),
+    ("Mathieu", "Guerin", "Beaulieu", "Service propreté", ["reviewer:aap", "reviewer:prix"], False),
+    ("Sandrine", "Boyer", "Beaulieu", "Service petite enfance", ["reviewer:aap", "reviewer:prix"], False),
+    ("Olivier", "Garnier", "Beaulieu", "Service relation usagers", ["reviewer:aap", "reviewer:prix"], False),
+    ("Céline", "Chevalier", "Beaulieu", "Laboratoire d'innovation", ["reviewer:aap", "reviewer:prix"], False),
     ("Stéphane", "Perrin", "MTFP", "Service données et API", ["reviewer:aap"], False),
     ("Laure", "Robin", "MTFP", "Service produits numériques", ["reviewer:prix"], False),
     ("Antoine", "Clement", "Beaulieu", "Service mobilités", ["reviewer:aap"], False),
@@ -605,6 +631,89 @@ def _prize_submissions(call: Call, users: dict[str, User], plans: list[PrizePlan
     db.session.flush()
 
 
+# The prize's reviewer pool: keywords of expertise, themes among the prize's categories, a maximum load for a
+# few (None: the call's default).
+PRIZE_POOL = {
+    "thomas.fournier": (["numérique", "démarches en ligne", "accessibilité", "design de services"],
+                        [texts.NUMERIQUE, texts.USAGERS], None),
+    "camille.lambert": (["données", "open data", "API", "tableaux de bord"], [texts.NUMERIQUE], 20),
+    "julien.bonnet": (["ressources humaines", "recrutement", "mobilité des agents", "carrières"],
+                      [texts.INTERNE], None),
+    "emilie.francois": (["formation", "management", "compétences", "apprentissage"], [texts.INTERNE], None),
+    "nicolas.mercier": (["innovation publique", "design", "expérimentation", "évaluation"],
+                        [texts.USAGERS, texts.INTERNE], None),
+    "aurelie.blanc": (["accompagnement de projets", "essaimage", "évaluation d'impact"],
+                      [texts.USAGERS, texts.ECOLOGIE], 18),
+    "laure.robin": (["numérique responsable", "sobriété", "logiciels libres"], [texts.NUMERIQUE, texts.ECOLOGIE],
+                    None),
+    "manon.morin": (["santé au travail", "qualité de vie au travail", "télétravail"], [texts.INTERNE], None),
+    "mathieu.guerin": (["propreté urbaine", "déchets", "réemploi", "économie circulaire"], [texts.ECOLOGIE], None),
+    "sandrine.boyer": (["petite enfance", "familles", "accueil du public"], [texts.USAGERS], 10),
+    "olivier.garnier": (["accueil des usagers", "simplification", "relation usagers"], [texts.USAGERS], None),
+    "celine.chevalier": (["laboratoire d'innovation", "participation citoyenne", "mobilités"],
+                         [texts.ECOLOGIE, texts.USAGERS], None),
+}
+
+
+def _prize_pool(call: Call, users: dict[str, User], now: datetime) -> None:
+    """The prize's reviewers, accepted, with their profiles and conflict declarations confirmed; bids from a
+    seeded generator; two conflicts declared by reviewers, one applicants' exclusion and one organiser's waiver.
+    Each row is created only when missing."""
+    by_login = {email.split("@")[0]: user for email, user in users.items()}
+    members = {m.user_id: m for m in db.session.scalars(db.select(PoolMember).where(PoolMember.call_id == call.id))}
+    reviewers = []
+    for login, (keywords, themes, max_load) in PRIZE_POOL.items():
+        user = by_login[login]
+        reviewers.append(user)
+        if user.id not in members:
+            db.session.add(PoolMember(call_id=call.id, user_id=user.id, status=PoolStatus.ACCEPTED,
+                                      keywords=keywords, themes=themes, max_load=max_load, created_at=now,
+                                      responded_at=now, conflicts_declared_at=now))
+    projects = list(db.session.scalars(db.select(Submission).where(Submission.call_id == call.id,
+                                                                   Submission.creation_key.is_not(None))
+                                       .order_by(Submission.creation_key)))
+    if not projects:
+        return
+    r = random.Random(SEED + 1)
+    existing_bids = {tuple(row) for row in db.session.execute(
+        db.select(Bid.submission_id, Bid.reviewer_id).join(Submission, Submission.id == Bid.submission_id)
+        .where(Submission.call_id == call.id))}
+    levels = (BidLevel.EAGER, BidLevel.WILLING, BidLevel.NOT_INTERESTED)
+    for reviewer in reviewers:
+        for project in r.sample(projects, 6):  # drawn whatever exists, so that the draws stay the same
+            level = r.choices(levels, weights=(3, 4, 2))[0]
+            if (project.id, reviewer.id) not in existing_bids:
+                db.session.add(Bid(submission_id=project.id, reviewer_id=reviewer.id, level=level, updated_at=now))
+    organiser = by_login["sophie.martin"]
+    conflicts = [
+        (projects[4], by_login["thomas.fournier"], ConflictSource.REVIEWER, "J'ai accompagné ce projet à son "
+         "lancement.", by_login["thomas.fournier"]),
+        (projects[11], by_login["camille.lambert"], ConflictSource.REVIEWER, "Une amie proche fait partie de "
+         "l'équipe.", by_login["camille.lambert"]),
+        (projects[20], by_login["nicolas.mercier"], ConflictSource.APPLICANT, "Ancien responsable hiérarchique "
+         "de la cheffe de projet.", None),
+    ]
+    for project, reviewer, source, reason, declared_by in conflicts:
+        if db.session.scalar(db.select(ConflictDeclaration.id).where(
+                ConflictDeclaration.submission_id == project.id, ConflictDeclaration.reviewer_id == reviewer.id,
+                ConflictDeclaration.source == source)) is None:
+            lead = next(m.user_id for m in project.members if m.role == MemberRole.LEAD)
+            db.session.add(ConflictDeclaration(submission_id=project.id, reviewer_id=reviewer.id, source=source,
+                                               reason=reason, declared_by_id=(declared_by.id if declared_by
+                                                                              else lead), declared_at=now))
+    # The organiser lifts "same direction" for one reviewer and a project of another service of her direction.
+    julien = by_login["julien.bonnet"]
+    same_direction = next((p for p in projects if any(
+        m.role == MemberRole.LEAD and m.user.unit is not None and m.user.unit.parent_id == julien.unit.parent_id
+        and m.user.unit_id != julien.unit_id for m in p.members)), None)
+    if same_direction is not None and db.session.scalar(db.select(ConflictWaiver.id).where(
+            ConflictWaiver.submission_id == same_direction.id, ConflictWaiver.reviewer_id == julien.id)) is None:
+        db.session.add(ConflictWaiver(submission_id=same_direction.id, reviewer_id=julien.id, code="same_direction",
+                                      reason="Direction de plusieurs centaines d'agents : aucun lien de travail "
+                                             "avec l'équipe.", waived_by_id=organiser.id, waived_at=now))
+    db.session.flush()
+
+
 def _call_line(call: Call) -> str:
     query = (db.select(Submission.status, db.func.count(Submission.id))
              .where(Submission.call_id == call.id).group_by(Submission.status))
@@ -625,6 +734,7 @@ def load_demo() -> DemoResult:
     _roles(users, calls)
     _aap_submissions(calls["aap"], users, now)
     _prize_submissions(calls["prix"], users, plans)
+    _prize_pool(calls["prix"], users, now)
     logins = [DemoLogin(email=p.email, roles=", ".join(["admin"] * p.admin + list(p.roles)) or "applicant")
               for p in NAMED]
     return DemoResult(logins=logins, generated=[p.email for p in generated],
