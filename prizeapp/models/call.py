@@ -48,6 +48,12 @@ class Call(db.Model):
     conflict_same_organisation: Mapped[bool] = mapped_column(Boolean, default=False)
     conflict_shared_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     reviewer_max_load: Mapped[int | None] = mapped_column(Integer)  # None: ceil(k × submissions / reviewers) + 1
+    # The jury's ranking: the calibration model (see prizeapp.core.calibration.MODELS), how many laureates the
+    # jury will choose (for each project's probability of being among them), and whether the jury sees the
+    # reviewers' names.
+    calibration_model: Mapped[str] = mapped_column(String(32), default="hierarchical", server_default="hierarchical")
+    prize_count: Mapped[int | None] = mapped_column(Integer)
+    reviewers_named_to_jury: Mapped[bool] = mapped_column(Boolean, default=True, server_default=db.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
