@@ -1,0 +1,234 @@
+"""The jury's ranking: the call's submitted reviews calibrated (`prizeapp.core.calibration`), stored as a run.
+
+A run records the model, its parameters and a hash of its inputs (every review's scores and confidence, the
+grid, the excluded reviewers, the options): the same reviews and settings always give the same ranking, and
+computing them again reuses the stored result. Like assignment runs, calibration runs are queued and computed
+by the job worker (`flask jobs work`), which reports progress.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable
+
+import numpy as np
+
+from ..core import calibration
+from ..core import grid as grid_core
+from ..enums import CalibrationStatus, SubmissionStatus
+from ..extensions import db
+from ..models import CalibrationRun, Call, Submission, User
+from ..models.types import utcnow
+from . import audit, reviews
+
+# A project's reviews disagree when their totals span more than this share of the grid's scale.
+DISAGREEMENT_SHARE = 0.3
+
+
+class RankingError(ValueError):
+    def __init__(self, *codes: str, **params) -> None:
+        super().__init__(", ".join(codes))
+        self.codes = list(codes)
+        self.params = params
+
+
+def _flush(percent: int) -> None:
+    db.session.flush()
+
+
+def grid_scale(call: Call) -> tuple[float, float]:
+    """The scale of the grid's weighted total (the scale of the calibrated scores)."""
+    criteria = list(call.criteria)
+    return grid_core.grid_scale([(c.scale_min, c.scale_max) for c in criteria], [c.weight for c in criteria])
+
+
+def start_calibration(*, call: Call, actor: User, model: str | None = None, seed: int = 0) -> CalibrationRun:
+    """Queue a calibration of the call's submitted reviews with `model` (the call's by default)."""
+    model = model or call.calibration_model
+    if model not in calibration.MODELS:
+        raise RankingError("unknown_model", model=model)
+    run = CalibrationRun(call_id=call.id, model=model, params={"seed": seed, "top_k": call.prize_count},
+                         status=CalibrationStatus.QUEUED, progress=0, created_by_id=actor.id)
+    db.session.add(run)
+    db.session.flush()
+    audit.record(action="calibration.queued", actor=actor, obj=run, call=call,
+                 details={"model": model, "seed": seed, "top_k": call.prize_count})
+    return run
+
+
+def inputs_hash(call: Call, rows: reviews.ReviewRows, model: str, params: dict) -> str:
+    """sha256 of everything a ranking depends on, in a canonical form."""
+    payload = {
+        "model": model, "params": params,
+        "grid": [[c.id, c.weight, c.scale_min, c.scale_max] for c in call.criteria],
+        "reviews": [rows.submission_ids, rows.reviewer_ids, rows.totals, rows.confidences],
+        "criteria": {str(k): v for k, v in sorted(rows.criterion_scores.items())},
+        "excluded": rows.excluded_reviewer_ids,
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=float)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def run_calibration(*, run: CalibrationRun, report: Callable[[int], None] = _flush) -> CalibrationRun:
+    """Calibrate the call's submitted reviews and store the ranking in `run.result` (DONE), or the reason it
+    cannot be computed (FAILED). `report(percent)` is called as the work advances."""
+    call = run.call
+    run.status, run.started_at, run.error = CalibrationStatus.RUNNING, run.started_at or utcnow(), None
+    run.progress = 5
+    report(5)
+    rows = reviews.review_rows(call)
+    if not rows.submission_ids:
+        return _fail(run, "no_reviews")
+    params = {"seed": int(run.params.get("seed", 0)), "top_k": run.params.get("top_k")}
+    run.inputs_hash = inputs_hash(call, rows, run.model, params)
+    previous = db.session.scalar(db.select(CalibrationRun).where(
+        CalibrationRun.call_id == call.id, CalibrationRun.inputs_hash == run.inputs_hash,
+        CalibrationRun.status == CalibrationStatus.DONE, CalibrationRun.id != run.id)
+        .order_by(CalibrationRun.id.desc()).limit(1))
+    if previous is not None:
+        run.result = {**previous.result, "reused_from": previous.id}
+    else:
+        try:
+            run.result = _compute(call, rows, run.model, params, report)
+        except ValueError as error:  # inputs the model cannot take (e.g. one review in all)
+            return _fail(run, "invalid_inputs", detail=str(error))
+    run.status, run.finished_at, run.progress = CalibrationStatus.DONE, utcnow(), 100
+    report(100)
+    audit.record(action="calibration.done", obj=run, call=call,
+                 details={"model": run.model, "params": params, "inputs_hash": run.inputs_hash,
+                          "reused_from": run.result.get("reused_from")})
+    return run
+
+
+def _fail(run: CalibrationRun, code: str, **params) -> CalibrationRun:
+    run.status, run.finished_at, run.progress = CalibrationStatus.FAILED, utcnow(), 100
+    run.error = code if not params else f"{code}: {params.get('detail', '')}"
+    run.result = {"error": code, **params}
+    audit.record(action="calibration.failed", obj=run, call=run.call, details={"error": run.error})
+    return run
+
+
+def _compute(call: Call, rows: reviews.ReviewRows, model: str, params: dict,
+             report: Callable[[int], None]) -> dict:
+    lo, hi = grid_scale(call)
+    n_projects = len(set(rows.submission_ids))
+    top_k = params["top_k"] if params["top_k"] and params["top_k"] <= n_projects else None
+    options = {"model": model, "seed": params["seed"]}
+    confidence = rows.confidences if all(c is not None for c in rows.confidences) else None
+    total = calibration.calibrate(rows.submission_ids, rows.reviewer_ids, rows.totals, confidence,
+                                  scale=(lo, hi), step=0.0, top_k=top_k, **options)
+    report(60)
+    criteria = {}
+    for criterion in call.criteria:
+        values = rows.criterion_scores.get(criterion.id, [])
+        kept = [i for i, v in enumerate(values) if v is not None]
+        if len({rows.submission_ids[i] for i in kept}) < 2:
+            continue
+        result = calibration.calibrate([rows.submission_ids[i] for i in kept], [rows.reviewer_ids[i] for i in kept],
+                                       [float(values[i]) for i in kept],
+                                       [rows.confidences[i] for i in kept] if confidence else None,
+                                       scale=(criterion.scale_min, criterion.scale_max), n_draws=50, **options)
+        criteria[str(criterion.id)] = {str(s.id): s.score for s in result.submissions}
+    report(85)
+    return _as_json(call, rows, total, criteria, (lo, hi))
+
+
+def _as_json(call: Call, rows: reviews.ReviewRows, result: calibration.CalibrationResult, criteria: dict,
+             scale: tuple[float, float]) -> dict:
+    """What the ranking pages and exports read: plain JSON, best project first."""
+    lo, hi = scale
+    totals: dict[int, list[float]] = defaultdict(list)
+    for sid, value in zip(rows.submission_ids, rows.totals):
+        totals[sid].append(value)
+    raw_order = sorted(totals, key=lambda sid: (-float(np.mean(totals[sid])), sid))
+    raw_rank: dict[int, int] = {}
+    for position, sid in enumerate(raw_order, start=1):  # ties share the better rank
+        previous = raw_order[position - 2] if position > 1 else None
+        same = previous is not None and np.mean(totals[previous]) == np.mean(totals[sid])
+        raw_rank[sid] = raw_rank[previous] if same else position
+    submissions = {s.id: s for s in db.session.scalars(db.select(Submission).where(
+        Submission.id.in_(list(totals))))}
+    people = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(set(rows.reviewer_ids))))}
+    outliers = {o.id: {"kind": o.kind, "reason": o.reason} for o in result.outliers}
+    leniency = {r.id: r for r in result.reviewers}
+    center = float(result.parameters.get("center", (lo + hi) / 2))
+    projects = []
+    for s in result.submissions:
+        record = submissions[s.id]
+        values = totals[s.id]
+        spread = max(values) - min(values) if len(values) > 1 else 0.0
+        projects.append({
+            "id": s.id, "reference": record.reference, "title": record.title, "category": record.category,
+            "withdrawn": record.status != SubmissionStatus.SUBMITTED,
+            "n_reviews": s.n_reviews, "raw_mean": s.raw_mean, "raw_rank": raw_rank[s.id],
+            "score": s.score, "score_low": s.score_low, "score_high": s.score_high,
+            "rank": s.rank, "rank_low": s.rank_low, "rank_high": s.rank_high,
+            "top_k_probability": s.top_k_probability,
+            "spread": spread, "disagreement": spread > DISAGREEMENT_SHARE * (hi - lo),
+            "criteria": {cid: scores[str(s.id)] for cid, scores in criteria.items() if str(s.id) in scores},
+        })
+    reviewers_json = []
+    for r in result.reviewers:
+        person = people.get(r.id)
+        reviewers_json.append({
+            "id": r.id, "name": person.full_name if person else f"#{r.id}", "n_reviews": r.n_reviews,
+            "co_reviewers": r.co_reviewers,
+            "leniency": r.leniency, "leniency_low": r.leniency_low, "leniency_high": r.leniency_high,
+            "scale": r.scale, "scale_low": r.scale_low, "scale_high": r.scale_high,
+            "reliability": r.reliability, "outlier": outliers.get(r.id),
+        })
+    reviews_json = []
+    for sid, rid, value in zip(rows.submission_ids, rows.reviewer_ids, rows.totals):
+        reviews_json.append({"submission_id": sid, "reviewer_id": rid, "total": value,
+                             "corrected": corrected_score(value, leniency[rid], center, scale)})
+    connectivity = result.connectivity
+    return {
+        "model": result.model, "parameters": _plain(result.parameters), "scale": [lo, hi],
+        "top_k": result.top_k, "level": result.level, "seed": result.seed, "n_draws": result.n_draws,
+        "submissions": projects, "reviewers": reviewers_json, "reviews": reviews_json,
+        "connectivity": {
+            "n_components": connectivity.n_components,
+            "components": [{"reviewers": list(c.reviewers), "submissions": len(c.submissions)}
+                           for c in connectivity.components],
+            "single_link_reviewers": list(connectivity.single_link_reviewers),
+            "warnings": list(connectivity.warnings),
+        },
+        "warnings": list(result.warnings),
+        "criteria": [{"id": c.id, "name": c.name, "weight": c.weight} for c in call.criteria],
+        "excluded_reviewer_ids": rows.excluded_reviewer_ids,
+    }
+
+
+def corrected_score(raw: float, reviewer: calibration.ReviewerEstimate, center: float,
+                    scale: tuple[float, float]) -> float:
+    """What a reviewer of average leniency and spread would have given instead of `raw`: the reviewer's
+    leniency taken off, their spread brought back to the average (around the scores' centre), in the scale."""
+    spread = reviewer.scale if reviewer.scale else 1.0
+    value = center + (raw - reviewer.leniency - center) / spread
+    return float(min(max(value, scale[0]), scale[1]))
+
+
+def _plain(value):
+    """JSON-safe copy of the model's parameters (numpy numbers become floats)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    return value
+
+
+def latest(call: Call) -> CalibrationRun | None:
+    """The newest finished ranking of `call` (DONE), if any."""
+    return db.session.scalar(db.select(CalibrationRun).where(
+        CalibrationRun.call_id == call.id, CalibrationRun.status == CalibrationStatus.DONE)
+        .order_by(CalibrationRun.id.desc()).limit(1))
+
+
+def is_current(call: Call, run: CalibrationRun) -> bool:
+    """Whether the reviews and settings are still those the run was computed from."""
+    rows = reviews.review_rows(call)
+    params = {"seed": int(run.params.get("seed", 0)), "top_k": run.params.get("top_k")}
+    return inputs_hash(call, rows, run.model, params) == run.inputs_hash
