@@ -9,13 +9,36 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from prizeapp.core.uploads import PDF, sniff_bytes
-from prizeapp.enums import (CallKind, CallPhase, CallRoleKind, MemberRole, OutboxStatus, QuestionKind,
-                            SubmissionStatus, UnitKind)
+from prizeapp.enums import (
+    CallKind,
+    CallPhase,
+    CallRoleKind,
+    MemberRole,
+    OutboxStatus,
+    QuestionKind,
+    SubmissionStatus,
+    UnitKind,
+)
 from prizeapp.extensions import db
 from prizeapp.markup import render_markdown
-from prizeapp.models import (Assignment, AssignmentRun, AuditEvent, Bid, Call, CallRole, ConflictDeclaration,
-                             ConflictWaiver, FormQuestion, OrgUnit, OutboxEmail, PoolMember, Submission,
-                             SubmissionFile, SubmissionMember, User)
+from prizeapp.models import (
+    Assignment,
+    AssignmentRun,
+    AuditEvent,
+    Bid,
+    Call,
+    CallRole,
+    ConflictDeclaration,
+    ConflictWaiver,
+    FormQuestion,
+    OrgUnit,
+    OutboxEmail,
+    PoolMember,
+    Submission,
+    SubmissionFile,
+    SubmissionMember,
+    User,
+)
 from prizeapp.models.types import utcnow
 from prizeapp.services import demo
 from prizeapp.services.calls import accepts_submissions, current_phase
