@@ -92,10 +92,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import account, admin, applicant, assignment, auth, organiser, pool, public, review, reviewer
+    from .views import account, admin, applicant, assignment, auth, jury, organiser, pool, public, review, reviewer
 
     for blueprint in (public.bp, auth.bp, account.bp, admin.bp, organiser.bp, applicant.bp, pool.bp, reviewer.bp,
-                      review.bp, assignment.bp):
+                      review.bp, assignment.bp, jury.bp):
         app.register_blueprint(blueprint)
 
 

@@ -241,3 +241,18 @@ def can_view_submission_as_reviewer(user: Any, submission: Submission) -> bool:
 def can_exclude_reviewers(user: Any, submission: Submission) -> bool:
     """The team names the people who must not review its project."""
     return is_team_member(user, submission)
+
+
+# --- the reviewers' pages -------------------------------------------------------------------------------
+
+@rule
+def can_review_anything(user: Any) -> bool:
+    """The "My reviewing" menu entry: someone who reviews for at least one call."""
+    return _authenticated(user) and review_pool.reviews_anything(user)
+
+
+@rule
+def can_decline_assignment(user: Any, assignment: Assignment) -> bool:
+    """A reviewer gives back one of their own assignments (the service refuses uncommitted or started ones)."""
+    return (_authenticated(user) and assignment.reviewer_id == user.id
+            and is_reviewer(user, db.session.get(Call, assignment.call_id)))

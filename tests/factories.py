@@ -153,3 +153,21 @@ def chart() -> dict[str, OrgUnit]:
             "s1": unit(name="Service 1", kind=UnitKind.SERVICE, parent=d1),
             "s2": unit(name="Service 2", kind=UnitKind.SERVICE, parent=d1),
             "city": unit(name="Ville", kind=UnitKind.ORGANISATION)}
+
+
+def submitted_review(*, call: Call, submission: Submission, reviewer: User, total: float, confidence: int = 2,
+                     comment: str = "Avis argumenté.", jury_comment: str = ""):
+    """A committed assignment with its submitted review: `total` on the grid's scale, the same rounded score on
+    every criterion."""
+    from prizeapp.enums import AssignmentStatus, ReviewStatus
+    from prizeapp.models import Assignment, Review, ReviewScore
+
+    db.session.add(Assignment(call_id=call.id, submission_id=submission.id, reviewer_id=reviewer.id,
+                              status=AssignmentStatus.COMMITTED, started_at=utcnow()))
+    review = Review(call_id=call.id, submission_id=submission.id, reviewer_id=reviewer.id,
+                    status=ReviewStatus.SUBMITTED, total=total, confidence=confidence, submitted_at=utcnow(),
+                    comment_to_applicants=comment, comment_to_jury=jury_comment,
+                    scores=[ReviewScore(criterion_id=c.id, score=round(total)) for c in call.criteria])
+    db.session.add(review)
+    db.session.commit()
+    return review

@@ -2,7 +2,6 @@
 on the server, whatever the page showed."""
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import os
@@ -16,10 +15,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import questions as engine
+from ..core import spreadsheet
 from ..core.uploads import display_name, sniff
 from ..enums import MemberRole, QuestionKind, SubmissionStatus
 from ..extensions import db
-from ..models import Call, FormQuestion, OrgUnit, Submission, SubmissionFile, SubmissionMember, TeamInvitation, User
+from ..models import (
+    Call,
+    FormQuestion,
+    OrgUnit,
+    Submission,
+    SubmissionFile,
+    SubmissionMember,
+    TeamInvitation,
+    User,
+)
 from ..models.types import utcnow
 from . import audit
 from .accounts import TokenError, make_token, normalise_email, read_token
@@ -438,16 +447,6 @@ def export_rows(call: Call, submissions: list[Submission]) -> tuple[list[str], l
 
 
 def export_csv(call: Call, submissions: list[Submission]) -> str:
-    """CSV for spreadsheets used in French administrations: UTF-8 with BOM, semicolon separator.
-    Cells that a spreadsheet would run as a formula are prefixed with a quote."""
+    """The organisers' CSV of submissions (see prizeapp.core.spreadsheet: BOM, semicolons, formulas defused)."""
     headers, rows = export_rows(call, submissions)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_defuse(header) for header in headers])  # question labels are typed by people too
-    for row in rows:
-        writer.writerow([_defuse(cell) for cell in row])
-    return "\ufeff" + buffer.getvalue()
-
-
-def _defuse(cell: str) -> str:
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+    return spreadsheet.to_csv(headers, rows)

@@ -11,10 +11,10 @@ from prizeapp.enums import CallRoleKind, OutboxStatus, SubmissionStatus
 
 from .. import factories
 from ..conftest import post_form, sign_in_as
-from . import access_assignment, access_pool, access_review, access_reviewer
+from . import access_assignment, access_jury, access_pool, access_review, access_reviewer
 from .access import ROLES, Route, everyone, only, signed_in
 
-AREAS = (access_pool, access_reviewer, access_review, access_assignment)  # each adds its rows and objects to the world
+AREAS = (access_pool, access_reviewer, access_review, access_assignment, access_jury)  # each adds its rows and objects to the world
 
 MATRIX = [
     Route("public.index", "GET", "/", everyone(200)),

@@ -1,0 +1,28 @@
+"""The organisers' controls of the jury's ranking: which model computes it, and leaving out a reviewer."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from ..core.calibration import MODELS
+
+MODEL_LABELS = {
+    "hierarchical": _l("Calibrated (recommended): each reviewer's leniency, spread and reliability, learned "
+                       "from the reviews"),
+    "additive": _l("Leniency only: each reviewer's average generosity is taken off"),
+    "zscore": _l("Standardised per reviewer (z-scores)"),
+    "raw_mean": _l("Raw mean, without calibration"),
+}
+
+
+class ComputeRankingForm(FlaskForm):
+    model = RadioField(_l("Model"), choices=[SelectChoice(name, MODEL_LABELS[name]) for name in MODELS],
+                       validators=[DataRequired()])
+
+
+class ExcludeReviewerForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 2},
+                           description=_l("Kept in the audit log, for example: “scores given at random”."))

@@ -1,0 +1,283 @@
+"""The jury's pages: the calibrated ranking with its uncertainty and plots, one project explained, exports;
+and the organisers' controls over it (compute with a model, leave out an outlier reviewer)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..core import spreadsheet
+from ..enums import CalibrationStatus, CallRoleKind, ReviewStatus
+from ..extensions import db
+from ..forms.admin import ConfirmForm
+from ..forms.jury import MODEL_LABELS, ComputeRankingForm, ExcludeReviewerForm
+from ..models import (
+    CalibrationExclusion,
+    CalibrationRun,
+    Call,
+    CallRole,
+    Review,
+    Submission,
+    User,
+)
+from ..models.types import utcnow
+from ..permissions import (
+    can_compute_ranking,
+    can_see_reviewer_names,
+    can_view_jury_calls,
+    can_view_ranking,
+    require,
+)
+from ..services import ranking, reviews
+from .charts import Row, interval_chart
+from .helpers import dossier_context
+
+bp = Blueprint("jury", __name__, url_prefix="/jury")
+
+SORTS = ("rank", "raw_rank", "score", "disagreement", "reference")
+STALLED_AFTER = timedelta(seconds=30)
+
+
+def _call(call_id: int) -> Call:
+    call = db.get_or_404(Call, call_id)
+    require(can_view_ranking(current_user, call))
+    return call
+
+
+def _reviewer_label(result: dict, reviewer_id: int, named: bool) -> str:
+    """A reviewer's name, or a stable letter code when the jury does not see names."""
+    ids = [r["id"] for r in result["reviewers"]]
+    if named:
+        return next((r["name"] for r in result["reviewers"] if r["id"] == reviewer_id), f"#{reviewer_id}")
+    position = ids.index(reviewer_id) if reviewer_id in ids else len(ids)
+    return _("Reviewer %(code)s", code=_code(position))
+
+
+def _code(position: int) -> str:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return letters[position % 26] + (str(position // 26 + 1) if position >= 26 else "")
+
+
+@bp.route("/")
+@login_required
+def calls():
+    require(can_view_jury_calls(current_user))
+    mine = db.session.scalars(db.select(Call).join(CallRole, CallRole.call_id == Call.id).where(
+        CallRole.user_id == current_user.id, CallRole.role == CallRoleKind.JURY).order_by(Call.title)).all()
+    return render_template("jury/calls.html", calls=mine)
+
+
+def _progress_text(run: CalibrationRun) -> str:
+    if run.status == CalibrationStatus.QUEUED:
+        return _("Waiting for the job worker…")
+    return _("Calibrating the reviews: %(percent)d %%", percent=run.progress)
+
+
+def _stalled(run: CalibrationRun) -> bool:
+    return run.status == CalibrationStatus.QUEUED and utcnow() - run.created_at > STALLED_AFTER
+
+
+@bp.route("/calls/<int:call_id>/ranking")
+@login_required
+def ranking_page(call_id: int):
+    call = _call(call_id)
+    pending = db.session.scalar(db.select(CalibrationRun).where(
+        CalibrationRun.call_id == call.id,
+        CalibrationRun.status.in_((CalibrationStatus.QUEUED, CalibrationStatus.RUNNING)))
+        .order_by(CalibrationRun.id.desc()).limit(1))
+    failed = db.session.scalar(db.select(CalibrationRun).where(CalibrationRun.call_id == call.id)
+                               .order_by(CalibrationRun.id.desc()).limit(1))
+    failed = failed if failed is not None and failed.status == CalibrationStatus.FAILED else None
+    run = ranking.latest(call)
+    state = reviews.progress(call)
+    context = {"call": call, "pending": pending, "failed": failed, "run": run, "state": state,
+               "model_labels": MODEL_LABELS, "can_compute": can_compute_ranking(current_user, call),
+               "compute_form": ComputeRankingForm(model=call.calibration_model),
+               "stalled": _stalled(pending) if pending else False,
+               "progress_text": _progress_text(pending) if pending else ""}
+    if run is None:
+        return render_template("jury/ranking.html", **context)
+    result = run.result
+    category = request.args.get("category") or ""
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "rank"
+    rows = [p for p in result["submissions"] if not category or p["category"] == category]
+    if sort == "disagreement":
+        rows.sort(key=lambda p: (-p["spread"], p["rank"]))
+    elif sort == "reference":
+        rows.sort(key=lambda p: p["reference"])
+    elif sort == "score":
+        rows.sort(key=lambda p: (-p["score"], p["rank"]))
+    else:
+        rows.sort(key=lambda p: (p[sort], p["reference"]))
+    lo, hi = result["scale"]
+    forest = interval_chart([Row(label=f"{p['rank']}. {p['reference']}", value=p["score"], low=p["score_low"],
+                                 high=p["score_high"], marker=p["raw_mean"]) for p in rows], (lo, hi))
+    named = can_see_reviewer_names(current_user, call)
+    leniency_rows = sorted(result["reviewers"], key=lambda r: r["leniency"])
+    bound = max([abs(r["leniency_low"]) for r in leniency_rows] + [abs(r["leniency_high"]) for r in leniency_rows]
+                + [0.5])
+    leniency = interval_chart([Row(label=_reviewer_label(result, r["id"], named), value=r["leniency"],
+                                   low=r["leniency_low"], high=r["leniency_high"], highlight=bool(r["outlier"]))
+                               for r in leniency_rows], (-bound, bound), reference=0.0)
+    excluded = db.session.scalars(db.select(CalibrationExclusion).where(CalibrationExclusion.call_id == call.id)
+                                  .order_by(CalibrationExclusion.excluded_at)).all()
+    context |= {
+        "result": result, "rows": rows, "category": category, "sort": sort, "forest": forest,
+        "leniency": leniency, "leniency_rows": leniency_rows, "named": named,
+        "reviewer_label": lambda rid: _reviewer_label(result, rid, named),
+        "categories": sorted({p["category"] for p in result["submissions"] if p["category"]}),
+        "up_to_date": ranking.is_current(call, run), "exclusions": excluded,
+        "exclude_form": ExcludeReviewerForm(), "model_label": MODEL_LABELS.get(run.model, run.model),
+    }
+    return render_template("jury/ranking.html", **context)
+
+
+@bp.route("/calls/<int:call_id>/ranking/compute", methods=["POST"])
+@login_required
+def compute(call_id: int):
+    call = _call(call_id)
+    require(can_compute_ranking(current_user, call))
+    form = ComputeRankingForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a model among those offered."), "error")
+        return redirect(url_for("jury.ranking_page", call_id=call.id))
+    call.calibration_model = form.model.data
+    ranking.start_calibration(call=call, actor=current_user, model=form.model.data)
+    db.session.commit()
+    flash(_("The ranking is being computed."), "success")
+    return redirect(url_for("jury.ranking_page", call_id=call.id, _anchor="progress-title"))
+
+
+@bp.route("/calls/<int:call_id>/ranking/runs/<int:run_id>.json")
+@login_required
+def run_status(call_id: int, run_id: int):
+    call = _call(call_id)
+    run = db.get_or_404(CalibrationRun, run_id)
+    if run.call_id != call.id:
+        abort(404)
+    finished = run.status in (CalibrationStatus.DONE, CalibrationStatus.FAILED)
+    return jsonify(status=run.status.value, progress=run.progress, text=_progress_text(run), finished=finished,
+                   stalled=_stalled(run))
+
+
+@bp.route("/calls/<int:call_id>/projects/<int:submission_id>")
+@login_required
+def project(call_id: int, submission_id: int):
+    call = _call(call_id)
+    submission = db.get_or_404(Submission, submission_id)
+    if submission.call_id != call.id or submission.submitted_at is None:
+        abort(404)
+    run = ranking.latest(call)
+    named = can_see_reviewer_names(current_user, call)
+    entry = next((p for p in run.result["submissions"] if p["id"] == submission.id), None) if run else None
+    explained = []
+    chart = None
+    if entry is not None:
+        result = run.result
+        by_id = {r["id"]: r for r in result["reviewers"]}
+        for review in (r for r in result["reviews"] if r["submission_id"] == submission.id):
+            explained.append({**review, "label": _reviewer_label(result, review["reviewer_id"], named),
+                              "reviewer": by_id.get(review["reviewer_id"])})
+        chart = interval_chart([Row(label=e["label"], value=e["corrected"], marker=e["total"]) for e in explained]
+                               + [Row(label=_("Calibrated"), value=entry["score"], low=entry["score_low"],
+                                      high=entry["score_high"], highlight=True)], tuple(result["scale"]))
+    full_reviews = db.session.scalars(db.select(Review).where(Review.submission_id == submission.id,
+                                                              Review.status == ReviewStatus.SUBMITTED)
+                                      .order_by(Review.submitted_at, Review.id)).all()
+    return render_template("jury/project.html", call=call, submission=submission, run=run, entry=entry,
+                           explained=explained, chart=chart, reviews=full_reviews, named=named,
+                           reviewer_label=(lambda rid: _reviewer_label(run.result, rid, named)) if run else
+                           (lambda rid: _("Reviewer")), show_team=True, **dossier_context(submission))
+
+
+def _csv_response(body: str, name: str):
+    filename = f"{name}-{date.today().isoformat()}.csv"
+    return current_app.response_class(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
+@bp.route("/calls/<int:call_id>/ranking.csv")
+@login_required
+def export_ranking(call_id: int):
+    call = _call(call_id)
+    run = ranking.latest(call)
+    if run is None:
+        abort(404)
+    result = run.result
+    criteria = result.get("criteria", [])
+    headers = ["rank", "rank_low", "rank_high", "reference", "title", "category", "calibrated_score",
+               "score_low", "score_high", "raw_mean", "raw_rank", "rank_change", "reviews", "spread",
+               "disagreement", "top_k_probability"] + [f"criterion: {c['name']}" for c in criteria]
+    rows = [[p["rank"], p["rank_low"], p["rank_high"], p["reference"], p["title"], p["category"] or "",
+             p["score"], p["score_low"], p["score_high"], p["raw_mean"], p["raw_rank"], p["raw_rank"] - p["rank"],
+             p["n_reviews"], p["spread"], p["disagreement"], p["top_k_probability"]]
+            + [p["criteria"].get(str(c["id"])) for c in criteria] for p in result["submissions"]]
+    return _csv_response(spreadsheet.to_csv(headers, rows), f"{call.slug}-classement")
+
+
+@bp.route("/calls/<int:call_id>/reviews.csv")
+@login_required
+def export_reviews(call_id: int):
+    call = _call(call_id)
+    named = can_see_reviewer_names(current_user, call)
+    run = ranking.latest(call)
+    corrected = {(r["submission_id"], r["reviewer_id"]): r["corrected"] for r in run.result["reviews"]} if run \
+        else {}
+    criteria = list(call.criteria)
+    items = db.session.scalars(db.select(Review).where(Review.call_id == call.id, Review.status == ReviewStatus.SUBMITTED)
+                               .order_by(Review.submission_id, Review.reviewer_id)).all()
+    headers = ["reference", "title", "reviewer", "confidence", "total", "corrected_total"] + \
+        [c.name for c in criteria] + ["comment_to_applicants", "comment_to_jury", "submitted_at"]
+    rows = []
+    for r in items:
+        scores = r.score_by_criterion()
+        label = r.reviewer.full_name if named else (
+            _reviewer_label(run.result, r.reviewer_id, False) if run else _("Reviewer"))
+        rows.append([r.submission.reference, r.submission.title, label, r.confidence, r.total,
+                     corrected.get((r.submission_id, r.reviewer_id))] + [scores.get(c.id) for c in criteria]
+                    + [r.comment_to_applicants, r.comment_to_jury, r.submitted_at.isoformat()])
+    return _csv_response(spreadsheet.to_csv(headers, rows), f"{call.slug}-evaluations")
+
+
+@bp.route("/calls/<int:call_id>/reviewers/<int:reviewer_id>/exclude", methods=["POST"])
+@login_required
+def exclude_reviewer(call_id: int, reviewer_id: int):
+    call = _call(call_id)
+    require(can_compute_ranking(current_user, call))
+    reviewer = db.get_or_404(User, reviewer_id)
+    form = ExcludeReviewerForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for leaving this reviewer out: it is kept in the audit log."), "error")
+        return redirect(url_for("jury.ranking_page", call_id=call.id, _anchor="reviewers-title"))
+    reviews.exclude_reviewer(call=call, reviewer=reviewer, reason=form.reason.data, actor=current_user)
+    db.session.commit()
+    flash(_("This reviewer's scores are left out of the next calibration. Compute the ranking again."), "success")
+    return redirect(url_for("jury.ranking_page", call_id=call.id, _anchor="reviewers-title"))
+
+
+@bp.route("/calls/<int:call_id>/exclusions/<int:exclusion_id>/remove", methods=["POST"])
+@login_required
+def include_reviewer(call_id: int, exclusion_id: int):
+    call = _call(call_id)
+    require(can_compute_ranking(current_user, call))
+    exclusion = db.get_or_404(CalibrationExclusion, exclusion_id)
+    if exclusion.call_id != call.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    reviews.include_reviewer(exclusion=exclusion, actor=current_user)
+    db.session.commit()
+    flash(_("This reviewer's scores count again from the next calibration."), "success")
+    return redirect(url_for("jury.ranking_page", call_id=call.id, _anchor="reviewers-title"))
