@@ -142,6 +142,11 @@ def confirm_email(*, token: str) -> User:
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         audit.record(action="user.email_confirmed", actor=user, obj=user)
+        # The applicants' exclusions of this address made before it had an account (a late import:
+        # review_pool imports this module).
+        from .review_pool import resolve_pending_exclusions
+
+        resolve_pending_exclusions(user=user)
     db.session.flush()
     return user
 

@@ -300,8 +300,9 @@ def remove_pair(*, assignment: Assignment, actor: User) -> None:
     db.session.flush()
 
 
-def decline(*, assignment: Assignment, reviewer: User) -> None:
-    """The reviewer declines one of their committed assignments, before starting it."""
+def decline(*, assignment: Assignment, reviewer: User, reason: str = "") -> None:
+    """The reviewer declines one of their committed assignments, before starting it (the optional reason
+    goes to the audit log, for the organisers)."""
     if assignment.reviewer_id != reviewer.id:
         raise AssignmentError("not_your_assignment")
     if assignment.status != AssignmentStatus.COMMITTED:
@@ -311,7 +312,7 @@ def decline(*, assignment: Assignment, reviewer: User) -> None:
     assignment.status, assignment.declined_at = AssignmentStatus.DECLINED, utcnow()
     db.session.flush()
     audit.record(action="assignment.declined", actor=reviewer, obj=assignment, call=assignment.submission.call,
-                 details={"submission_id": assignment.submission_id})
+                 details={"submission_id": assignment.submission_id, "reason": reason.strip()})
 
 
 # --- repairing ------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from ..models import (
     ConflictDeclaration,
     ConflictWaiver,
     OrgUnit,
+    PendingExclusion,
     PoolMember,
     ReviewerInvitation,
     Submission,
@@ -91,6 +92,7 @@ def respond_to_invitation(*, invitation: ReviewerInvitation, user: User, accept:
     invitation.user_id = user.id
     invitation.accepted_at, invitation.declined_at = (utcnow(), None) if accept else (None, utcnow())
     db.session.flush()
+    resolve_pending_exclusions(user=user)
     audit.record(action="pool.invitation_accepted" if accept else "pool.invitation_declined", actor=user,
                  obj=member, call=invitation.call)
     return member
@@ -509,3 +511,160 @@ def affinity_matrix(call: Call, *, inputs: CallInputs | None = None) -> affinity
             id=user.id, keywords=tuple(member.keywords) if member else (),
             themes=tuple(member.themes) if member else ()))
     return affinity_core.compute_affinity(submissions=texts, reviewers=profiles, bids=bids)
+
+
+# --- the reviewers' pages ------------------------------------------------------------------------------
+
+def reviewing_calls(user: User) -> list[Call]:
+    """The calls `user` reviews for (the rule of `is_reviewer`), the most recent first."""
+    if user.email_confirmed_at is None or not user.active:
+        return []
+    pooled = db.select(PoolMember.call_id).where(PoolMember.user_id == user.id,
+                                                 PoolMember.status == PoolStatus.ACCEPTED)
+    peer = (db.select(Submission.call_id).join(SubmissionMember, SubmissionMember.submission_id == Submission.id)
+            .where(SubmissionMember.user_id == user.id, Submission.status == SubmissionStatus.SUBMITTED))
+    query = db.select(Call).where(
+        db.or_(db.and_(Call.review_mode == ReviewMode.PANEL, Call.id.in_(pooled)),
+               db.and_(Call.review_mode == ReviewMode.PEER, Call.id.in_(peer))))
+    return list(db.session.scalars(query.order_by(Call.review_deadline.desc(), Call.id.desc())))
+
+
+def reviews_anything(user: User) -> bool:
+    """Whether `user` reviews for at least one call (the menu shows "My reviewing" then)."""
+    return bool(reviewing_calls(user))
+
+
+def save_declarations(*, call: Call, reviewer: User, declared: dict[int, str]) -> None:
+    """The reviewer's answer on the list of titles: `declared` maps the submissions they have a conflict
+    with to a reason (may be empty). Their earlier declarations on the others of this call are withdrawn,
+    then the declarations are confirmed (summaries open for bidding)."""
+    submitted = {s.id: s for s in submissions_to_review(call)}
+    unknown = set(declared) - set(submitted)
+    if unknown:
+        raise PoolError("unknown_submission")
+    existing = {d.submission_id: d for d in db.session.scalars(db.select(ConflictDeclaration).where(
+        ConflictDeclaration.reviewer_id == reviewer.id, ConflictDeclaration.source == ConflictSource.REVIEWER,
+        ConflictDeclaration.submission_id.in_(submitted)))}
+    for submission_id, declaration in existing.items():
+        if submission_id not in declared:
+            withdraw_conflict(declaration=declaration, actor=reviewer)
+    for submission_id, reason in declared.items():
+        declaration = existing.get(submission_id)
+        if declaration is None:
+            declare_conflict(submission=submitted[submission_id], reviewer=reviewer, source=ConflictSource.REVIEWER,
+                             actor=reviewer, reason=reason)
+        elif declaration.reason != reason.strip():
+            declaration.reason = reason.strip()
+    confirm_declarations(member=member_for(call, reviewer), actor=reviewer)
+
+
+def bids_of(call: Call, reviewer: User) -> dict[int, BidLevel]:
+    """Submission id → the reviewer's bid, for the projects of `call`."""
+    return dict(db.session.execute(
+        db.select(Bid.submission_id, Bid.level).join(Submission, Submission.id == Bid.submission_id)
+        .where(Submission.call_id == call.id, Bid.reviewer_id == reviewer.id)).all())
+
+
+def place_bids(*, call: Call, reviewer: User, levels: dict[int, BidLevel | None]) -> int:
+    """Save the bids of a page of projects (None: no opinion); returns how many changed. Only submitted
+    projects of `call` the reviewer is not conflicted with may be bid on."""
+    submitted = {s.id: s for s in submissions_to_review(call)}
+    conflicted = conflicts_of_reviewer(call, reviewer)
+    if any(sid not in submitted or sid in conflicted for sid in levels):
+        raise PoolError("unknown_submission")
+    current = bids_of(call, reviewer)
+    changed = 0
+    for submission_id, level in levels.items():
+        if current.get(submission_id) != level:
+            place_bid(submission=submitted[submission_id], reviewer=reviewer, level=level)
+            changed += 1
+    return changed
+
+
+# --- the applicants' exclusions --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Exclusion:
+    """An address the team asked not to review its project, as the team sees it: whether the address has
+    an account is never part of it."""
+
+    email: str
+    reason: str
+    declared_at: object
+
+
+def exclusions_of(submission: Submission) -> list[Exclusion]:
+    """The addresses the team of `submission` excluded, by address."""
+    declared = db.session.execute(
+        db.select(User.email, ConflictDeclaration.reason, ConflictDeclaration.declared_at)
+        .join(User, User.id == ConflictDeclaration.reviewer_id)
+        .where(ConflictDeclaration.submission_id == submission.id,
+               ConflictDeclaration.source == ConflictSource.APPLICANT)).all()
+    pending = db.session.execute(
+        db.select(PendingExclusion.email, PendingExclusion.reason, PendingExclusion.created_at)
+        .where(PendingExclusion.submission_id == submission.id)).all()
+    return sorted((Exclusion(*row) for row in [*declared, *pending]), key=lambda e: e.email)
+
+
+def exclude_reviewer(*, submission: Submission, email: str, actor: User, reason: str = "") -> None:
+    """A member of the team names a person who must not review the project. With an account, that is a
+    conflict declared by the applicants at once; without one, the address waits (PendingExclusion) until
+    its owner creates an account or accepts an invitation to review. Excluding twice changes nothing."""
+    if actor.id not in submission.member_ids():
+        raise PoolError("not_in_team")
+    email, reason = normalise_email(email), reason.strip()
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is not None:
+        declare_conflict(submission=submission, reviewer=user, source=ConflictSource.APPLICANT, actor=actor,
+                         reason=reason)
+        return
+    pending = db.session.scalar(db.select(PendingExclusion).where(PendingExclusion.submission_id == submission.id,
+                                                                  PendingExclusion.email == email))
+    if pending is not None:
+        return
+    pending = PendingExclusion(submission_id=submission.id, email=email, reason=reason, declared_by_id=actor.id)
+    db.session.add(pending)
+    db.session.flush()
+    audit.record(action="conflict.exclusion_pending", actor=actor, obj=pending, call=submission.call,
+                 details={"submission_id": submission.id, "email": email, "reason": reason})
+
+
+def remove_exclusion(*, submission: Submission, email: str, actor: User) -> None:
+    """A member of the team withdraws an exclusion, whether or not it became a declaration."""
+    if actor.id not in submission.member_ids():
+        raise PoolError("not_in_team")
+    email = normalise_email(email)
+    declarations = db.session.scalars(
+        db.select(ConflictDeclaration).join(User, User.id == ConflictDeclaration.reviewer_id)
+        .where(ConflictDeclaration.submission_id == submission.id, User.email == email,
+               ConflictDeclaration.source == ConflictSource.APPLICANT)).all()
+    for declaration in declarations:
+        withdraw_conflict(declaration=declaration, actor=actor)
+    for pending in db.session.scalars(db.select(PendingExclusion).where(
+            PendingExclusion.submission_id == submission.id, PendingExclusion.email == email)).all():
+        audit.record(action="conflict.exclusion_withdrawn", actor=actor, obj=pending, call=submission.call,
+                     details={"submission_id": submission.id, "email": email})
+        db.session.delete(pending)
+    db.session.flush()
+
+
+def resolve_pending_exclusions(*, user: User) -> int:
+    """Turn the exclusions waiting for `user`'s address into conflicts declared by the applicants (when
+    they confirm a new account or answer an invitation to review); returns how many."""
+    pending = db.session.scalars(db.select(PendingExclusion).where(PendingExclusion.email == user.email)).all()
+    for row in pending:
+        exists = db.session.scalar(db.select(ConflictDeclaration.id).where(
+            ConflictDeclaration.submission_id == row.submission_id, ConflictDeclaration.reviewer_id == user.id,
+            ConflictDeclaration.source == ConflictSource.APPLICANT))
+        if exists is None:
+            declaration = ConflictDeclaration(submission_id=row.submission_id, reviewer_id=user.id,
+                                              source=ConflictSource.APPLICANT, reason=row.reason,
+                                              declared_by_id=row.declared_by_id, declared_at=row.created_at)
+            db.session.add(declaration)
+            db.session.flush()
+            audit.record(action="conflict.exclusion_resolved", obj=declaration, call=row.submission.call,
+                         details={"submission_id": row.submission_id, "reviewer_id": user.id,
+                                  "pending_exclusion_id": row.id})
+        db.session.delete(row)
+    db.session.flush()
+    return len(pending)

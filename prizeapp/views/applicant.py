@@ -22,12 +22,13 @@ from ..extensions import db
 from ..formatting import datetime_filter, number
 from ..forms.admin import ConfirmForm
 from ..forms.applicant import InviteForm, NewSubmissionForm, SubmissionForm, UploadForm
+from ..forms.reviewer import ExclusionForm, RemoveExclusionForm
 from ..models import Call, OrgUnit, Submission, SubmissionFile, SubmissionMember
 from ..models.types import utcnow
-from ..permissions import (can_download_file, can_edit_submission, can_remove_member, can_view_call, is_lead,
-                           require)
+from ..permissions import (can_download_file, can_edit_submission, can_exclude_reviewers, can_remove_member,
+                           can_view_call, is_lead, require)
 from ..services import calls as call_service
-from ..services import submissions
+from ..services import review_pool, submissions
 from ..services.accounts import TokenError
 
 bp = Blueprint("applicant", __name__)
@@ -279,6 +280,7 @@ class EditPage:
     conflict: bool = False
     upload_errors: dict[str, str] = field(default_factory=dict)  # by question key, "attachment" for the others
     invite_form: InviteForm | None = None
+    exclusion_form: ExclusionForm | None = None
     typed: bool = False  # showing what was just typed (even when it can no longer be saved)
 
 
@@ -299,6 +301,8 @@ def _render_edit(submission: Submission, page: EditPage, status: int = 200):
         errors=page.errors, notice=page.notice, conflict=page.conflict, upload_errors=page.upload_errors,
         typed=page.typed,
         invite_form=page.invite_form or InviteForm(formdata=None), confirm_form=ConfirmForm(),
+        exclusion_form=page.exclusion_form or ExclusionForm(formdata=None),
+        exclusions=review_pool.exclusions_of(submission), remove_exclusion_form=RemoveExclusionForm(formdata=None),
         upload_form=UploadForm(formdata=None), accepting=accepting, editable=editable,
         missing=_missing_labels(submission), files_by_question=files_by_question,
         countdown=countdown(call.submission_deadline), is_lead=is_lead(current_user, submission),
@@ -585,3 +589,37 @@ def join(token: str):
     return render_template("applicant/join.html", reason=None, invitation=invitation, submission=submission,
                            call=submission.call, member=member, other_address=other_address, problem=problem,
                            form=ConfirmForm()), status
+
+
+# --- people who must not review the project ----------------------------------------------------------
+# The same answer whether or not the address has an account or reviews for the call: the page must not
+# tell the team who is registered.
+
+@bp.route("/submissions/<int:submission_id>/exclusions", methods=["POST"])
+@login_required
+def exclude(submission_id: int):
+    submission = db.get_or_404(Submission, submission_id)
+    require(can_exclude_reviewers(current_user, submission))
+    form = ExclusionForm()
+    if not form.validate_on_submit():
+        return _render_edit(submission, _fresh_page(submission, exclusion_form=form), 400)
+    review_pool.exclude_reviewer(submission=submission, email=form.email.data, actor=current_user,
+                                 reason=form.reason.data or "")
+    db.session.commit()
+    flash(_("%(email)s will not be asked to review this project.", email=form.email.data.lower()), "success")
+    return redirect(url_for("applicant.edit", submission_id=submission.id, _anchor="exclusions"))
+
+
+@bp.route("/submissions/<int:submission_id>/exclusions/remove", methods=["POST"])
+@login_required
+def remove_exclusion(submission_id: int):
+    submission = db.get_or_404(Submission, submission_id)
+    require(can_exclude_reviewers(current_user, submission))
+    form = RemoveExclusionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    review_pool.remove_exclusion(submission=submission, email=form.email.data, actor=current_user)
+    db.session.commit()
+    flash(_("%(email)s is no longer excluded from reviewing this project.", email=form.email.data.strip().lower()),
+          "success")
+    return redirect(url_for("applicant.edit", submission_id=submission.id, _anchor="exclusions"))

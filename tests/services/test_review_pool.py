@@ -167,3 +167,64 @@ def test_affinity_follows_profiles_and_bids():
     scores = review_pool.affinity_matrix(call).scores[0]
 
     assert scores[0] > scores[2] > scores[1]
+
+
+# --- the reviewers' declarations and bids, the applicants' exclusions ------------------------------------
+
+def test_saving_declarations_withdraws_the_unticked_ones_and_confirms():
+    call = factories.call()
+    reviewer = factories.user(email="expert@labo.fr")
+    factories.pool_member(call=call, user=reviewer)
+    first, second = submitted(call, factories.user()), submitted(call, factories.user())
+    review_pool.save_declarations(call=call, reviewer=reviewer, declared={first.id: "Ancien employeur"})
+
+    review_pool.save_declarations(call=call, reviewer=reviewer, declared={second.id: ""})
+
+    assert set(review_pool.conflicts_of_reviewer(call, reviewer)) == {second.id}
+    assert review_pool.member_for(call, reviewer).conflicts_declared_at is not None
+    with pytest.raises(review_pool.PoolError):
+        review_pool.save_declarations(call=call, reviewer=reviewer, declared={first.id + second.id + 99: ""})
+
+
+def test_bids_on_a_conflicted_project_are_refused():
+    call = factories.call()
+    reviewer = factories.user(email="expert@labo.fr")
+    factories.pool_member(call=call, user=reviewer)
+    free, conflicted = submitted(call, factories.user()), submitted(call, factories.user())
+    review_pool.save_declarations(call=call, reviewer=reviewer, declared={conflicted.id: ""})
+
+    assert review_pool.place_bids(call=call, reviewer=reviewer, levels={free.id: BidLevel.EAGER}) == 1
+    assert review_pool.place_bids(call=call, reviewer=reviewer, levels={free.id: BidLevel.EAGER}) == 0
+    with pytest.raises(review_pool.PoolError):
+        review_pool.place_bids(call=call, reviewer=reviewer, levels={conflicted.id: BidLevel.WILLING})
+    assert review_pool.bids_of(call, reviewer) == {free.id: BidLevel.EAGER}
+
+
+def test_an_exclusion_of_an_unknown_address_applies_when_its_account_is_confirmed():
+    from prizeapp.models import PendingExclusion
+    from prizeapp.services import accounts
+
+    call = factories.call()
+    lead = factories.user(email="porteuse@ville-a.fr")
+    project = submitted(call, lead)
+    review_pool.exclude_reviewer(submission=project, email=" Nouveau@Ville-B.fr", actor=lead, reason="Concurrent")
+    review_pool.exclude_reviewer(submission=project, email="nouveau@ville-b.fr", actor=lead)  # twice: no change
+    assert [e.email for e in review_pool.exclusions_of(project)] == ["nouveau@ville-b.fr"]
+    newcomer = factories.user(email="nouveau@ville-b.fr", confirmed=False)
+    token = accounts.make_token("confirm", {"uid": newcomer.id, "email": newcomer.email})
+
+    accounts.confirm_email(token=token)
+
+    assert db.session.scalar(db.select(PendingExclusion)) is None
+    assert [r.code for r in review_pool.conflict_reasons(project, newcomer)] == ["declared_by_applicant"]
+    assert [e.email for e in review_pool.exclusions_of(project)] == ["nouveau@ville-b.fr"]
+    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "conflict.exclusion_resolved"))
+    review_pool.remove_exclusion(submission=project, email="nouveau@ville-b.fr", actor=lead)
+    assert review_pool.conflict_reasons(project, newcomer) == []
+
+
+def test_only_the_team_excludes():
+    call = factories.call()
+    project = submitted(call, factories.user())
+    with pytest.raises(review_pool.PoolError):
+        review_pool.exclude_reviewer(submission=project, email="x@ville-b.fr", actor=factories.user())
