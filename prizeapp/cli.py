@@ -106,7 +106,7 @@ def _work(step: Callable[[], bool], *, loop: bool, interval: float, drain: bool 
             stopping.wait(interval)
 
 
-jobs_cli = AppGroup("jobs", help="Background jobs: the computations of reviewer assignments.")
+jobs_cli = AppGroup("jobs", help="Background jobs: computing reviewer assignments and calibrated rankings.")
 
 
 @jobs_cli.command("work")
@@ -114,6 +114,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs: the computations of reviewer 
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls in --loop mode.")
 def jobs_work(loop: bool, interval: float) -> None:
     """Run the queued jobs (without --loop: those queued now, then stop)."""
+    from .models import CalibrationRun
     from .services.jobs import work_one
 
     done = []
@@ -122,7 +123,8 @@ def jobs_work(loop: bool, interval: float) -> None:
         run = work_one()
         if run is not None:
             done.append(run.id)
-            click.echo(f"jobs: assignment run {run.id} of call {run.call_id}: {run.status.value}")
+            kind = "calibration" if isinstance(run, CalibrationRun) else "assignment"
+            click.echo(f"jobs: {kind} run {run.id} of call {run.call_id}: {run.status.value}")
         elif not loop and not done:
             click.echo("jobs: nothing to do")
         return run is not None

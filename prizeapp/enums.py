@@ -111,11 +111,16 @@ class AssignmentStatus(enum.StrEnum):
     DECLINED = "declined"  # the reviewer declined it
 
 
-class AssignmentRunStatus(enum.StrEnum):
+class JobStatus(enum.StrEnum):
+    """Where a background computation (an assignment run, a calibration run) stands."""
+
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+AssignmentRunStatus = JobStatus
 
 
 class ReviewStatus(enum.StrEnum):
@@ -123,8 +128,4 @@ class ReviewStatus(enum.StrEnum):
     SUBMITTED = "submitted"  # counted; editable until the review deadline
 
 
-class CalibrationStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
+CalibrationStatus = JobStatus

@@ -1,4 +1,5 @@
-"""The background job worker: computes the queued assignment runs, one at a time, oldest first.
+"""The background job worker: computes the queued runs (assignments, then calibrations), one at a time, oldest
+first within each kind.
 
 Unlike the other services, the worker owns its transactions: it commits the claim, the progress at each step
 (so that the organiser's page, polling from another process, sees it move) and the outcome. A run is claimed
@@ -8,66 +9,92 @@ run FAILED with a readable message and a log line: no run stays RUNNING forever.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import or_
 
-from ..enums import AssignmentRunStatus
+from ..enums import JobStatus
 from ..extensions import db
-from ..models import AssignmentRun
+from ..models import AssignmentRun, CalibrationRun
 from ..models.types import utcnow
-from . import assignment, audit
+from . import assignment, audit, ranking
 from .claims import claim
 
 
-def _due(now: datetime):
+@dataclass(frozen=True)
+class JobKind:
+    """One kind of run the worker computes: its table, the service that computes one, its audit action."""
+
+    name: str
+    model: Any
+    compute: Callable[..., Any]  # compute(run=..., report=...)
+    failed_action: str
+
+
+ASSIGNMENT = JobKind("assignment", AssignmentRun, assignment.run_assignment, "assignment.run_failed")
+CALIBRATION = JobKind("calibration", CalibrationRun, ranking.run_calibration, "calibration.failed")
+KINDS = (ASSIGNMENT, CALIBRATION)
+
+
+def _due(kind: JobKind, now: datetime):
     lease = timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
-    return or_(AssignmentRun.status == AssignmentRunStatus.QUEUED,
-               (AssignmentRun.status == AssignmentRunStatus.RUNNING) & (AssignmentRun.started_at < now - lease))
+    model = kind.model
+    return or_(model.status == JobStatus.QUEUED,
+               (model.status == JobStatus.RUNNING) & (model.started_at < now - lease))
 
 
-def claim_run(*, now: datetime | None = None) -> AssignmentRun | None:
-    """Take the oldest due run (queued, or running past its lease) and mark it RUNNING; commits."""
+def claim_run(*, kind: JobKind = ASSIGNMENT, now: datetime | None = None):
+    """Take the oldest due run of `kind` (queued, or running past its lease) and mark it RUNNING; commits."""
     now = now or utcnow()
-    ids = claim(AssignmentRun, due=_due(now), order_by=(AssignmentRun.created_at, AssignmentRun.id), limit=1,
-                values={"status": AssignmentRunStatus.RUNNING, "started_at": now, "progress": 0})
+    model = kind.model
+    ids = claim(model, due=_due(kind, now), order_by=(model.created_at, model.id), limit=1,
+                values={"status": JobStatus.RUNNING, "started_at": now, "progress": 0})
     db.session.commit()
-    return db.session.get(AssignmentRun, ids[0]) if ids else None
+    return db.session.get(model, ids[0]) if ids else None
 
 
 def _commit(percent: int) -> None:
     db.session.commit()
 
 
-def work_one() -> AssignmentRun | None:
-    """Claim one run and compute it; None when no run is due. Commits."""
-    run = claim_run()
-    if run is None:
-        return None
+def work_one():
+    """Claim one run (assignments first: organisers wait for them) and compute it; None when no run is due.
+    Commits."""
+    for kind in KINDS:
+        run = claim_run(kind=kind)
+        if run is not None:
+            return _compute(kind, run)
+    return None
+
+
+def _compute(kind: JobKind, run):
     run_id = run.id
     session = db.session()
-    # The progress commits must not expire the call's matrices' rows, which would be re-read one by one.
+    # The progress commits must not expire the call's rows, which would then be re-read one by one.
     session.expire_on_commit = False
     try:
-        assignment.run_assignment(run=run, report=_commit)
+        kind.compute(run=run, report=_commit)
         db.session.commit()
     except Exception as error:  # noqa: BLE001 — any bug must end the run, not leave it RUNNING
         db.session.rollback()
-        current_app.logger.exception("assignment run %s failed unexpectedly", run_id)
-        run = _fail_unexpectedly(run_id, error)
+        current_app.logger.exception("%s run %s failed unexpectedly", kind.name, run_id)
+        run = _fail_unexpectedly(kind, run_id, error)
     finally:
         session.expire_on_commit = True
     return run
 
 
-def _fail_unexpectedly(run_id: int, error: Exception) -> AssignmentRun:
-    run = db.session.get(AssignmentRun, run_id)
+def _fail_unexpectedly(kind: JobKind, run_id: int, error: Exception):
+    run = db.session.get(kind.model, run_id)
     message = f"unexpected error: {type(error).__name__}: {error}"[:2000]
-    run.status, run.finished_at, run.progress = AssignmentRunStatus.FAILED, utcnow(), 100
+    run.status, run.finished_at, run.progress = JobStatus.FAILED, utcnow(), 100
     run.error = message
     run.result = {"reasons": [message], "unexpected": True}
-    audit.record(action="assignment.run_failed", obj=run, call=run.call,
-                 details={"seed": run.seed, "reasons": [message]})
+    details = {"seed": run.seed} if isinstance(run, AssignmentRun) else {"model": run.model, **run.params}
+    audit.record(action=kind.failed_action, obj=run, call=run.call, details={**details, "reasons": [message]})
     db.session.commit()
     return run

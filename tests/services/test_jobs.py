@@ -166,3 +166,26 @@ def test_job_worker_loop_stops_cleanly_on_sigterm(app, call_with_pool, tmp_path)
         output, _ = worker.communicate(timeout=30)
     assert worker.returncode == 0
     assert f"jobs: assignment run {run.id} of call {call.id}: done" in output
+
+
+def test_worker_computes_a_queued_calibration_after_the_assignment_runs(call_with_pool):
+    from prizeapp.enums import CalibrationStatus
+    from prizeapp.models import CalibrationRun
+    from prizeapp.services import ranking
+
+    call, organiser = call_with_pool
+    reviewers = [factories.user(email=f"jure{j}@labo-j{j}.fr") for j in range(2)]
+    from prizeapp.models import Submission
+    for i, project in enumerate(db.session.scalars(db.select(Submission).where(Submission.call_id == call.id))):
+        for j, reviewer in enumerate(reviewers):
+            factories.submitted_review(call=call, submission=project, reviewer=reviewer, total=2.0 + i + j)
+    calibration_run = ranking.start_calibration(call=call, actor=organiser)
+    assignment_run = queued(call, organiser)
+    db.session.commit()
+
+    first, second = jobs.work_one(), jobs.work_one()
+
+    assert (type(first), first.id) == (AssignmentRun, assignment_run.id)
+    assert (type(second), second.id) == (CalibrationRun, calibration_run.id)
+    assert second.status == CalibrationStatus.DONE and len(second.result["submissions"]) == 3
+    assert jobs.work_one() is None
