@@ -256,3 +256,43 @@ def can_decline_assignment(user: Any, assignment: Assignment) -> bool:
     """A reviewer gives back one of their own assignments (the service refuses uncommitted or started ones)."""
     return (_authenticated(user) and assignment.reviewer_id == user.id
             and is_reviewer(user, db.session.get(Call, assignment.call_id)))
+
+
+# --- reviews --------------------------------------------------------------------------------------------
+
+@rule
+def can_score(user: Any, assignment: Assignment) -> bool:
+    """The review form of one assignment: its own reviewer, while they may see the project (committed, still
+    in the pool, not conflicted)."""
+    return (_authenticated(user) and assignment.reviewer_id == user.id
+            and can_view_submission_as_reviewer(user, assignment.submission))
+
+
+# --- the jury's ranking ---------------------------------------------------------------------------------
+
+def is_jury_member(user: Any, call: Call) -> bool:
+    return has_call_role(user, CallRoleKind.JURY, call)
+
+
+@rule
+def can_view_ranking(user: Any, call: Call) -> bool:
+    """The calibrated ranking, the projects' reviews and their exports: the call's jury and organisers."""
+    return is_organiser(user, call) or is_jury_member(user, call)
+
+
+@rule
+def can_compute_ranking(user: Any, call: Call) -> bool:
+    """Computing the ranking, choosing its model, leaving out an outlier reviewer: the organisers."""
+    return is_organiser(user, call)
+
+
+@rule
+def can_see_reviewer_names(user: Any, call: Call) -> bool:
+    """Organisers always; the jury unless the call hides reviewers' names from it."""
+    return is_organiser(user, call) or (is_jury_member(user, call) and call.reviewers_named_to_jury)
+
+
+@rule
+def can_view_jury_calls(user: Any) -> bool:
+    """The "Jury" menu: someone who sits on at least one jury."""
+    return has_call_role(user, CallRoleKind.JURY)
