@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -47,6 +48,7 @@ from ..permissions import (
 )
 from ..services import audit
 from ..services import calls as calls_service
+from ..services import reviews as reviews_service
 from ..services import submissions as submissions_service
 from ..services.accounts import normalise_email
 from ..services.calls import CallError, CriterionSpec, QuestionSpec
@@ -452,6 +454,42 @@ def export(call_id: int):
     filename = f"{call.slug}-candidatures-{date.today().isoformat()}.csv"
     return current_app.response_class(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- review progress and reminders ---------------------------------------------------------------------
+
+@bp.route("/calls/<int:call_id>/reviews")
+@login_required
+def reviews(call_id: int):
+    call = _managed_call(call_id)
+    state = reviews_service.progress(call)
+    projects = {s.id: s for s in db.session.scalars(db.select(Submission).where(
+        Submission.id.in_(list(state.by_submission))))} if state.by_submission else {}
+    reviewers = sorted(state.by_reviewer.items(),
+                       key=lambda item: (item[1]["submitted"] - item[1]["assigned"], state.reviewers[item[0]].last_name))
+    return render_template("organiser/reviews.html", call=call, state=state, reviewers=reviewers,
+                           projects=sorted(projects.values(), key=lambda s: s.reference),
+                           open_for_reviews=reviews_service.accepts_reviews(call), remind_form=ConfirmForm())
+
+
+@bp.route("/calls/<int:call_id>/reviews/remind", methods=["POST"])
+@login_required
+def remind_reviewers(call_id: int):
+    call = _managed_call(call_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    reviewer_id = request.form.get("reviewer_id", type=int)
+    try:
+        emails = reviews_service.send_reminders(call=call, actor=current_user,
+                                                reviewer_ids=[reviewer_id] if reviewer_id else None)
+    except reviews_service.ReviewError:
+        db.session.rollback()
+        flash(_("Nobody has reviews left to submit: no reminder was sent."), "info")
+    else:
+        db.session.commit()
+        flash(ngettext("A reminder is sent to %(num)d reviewer.", "A reminder is sent to %(num)d reviewers.",
+                       len(emails)), "success")
+    return redirect(url_for("organiser.reviews", call_id=call.id))
 
 
 # --- the people of a call: organisers and jury members ------------------------------------------------------

@@ -613,3 +613,39 @@ def test_the_last_organiser_cannot_be_removed(client):
 
     assert response.status_code == 302
     assert db.session.scalar(db.select(CallRole.id).where(CallRole.user_id == organiser.id)) is not None
+
+
+# --- review progress --------------------------------------------------------------------------------------
+
+def test_review_progress_and_a_reminder_to_one_late_reviewer(client, mailbox):
+    from prizeapp.enums import AssignmentStatus
+    from prizeapp.models import Assignment
+    from prizeapp.services.outbox import deliver_pending
+
+    call = factories.call(phase=CallPhase.REVIEW)
+    organiser = factories.user()
+    factories.grant(organiser, call, CallRoleKind.ORGANISER)
+    projects = [factories.submission(call=call, status=SubmissionStatus.SUBMITTED, title=f"Projet {i}")
+                for i in range(2)]
+    done = factories.user(email="assidue@labo.fr", first_name="Anne", last_name="Assidue")
+    late = factories.user(email="retard@labo.fr", first_name="Louis", last_name="Tardif")
+    for project in projects:
+        factories.submitted_review(call=call, submission=project, reviewer=done, total=3.0)
+        db.session.add(Assignment(call_id=call.id, submission_id=project.id, reviewer_id=late.id,
+                                  status=AssignmentStatus.COMMITTED))
+    db.session.commit()
+    sign_in_as(client, organiser)
+    page = f"/manage/calls/{call.id}/reviews"
+
+    html = client.get(page).get_data(as_text=True)
+    assert "Louis Tardif" in html and "Anne Assidue" in html
+    assert html.index("Louis Tardif") < html.index("Anne Assidue")  # most left to do first
+
+    response = post_form(client, f"{page}/remind", {"reviewer_id": late.id}, page=page)
+    db.session.commit()
+    deliver_pending()
+
+    assert response.status_code == 302
+    assert [m["To"] for m in mailbox.messages] == ["retard@labo.fr"]
+    body = mailbox.messages[0].get_body(("plain",)).get_content()
+    assert projects[0].reference in body and projects[1].reference in body
