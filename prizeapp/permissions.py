@@ -11,7 +11,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 
-from .enums import AssignmentStatus, CallPhase, CallRoleKind, MemberRole
+from .enums import AssignmentStatus, BlindLevel, CallPhase, CallRoleKind, MemberRole
 from .extensions import db
 from .models import (Assignment, Call, CallRole, OutboxEmail, PoolMember, Submission, SubmissionFile,
                      SubmissionMember, User)
@@ -296,3 +296,12 @@ def can_see_reviewer_names(user: Any, call: Call) -> bool:
 def can_view_jury_calls(user: Any) -> bool:
     """The "Jury" menu: someone who sits on at least one jury."""
     return has_call_role(user, CallRoleKind.JURY)
+
+
+# --- blind review -----------------------------------------------------------------------------------------
+
+@rule
+def can_see_applicants(user: Any, submission: Submission) -> bool:
+    """Who the applicants are (names, and the names of their files): hidden from reviewers in blind calls."""
+    return (submission.call.blind != BlindLevel.BLIND or is_team_member(user, submission)
+            or is_organiser(user, submission.call) or is_jury_member(user, submission.call))

@@ -397,6 +397,13 @@ def add_file(*, submission: Submission, user: User, stream: IO[bytes], filename:
     return record
 
 
+def anonymous_file_name(record: SubmissionFile) -> str:
+    """A name that says nothing of the authors: the project's reference, the file's rank, its extension."""
+    rank = next((i for i, f in enumerate(record.submission.files, start=1) if f.id == record.id), 1)
+    extension = record.display_name.rsplit(".", 1)[-1].lower() if "." in record.display_name else "bin"
+    return f"{record.submission.reference}-{rank}.{extension}"
+
+
 def file_path(record: SubmissionFile) -> str:
     return os.path.join(upload_folder(), record.stored_name)
 

@@ -26,7 +26,7 @@ from ..forms.reviewer import ExclusionForm, RemoveExclusionForm
 from ..models import Call, OrgUnit, Submission, SubmissionFile, SubmissionMember
 from ..models.types import utcnow
 from ..permissions import (can_download_file, can_edit_submission, can_exclude_reviewers, can_remove_member,
-                           can_view_call, is_lead, require)
+                           can_see_applicants, can_view_call, is_lead, require)
 from ..services import calls as call_service
 from ..services import review_pool, submissions
 from ..services.accounts import TokenError
@@ -465,9 +465,12 @@ def _render_upload_error(submission: Submission, key: str | None, message: str, 
 def download(file_id: int):
     record = db.get_or_404(SubmissionFile, file_id)
     require(can_download_file(current_user, record))
+    # In blind calls a file's name may give its authors away: reviewers get a neutral one.
+    name = record.display_name if can_see_applicants(current_user, record.submission) \
+        else submissions.anonymous_file_name(record)
     try:
         response = send_file(submissions.file_path(record), mimetype=record.content_type, as_attachment=True,
-                             download_name=record.display_name, max_age=0, conditional=False, etag=False)
+                             download_name=name, max_age=0, conditional=False, etag=False)
     except FileNotFoundError:
         abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -16,12 +16,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..enums import BlindLevel, ReviewStatus
+from ..enums import ReviewStatus
 from ..extensions import db
 from ..formatting import datetime_filter
 from ..forms.review import LateConflictForm, ReviewForm
 from ..models import Assignment, Review
-from ..permissions import can_score, require
+from ..permissions import can_score, can_see_applicants, require
 from ..services import reviews
 from .helpers import dossier_context
 
@@ -86,7 +86,7 @@ def _render(assignment: Assignment, review: Review | None, form: ReviewForm, pag
     return render_template(
         "review/score.html", assignment=assignment, submission=submission, call=call, review=review, form=form,
         page=page, others=others, open_for_reviews=reviews.accepts_reviews(call),
-        conflict_form=LateConflictForm(prefix="conflict"), show_team=call.blind == BlindLevel.OPEN,
+        conflict_form=LateConflictForm(prefix="conflict"), show_team=can_see_applicants(current_user, submission),
         assignments_url=url_for("reviewer.assignments", call_id=call.id)
         if "reviewer.assignments" in current_app.view_functions else None,
         **dossier_context(submission)), page.status

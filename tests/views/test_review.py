@@ -155,3 +155,19 @@ def test_a_late_conflict_gives_the_project_back_and_closes_it(client, reviewing)
     assert db.session.get(Assignment, assignments[0].id).status == AssignmentStatus.DECLINED
     assert db.session.scalar(db.select(db.func.count(Review.id))) == 0
     assert client.get(url(assignments[0])).status_code == 403
+
+
+def test_in_a_blind_call_a_reviewer_downloads_files_under_a_neutral_name(client, reviewing):
+    call, project, reviewers, assignments = reviewing
+    record = factories.file(submission=project, name="Dossier Lambert Inès.pdf")
+    sign_in_as(client, reviewers[0])
+    assert "Lambert" in client.get(f"/files/{record.id}").headers["Content-Disposition"]
+
+    call.blind = BlindLevel.BLIND
+    db.session.commit()
+    response = client.get(f"/files/{record.id}")
+
+    assert response.status_code == 200
+    assert "Lambert" not in response.headers["Content-Disposition"]
+    assert f"{project.reference}-1.pdf" in response.headers["Content-Disposition"]
+    assert "Lambert" not in client.get(url(assignments[0])).get_data(as_text=True)
