@@ -149,9 +149,14 @@ def test_demo_prize_is_in_review_with_sixty_submitted_projects(demo_loaded):
                for s in submitted) >= 15
 
 
-def test_demo_prize_has_a_reviewer_pool_ready_for_an_assignment(demo_loaded):
-    from prizeapp.enums import AssignmentRunStatus, ConflictSource, PoolStatus
-    from prizeapp.services import assignment, review_pool
+def test_demo_prize_has_a_reviewer_pool_assigned_and_reviewed_by_reviewers_of_varied_leniency(demo_loaded):
+    from prizeapp.enums import (
+        AssignmentRunStatus,
+        AssignmentStatus,
+        ConflictSource,
+        PoolStatus,
+    )
+    from prizeapp.services import ranking, review_pool, reviews
 
     prize = call_titled(PRIZE)
     members = db.session.scalars(db.select(PoolMember).where(PoolMember.call_id == prize.id)).all()
@@ -163,14 +168,35 @@ def test_demo_prize_has_a_reviewer_pool_ready_for_an_assignment(demo_loaded):
     sources = Counter(d.source for d in db.session.scalars(db.select(ConflictDeclaration)))
     assert sources[ConflictSource.REVIEWER] == 2 and sources[ConflictSource.APPLICANT] == 1
     assert db.session.scalar(db.select(db.func.count(ConflictWaiver.id))) == 1
-    # Nothing is computed by the demo; a newcomer can compute at once.
-    assert db.session.scalar(db.select(db.func.count(AssignmentRun.id))) == 0
-    assert db.session.scalar(db.select(db.func.count(Assignment.id))) == 0
-    organiser = db.session.scalar(db.select(User).where(User.email.startswith("sophie.martin@")))
-    run = assignment.run_assignment(run=assignment.start_run(call=prize, actor=organiser))
+    # The demo computed and committed the assignment with the real solver, conflicts avoided...
+    run = db.session.scalar(db.select(AssignmentRun).where(AssignmentRun.call_id == prize.id))
     assert run.status == AssignmentRunStatus.DONE, run.error
     assert run.result["pairs"] == prize.reviewers_per_submission * len(review_pool.submissions_to_review(prize))
     assert run.result["conflicts_avoided"]["by_reason"]["declared_by_reviewer"] == 2
+    committed = db.session.scalars(db.select(Assignment).where(Assignment.call_id == prize.id)).all()
+    assert {a.status for a in committed} == {AssignmentStatus.COMMITTED} and len(committed) == run.result["pairs"]
+    # ...most reviews are in, a few are late, and the ranking is computed.
+    state = reviews.progress(prize)
+    assert state.assigned - 10 <= state.submitted < state.assigned
+    latest = ranking.latest(prize)
+    assert latest is not None and latest.model == "hierarchical" and ranking.is_current(prize, latest)
+    leniency = {r["name"]: r["leniency"] for r in latest.result["reviewers"]}
+    assert leniency["Émilie François"] > 0.3 > -0.3 > leniency["Laure Robin"]  # the generous and the harsh
+    assert any(r["outlier"] for r in latest.result["reviewers"])  # the one who scores at random is flagged
+    assert any(p["raw_rank"] != p["rank"] for p in latest.result["submissions"])
+    assert latest.result["top_k"] == prize.prize_count == 3
+
+
+def test_demo_call_for_projects_has_a_pool_ready_for_an_assignment(demo_loaded):
+    from prizeapp.enums import AssignmentRunStatus
+    from prizeapp.services import assignment
+
+    aap = call_titled(AAP)
+    assert db.session.scalar(db.select(db.func.count(PoolMember.id)).where(PoolMember.call_id == aap.id)) >= 5
+    assert db.session.scalar(db.select(db.func.count(Assignment.id)).where(Assignment.call_id == aap.id)) == 0
+    organiser = db.session.scalar(db.select(User).where(User.email.startswith("sophie.martin@")))
+    run = assignment.run_assignment(run=assignment.start_run(call=aap, actor=organiser))
+    assert run.status == AssignmentRunStatus.DONE, run.error
 
 
 def test_demo_call_for_projects_is_open_with_drafts_and_complete_submissions(demo_loaded):

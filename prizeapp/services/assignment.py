@@ -239,8 +239,9 @@ def _summary(result: solver.AssignmentResult, matrix: conflicts_core.ConflictMat
 
 # --- committing -----------------------------------------------------------------------------------------
 
-def commit_assignment(*, call: Call, actor: User) -> list[OutboxEmail]:
-    """Commit every proposed pair; each reviewer with new assignments gets ONE email listing all of theirs."""
+def commit_assignment(*, call: Call, actor: User, notify: bool = True) -> list[OutboxEmail]:
+    """Commit every proposed pair; each reviewer with new assignments gets ONE email listing all of theirs
+    (unless `notify` is False: the demo's fictitious reviewers get none)."""
     proposed = [a for a in _active(call) if a.status == AssignmentStatus.PROPOSED]
     if not proposed:
         raise AssignmentError("nothing_to_commit")
@@ -253,7 +254,7 @@ def commit_assignment(*, call: Call, actor: User) -> list[OutboxEmail]:
     for a in _active(call):  # the email lists all their assignments, earlier committed ones included
         by_reviewer[a.reviewer_id].append(a.submission)
     emails = []
-    for reviewer_id in notified:
+    for reviewer_id in notified if notify else ():
         reviewer = db.session.get(User, reviewer_id)
         submissions = sorted(by_reviewer[reviewer_id], key=lambda s: s.reference)
         emails.append(queue_email(kind="assignments", to=reviewer, call=call,

@@ -5,8 +5,10 @@ their submissions.
   submitted projects with their financing plan (a real PDF) and a few incomplete drafts.
 - « Prix de l'innovation des agents publics 2026 » is past its deadline, in review, with 60 submitted projects
   whose texts are composed in demo_texts from themes with a seeded generator: the same on every run. Its
-  reviewer pool is ready for an assignment to be computed (profiles, bids, declared conflicts, an applicants'
-  exclusion, an organiser's waiver); no assignment is computed or committed.
+  reviewer pool has profiles, bids, declared conflicts, an applicants' exclusion and an organiser's waiver;
+  its assignment is computed and committed, and reviewers of varied leniency have reviewed it (see
+  demo_reviews), so that the jury's ranking shows calibration at work.
+- The call for projects has a reviewer pool of its own, ready for an assignment to be computed.
 
 Idempotent: people, units, calls and submissions are found by their natural keys (emails, slugs, the
 submissions' demo keys) and created only when missing; a call's settings are (re)written only while it has no
@@ -53,6 +55,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
+from . import demo_reviews
 from . import demo_texts as texts
 from .accounts import hash_password
 from .calls import SGMAP_GRID, default_grid, slugify
@@ -735,6 +738,8 @@ def load_demo() -> DemoResult:
     _aap_submissions(calls["aap"], users, now)
     _prize_submissions(calls["prix"], users, plans)
     _prize_pool(calls["prix"], users, now)
+    demo_reviews.prize_reviews(calls["prix"], users, now)
+    demo_reviews.aap_pool(calls["aap"], users, now)
     logins = [DemoLogin(email=p.email, roles=", ".join(["admin"] * p.admin + list(p.roles)) or "applicant")
               for p in NAMED]
     return DemoResult(logins=logins, generated=[p.email for p in generated],
