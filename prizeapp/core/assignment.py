@@ -78,6 +78,20 @@ _CHUNK_ELEMENTS = 1 << 18  # rows × reviewers handled at once when scanning the
 _MAX_REASONS = 12
 
 
+class Explained(str):
+    """An English sentence (for logs, tests and people reading the core alone) that also carries a code and
+    its parameters, so that an application can say the same in its users' language. Parameters named
+    `submissions`/`reviewers` (or `submission`/`reviewer`) hold matrix indices."""
+
+    code: str
+    params: dict
+
+    def __new__(cls, code: str, text: str, **params) -> Explained:
+        obj = super().__new__(cls, text)
+        obj.code, obj.params = code, params
+        return obj
+
+
 class InfeasibleAssignment(ValueError):
     """No assignment satisfies the constraints. `reasons` lists what a person can change."""
 
@@ -197,15 +211,22 @@ def _check_counts(p: _Problem) -> list[str]:
     fixed_cols = np.zeros(m, dtype=np.int64)
     if p.fixed is not None:
         for i, j in np.argwhere(p.fixed & p.conflicts):
-            reasons.append(f"fixed pair ({i}, {j}) is conflicted")
+            reasons.append(Explained("fixed_conflicted", f"fixed pair ({i}, {j}) is conflicted", submission=int(i),
+                                      reviewer=int(j)))
         fixed_rows = p.fixed.sum(axis=1)
         fixed_cols = p.fixed.sum(axis=0)
         for i in np.flatnonzero(fixed_rows > p.k):
-            reasons.append(f"submission {i} has {fixed_rows[i]} fixed reviewers but needs exactly {p.k[i]}")
+            reasons.append(Explained("too_many_fixed_reviewers",
+                                      f"submission {i} has {fixed_rows[i]} fixed reviewers but needs exactly {p.k[i]}",
+                                      submission=int(i), fixed=int(fixed_rows[i]), needed=int(p.k[i])))
         for j in np.flatnonzero(fixed_cols > p.max_load):
-            reasons.append(f"reviewer {j} has {fixed_cols[j]} fixed pairs but max load {p.max_load[j]}")
+            reasons.append(Explained("too_many_fixed_pairs",
+                                      f"reviewer {j} has {fixed_cols[j]} fixed pairs but max load {p.max_load[j]}",
+                                      reviewer=int(j), fixed=int(fixed_cols[j]), max_load=int(p.max_load[j])))
     for j in np.flatnonzero(p.min_load > p.max_load):
-        reasons.append(f"reviewer {j} has min load {p.min_load[j]} above max load {p.max_load[j]}")
+        reasons.append(Explained("min_above_max", f"reviewer {j} has min load {p.min_load[j]} above max load "
+                                  f"{p.max_load[j]}", reviewer=int(j), min_load=int(p.min_load[j]),
+                                  max_load=int(p.max_load[j])))
     open_cols = p.max_load > 0
     active_rows = p.k > 0
     available = np.zeros(n, dtype=np.int64)  # conflict-free reviewers with room, per submission
@@ -218,21 +239,26 @@ def _check_counts(p: _Problem) -> list[str]:
         active = active_rows[r0:r1]
         col_available += int(active.sum()) - np.count_nonzero(block[active], axis=0)
     for i in np.flatnonzero(available < p.k):
-        reasons.append(
-            f"submission {i} has only {available[i]} conflict-free reviewers (needs {p.k[i]})"
-        )
+        reasons.append(Explained(
+            "few_conflict_free_reviewers",
+            f"submission {i} has only {available[i]} conflict-free reviewers (needs {p.k[i]})",
+            submission=int(i), available=int(available[i]), needed=int(p.k[i])))
     for j in np.flatnonzero(col_available < p.min_load):
-        reasons.append(
+        reasons.append(Explained(
+            "few_submissions_for_min_load",
             f"reviewer {j} has min load {p.min_load[j]} but only {col_available[j]} submissions to review "
-            f"(conflict-free and needing reviewers)"
-        )
+            f"(conflict-free and needing reviewers)",
+            reviewer=int(j), min_load=int(p.min_load[j]), available=int(col_available[j])))
     needed = int(p.k.sum())
     capacity = int(p.max_load.sum())
     if capacity < needed:
-        reasons.append(f"total capacity {capacity} < {needed} reviews needed")
+        reasons.append(Explained("capacity_short", f"total capacity {capacity} < {needed} reviews needed",
+                                  capacity=capacity, needed=needed))
     floor = int(p.min_load.sum())
     if floor > needed:
-        reasons.append(f"minimum loads add up to {floor} > {needed} reviews to give out")
+        reasons.append(Explained("min_loads_too_high",
+                                 f"minimum loads add up to {floor} > {needed} reviews to give out",
+                                 floor=floor, needed=needed))
     return reasons
 
 
@@ -555,10 +581,11 @@ def _hall_reasons(p: _Problem, sol: _Flow) -> list[str]:
         neighbours = np.flatnonzero(free[xs].any(axis=0))
         need = int((p.k - fixed_rows)[xs].sum())
         most = int(assigned[xs].sum())
-        reasons.append(
+        reasons.append(Explained(
+            "group_short_of_reviewers",
             f"submissions {_list(xs)} need {need} more reviews, but the only reviewers they can get without "
-            f"conflict ({_list(neighbours) or 'none'}) can give them {most} at most (max loads)"
-        )
+            f"conflict ({_list(neighbours) or 'none'}) can give them {most} at most (max loads)",
+            submissions=[int(x) for x in xs], reviewers=[int(x) for x in neighbours], need=need, most=most))
     if sol.unmet_cols.size:
         in_y = np.zeros(m, dtype=bool)
         in_y[sol.unmet_cols] = True
@@ -572,11 +599,12 @@ def _hall_reasons(p: _Problem, sol: _Flow) -> list[str]:
         ys = np.flatnonzero(in_y)
         need = int(np.maximum(p.min_load - fixed_cols, 0)[ys].sum())
         most = int(assigned[:, ys].sum())
-        reasons.append(
+        reasons.append(Explained(
+            "group_short_of_submissions",
             f"reviewers {_list(ys)} need {need} more reviews to reach their min loads, but the submissions "
             f"they can review without conflict can give them {most} at most (the rest is needed by the "
-            f"other reviewers' min loads)"
-        )
+            f"other reviewers' min loads)",
+            reviewers=[int(y) for y in ys], need=need, most=most))
     return reasons
 
 
@@ -726,8 +754,10 @@ def _fair_pairs_lagrangian(p: _Problem, sol: _Flow, rounds: int):
                 pairs, total = trial, float(totals.sum())
             break
         frozen |= below
-    status = (f"Lagrangian heuristic over {len(rows)} candidate pairs: worst-off total {low:.6g}, "
-              f"proven at most {upper:.6g}; total maximal with the worst-off submissions' pairs frozen")
+    status = Explained("fairness_heuristic",
+                       f"Lagrangian heuristic over {len(rows)} candidate pairs: worst-off total {low:.6g}, "
+                       f"proven at most {upper:.6g}; total maximal with the worst-off submissions' pairs frozen",
+                       candidates=len(rows), worst=float(low), bound=float(upper))
     return pairs, status
 
 
@@ -802,7 +832,8 @@ def _fair_pairs_exact(p: _Problem, sol: _Flow, time_limit: float, seed: int) -> 
     model.maximize(worst)
     solver, status1 = solve()
     if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return sol.pairs, "fairness model found no solution in its time limit; plain optimum kept"
+        return sol.pairs, Explained("fairness_not_found",
+                                    "fairness model found no solution in its time limit; plain optimum kept")
     floor = int(solver.value(worst))
     bound1 = solver.best_objective_bound
     values = np.array([solver.boolean_value(v) for v in x])
@@ -816,11 +847,14 @@ def _fair_pairs_exact(p: _Problem, sol: _Flow, time_limit: float, seed: int) -> 
         values = np.array([solver.boolean_value(v) for v in x])
     pairs = np.stack([rows[values], cols[values]], axis=1)
     if status1 == cp_model.OPTIMAL and status2 == cp_model.OPTIMAL:
-        status = f"optimal over {nv} candidate pairs"
+        status = Explained("fairness_optimal", f"optimal over {nv} candidate pairs", candidates=nv)
     else:
-        status = (f"best found in the time limit over {nv} candidate pairs: worst-off total "
-                  f"{floor / unit:.6g}, proven at most {bound1 / unit:.6g}"
-                  + ("" if status2 == cp_model.OPTIMAL else "; total not proven maximal"))
+        status = Explained("fairness_time_limit",
+                           f"best found in the time limit over {nv} candidate pairs: worst-off total "
+                           f"{floor / unit:.6g}, proven at most {bound1 / unit:.6g}"
+                           + ("" if status2 == cp_model.OPTIMAL else "; total not proven maximal"),
+                           candidates=nv, worst=floor / unit, bound=bound1 / unit,
+                           total_proven=status2 == cp_model.OPTIMAL)
     return pairs, status
 
 
@@ -867,7 +901,9 @@ def _connect(p: _Problem, pairs: np.ndarray, max_steps: int = 1000) -> tuple[np.
                     best = (trial, float(loss.flat[flat]))
                     break
         if best is None:
-            notes.append(f"review graph left with {len(present)} components: no swap joins them")
+            notes.append(Explained("graph_not_connected",
+                                   f"review graph left with {len(present)} components: no swap joins them",
+                                   components=len(present)))
             break
         pairs, loss = best
         loss_total += loss
@@ -929,10 +965,12 @@ def _assign(p: _Problem, *, seed, fairness, connected, fairness_time_limit, star
     if p.fixed is not None:
         pairs = np.concatenate([pairs, np.argwhere(p.fixed)])
     notes = []
-    fairness_status = "not requested"
+    fairness_status = Explained("fairness_not_requested", "not requested")
     optimal = sol.proven
     if not sol.proven:
-        notes.append(f"pricing stopped after {sol.rounds} rounds without proving optimality")
+        notes.append(Explained("optimality_not_proven",
+                               f"pricing stopped after {sol.rounds} rounds without proving optimality",
+                               rounds=int(sol.rounds)))
     if fairness:
         free_pairs, fairness_status = _fair_pairs(p, sol, fairness_time_limit, fairness_rounds, seed)
         pairs = free_pairs if p.fixed is None else np.concatenate([free_pairs, np.argwhere(p.fixed)])
@@ -943,7 +981,8 @@ def _assign(p: _Problem, *, seed, fairness, connected, fairness_time_limit, star
         notes += more
         if loss > 0:
             optimal = False
-            notes.append(f"connecting the review graph cost {loss:.6g} of total affinity")
+            notes.append(Explained("connection_cost", f"connecting the review graph cost {loss:.6g} of total affinity",
+                                   loss=float(loss)))
     total = int(p.k.sum())
     return _result(
         p,

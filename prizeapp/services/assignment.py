@@ -45,9 +45,9 @@ class ConflictedPair(AssignmentError):
 
 
 class Infeasible(AssignmentError):
-    """No assignment satisfies the constraints; `reasons` are sentences naming submissions and reviewers."""
+    """No assignment satisfies the constraints; `reasons` as `explain` gives them (code, params, English)."""
 
-    def __init__(self, reasons: list[str]) -> None:
+    def __init__(self, reasons: list[dict]) -> None:
         super().__init__("infeasible", reasons=reasons)
         self.reasons = reasons
 
@@ -74,27 +74,43 @@ def balanced_min_loads(inputs: review_pool.CallInputs, loads: np.ndarray) -> np.
     return np.minimum(loads, average)
 
 
-def readable_reasons(reasons: list[str], inputs: review_pool.CallInputs) -> list[str]:
-    """The solver's reasons with submission references and reviewer names in place of matrix indices."""
+def explain(messages: list, inputs: review_pool.CallInputs) -> list[dict]:
+    """The solver's reasons and notes as plain data for the pages to say in their language: each has its
+    `code`, its `params` with submission references and reviewer names in place of matrix indices, and an
+    English `text` (kept in the run's error and the audit log)."""
     refs = [s.reference for s in inputs.submissions]
     names = [f"{u.full_name} <{u.email}>" for u in inputs.reviewers]
 
+    def named(table: list[str], index: int) -> str:
+        return table[index] if 0 <= index < len(table) else str(index)
+
+    out = []
+    for message in messages:
+        code = getattr(message, "code", None)
+        params = dict(getattr(message, "params", {}))
+        for key, table in (("submission", refs), ("reviewer", names)):
+            if key in params:
+                params[key] = named(table, params[key])
+            if key + "s" in params:
+                params[key + "s"] = [named(table, i) for i in params[key + "s"]]
+        out.append({"code": code, "params": params, "text": _english(str(message), refs, names)})
+    return out
+
+
+def _english(text: str, refs: list[str], names: list[str]) -> str:
+    """The core's English sentence with references and names in place of indices."""
     def swap(numbers: str, table: list[str]) -> str:
         return re.sub(r"\d+", lambda m: table[int(m.group())] if int(m.group()) < len(table) else m.group(),
                       numbers)
 
-    out = []
-    for text in reasons:
-        text = re.sub(r"fixed pair \((\d+), (\d+)\)",
-                      lambda m: f"fixed pair ({swap(m.group(1), refs)}, {swap(m.group(2), names)})", text)
-        text = re.sub(r"\b(submissions?) ((?:\d+, )*\d+)(?! in all)",
-                      lambda m: f"{m.group(1)} {swap(m.group(2), refs)}", text)
-        text = re.sub(r"\b(reviewers?) ((?:\d+, )*\d+)(?! in all)",
-                      lambda m: f"{m.group(1)} {swap(m.group(2), names)}", text)
-        text = re.sub(r"without conflict \(((?:\d+, )*\d+)",
-                      lambda m: f"without conflict ({swap(m.group(1), names)}", text)
-        out.append(text)
-    return out
+    text = re.sub(r"fixed pair \((\d+), (\d+)\)",
+                  lambda m: f"fixed pair ({swap(m.group(1), refs)}, {swap(m.group(2), names)})", text)
+    text = re.sub(r"\b(submissions?) ((?:\d+, )*\d+)(?! in all)",
+                  lambda m: f"{m.group(1)} {swap(m.group(2), refs)}", text)
+    text = re.sub(r"\b(reviewers?) ((?:\d+, )*\d+)(?! in all)",
+                  lambda m: f"{m.group(1)} {swap(m.group(2), names)}", text)
+    return re.sub(r"without conflict \(((?:\d+, )*\d+)",
+                  lambda m: f"without conflict ({swap(m.group(1), names)}", text)
 
 
 def _active(call: Call) -> list[Assignment]:
@@ -142,7 +158,8 @@ def run_assignment(*, run: AssignmentRun, report: Report = _flush) -> Assignment
     _progress(run, 5, report)
     inputs = review_pool.call_inputs(call)
     if any(a.status == AssignmentStatus.COMMITTED for a in _active(call)):
-        return _fail(run, ["the assignment is already committed: re-assign after changes instead"], report)
+        return _fail(run, [solver.Explained("already_committed", "the assignment is already committed: re-assign "
+                                            "after changes instead")], report, inputs)
     matrix = review_pool.conflict_matrix(call, inputs=inputs)
     _progress(run, 30, report)
     affinity = review_pool.affinity_matrix(call, inputs=inputs)
@@ -150,7 +167,7 @@ def run_assignment(*, run: AssignmentRun, report: Report = _flush) -> Assignment
     k, loads = call.reviewers_per_submission, max_loads(inputs)
     options = {"fairness": bool(run.options.get("fairness")), "connected": bool(run.options.get("connected"))}
     results: list[solver.AssignmentResult] = []
-    notes: list[str] = []
+    notes: list[solver.Explained] = []
 
     def attempt(min_load) -> None:
         def solve(mask: np.ndarray) -> np.ndarray:
@@ -167,12 +184,13 @@ def run_assignment(*, run: AssignmentRun, report: Report = _flush) -> Assignment
             attempt(balanced_min_loads(inputs, loads))
         except solver.InfeasibleAssignment:
             # Conflicts can make even loads impossible; an uneven assignment is better than none.
-            notes.append("loads could not be balanced: some reviewers have fewer reviews than the average")
+            notes.append(solver.Explained("loads_unbalanced", "loads could not be balanced: some reviewers have "
+                                          "fewer reviews than the average"))
             attempt(0)
     except solver.InfeasibleAssignment as error:
-        return _fail(run, readable_reasons(error.reasons, inputs), report)
+        return _fail(run, error.reasons, report, inputs)
     except RuntimeError as error:  # peer prizes: reciprocal pairs the loop could not remove
-        return _fail(run, [str(error)], report)
+        return _fail(run, [solver.Explained("reciprocity", str(error))], report, inputs)
     result = results[-1]
     result.notes = notes + result.notes
     _progress(run, 90, report)
@@ -193,9 +211,10 @@ def run_assignment(*, run: AssignmentRun, report: Report = _flush) -> Assignment
     return run
 
 
-def _fail(run: AssignmentRun, reasons: list[str], report: Report = _flush) -> AssignmentRun:
+def _fail(run: AssignmentRun, messages: list, report: Report, inputs: review_pool.CallInputs) -> AssignmentRun:
+    reasons = explain(messages, inputs)
     run.status, run.finished_at = AssignmentRunStatus.FAILED, utcnow()
-    run.error = "; ".join(reasons)
+    run.error = "; ".join(reason["text"] for reason in reasons)
     run.result = {"reasons": reasons}
     _progress(run, 100, report)
     audit.record(action="assignment.run_failed", obj=run, call=run.call, details={"seed": run.seed,
@@ -232,8 +251,8 @@ def _summary(result: solver.AssignmentResult, matrix: conflicts_core.ConflictMat
         "components": result.components,
         "component_sizes": result.component_sizes,
         "idle_reviewers": result.idle_reviewers,
-        "fairness_status": result.fairness_status,
-        "notes": result.notes,
+        "fairness_status": explain([result.fairness_status], inputs)[0],
+        "notes": explain(result.notes, inputs),
     }
 
 
@@ -353,7 +372,7 @@ def reassign_after_changes(*, call: Call, actor: User, seed: int = 0) -> Reassig
         result = solver.reassign(previous, affinity.scores, mask, call.reviewers_per_submission,
                                  max_loads(inputs), keep=keep if len(keep) else None, seed=seed)
     except solver.InfeasibleAssignment as error:
-        raise Infeasible(readable_reasons(error.reasons, inputs)) from error
+        raise Infeasible(explain(error.reasons, inputs)) from error
     by_pair = {(a.submission_id, a.reviewer_id): a for a in in_matrix}
     change = Reassignment()
     for a in outside:

@@ -93,7 +93,7 @@ def _fail_unexpectedly(kind: JobKind, run_id: int, error: Exception):
     message = f"unexpected error: {type(error).__name__}: {error}"[:2000]
     run.status, run.finished_at, run.progress = JobStatus.FAILED, utcnow(), 100
     run.error = message
-    run.result = {"reasons": [message], "unexpected": True}
+    run.result = {"reasons": [{"code": "unexpected", "params": {}, "text": message}], "unexpected": True}
     details = {"seed": run.seed} if isinstance(run, AssignmentRun) else {"model": run.model, **run.params}
     audit.record(action=kind.failed_action, obj=run, call=run.call, details={**details, "reasons": [message]})
     db.session.commit()

@@ -33,6 +33,7 @@ from ..services import assignment as service
 from ..services import calls as calls_service
 from ..services import review_pool
 from .reasons import code_label, describe
+from .solver_messages import say
 
 bp = Blueprint("assignment", __name__, url_prefix="/manage")
 
@@ -59,7 +60,8 @@ ERRORS = {
 @bp.context_processor
 def _template_helpers() -> dict:
     return {"phase_of": calls_service.current_phase, "run_status": lambda s: str(RUN_STATUS[s]),
-            "code_label": code_label, "decimal": lambda v, f="0.00": format_decimal(v, format=f)}
+            "code_label": code_label, "decimal": lambda v, f="0.00": format_decimal(v, format=f),
+            "say": say}
 
 
 def _managed_call(call_id: int) -> Call:

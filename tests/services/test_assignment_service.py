@@ -84,8 +84,10 @@ def test_infeasible_assignment_fails_the_run_with_readable_reasons(small_call):
 
     assert run.status == AssignmentRunStatus.FAILED
     assert run.progress == 100
-    assert run.result["reasons"] == [
-        f"submission {projects[0].reference} has only 3 conflict-free reviewers (needs 4)"]
+    assert run.result["reasons"] == [{
+        "code": "few_conflict_free_reviewers",
+        "params": {"submission": projects[0].reference, "available": 3, "needed": 4},
+        "text": f"submission {projects[0].reference} has only 3 conflict-free reviewers (needs 4)"}]
     assert projects[0].reference in run.error
     assert active_pairs(call) == []
 

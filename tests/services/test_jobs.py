@@ -112,7 +112,7 @@ def test_a_crashing_run_ends_failed_with_a_readable_error(call_with_pool, monkey
     failed = db.session.get(AssignmentRun, run.id)
     assert failed.status == AssignmentRunStatus.FAILED and failed.progress == 100
     assert failed.error == "unexpected error: ZeroDivisionError: division by zero"
-    assert failed.result["reasons"] == [failed.error]
+    assert failed.result["reasons"] == [{"code": "unexpected", "params": {}, "text": failed.error}]
     assert f"assignment run {run.id} failed unexpectedly" in caplog.text
     assert db.session.scalar(db.select(AuditEvent.details).where(AuditEvent.action == "assignment.run_failed")) \
         == {"seed": 0, "reasons": [failed.error]}
