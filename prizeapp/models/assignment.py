@@ -6,42 +6,32 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    CheckConstraint,
     ForeignKey,
     Integer,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..enums import AssignmentRunStatus, AssignmentStatus
+from ..enums import AssignmentStatus
 from ..extensions import db
 from .call import Call
+from .job import JobRun
 from .submission import Submission
 from .types import UTCDateTime, str_enum, utcnow
 from .user import User
 
 
-class AssignmentRun(db.Model):
-    """One computation of a call's assignment, run as a background job whose progress the organiser sees."""
+class AssignmentRun(JobRun, db.Model):
+    """One computation of a call's assignment, run as a background job whose progress the organiser sees;
+    `result` is the preview's summary."""
 
     __tablename__ = "assignment_runs"
-    __table_args__ = (CheckConstraint("progress >= 0 AND progress <= 100", name="progress_percent"),)
+    __status_type__ = "assignment_run_status"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
     seed: Mapped[int] = mapped_column(Integer, default=0)
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"fairness": bool, "connected": bool}
-    status: Mapped[AssignmentRunStatus] = mapped_column(
-        str_enum(AssignmentRunStatus, "assignment_run_status"), default=AssignmentRunStatus.QUEUED
-    )
-    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
-    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the preview's summary
-    error: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     call: Mapped[Call] = relationship()
 

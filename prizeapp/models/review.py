@@ -7,10 +7,11 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..enums import CalibrationStatus, ReviewStatus
+from ..enums import ReviewStatus
 from ..extensions import db
 from .assignment import Assignment
 from .call import Call, Criterion
+from .job import JobRun
 from .submission import Submission
 from .types import UTCDateTime, str_enum, utcnow
 from .user import User
@@ -88,26 +89,17 @@ class CalibrationExclusion(db.Model):
     reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])
 
 
-class CalibrationRun(db.Model):
+class CalibrationRun(JobRun, db.Model):
     """One calibration of a call's submitted reviews, run as a background job. Stored with the model, its
     parameters and a hash of the inputs: the same reviews and settings always give the same ranking."""
 
     __tablename__ = "calibration_runs"
-    __table_args__ = (CheckConstraint("progress >= 0 AND progress <= 100", name="progress_percent"),)
+    __status_type__ = "calibration_status"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
     model: Mapped[str] = mapped_column(String(32))
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # seed, prizes (top k), ...
     inputs_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # sha256 of reviews + params
-    status: Mapped[CalibrationStatus] = mapped_column(str_enum(CalibrationStatus, "calibration_status"),
-                                                      default=CalibrationStatus.QUEUED)
-    progress: Mapped[int] = mapped_column(Integer, default=0)
-    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    error: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     call: Mapped[Call] = relationship()

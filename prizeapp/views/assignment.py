@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
 
 from babel.lists import format_list
 from flask import (
@@ -10,12 +9,11 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     url_for,
 )
-from flask_babel import format_decimal, format_percent, get_locale, ngettext
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -27,18 +25,17 @@ from ..extensions import db
 from ..forms.admin import ConfirmForm
 from ..forms.assignment import AddPairForm, RunForm
 from ..models import Assignment, AssignmentRun, Call, Submission, User
-from ..models.types import utcnow
 from ..permissions import can_manage_call, require
 from ..services import assignment as service
 from ..services import calls as calls_service
 from ..services import review_pool
+from . import job_progress
 from .reasons import code_label, describe
 from .solver_messages import say
 
 bp = Blueprint("assignment", __name__, url_prefix="/manage")
 
 # A run queued for longer than this while nothing took it: no job worker seems to be running.
-STALLED_AFTER = timedelta(seconds=30)
 
 RUN_STATUS = {
     AssignmentRunStatus.QUEUED: _l("Waiting for the job worker"),
@@ -173,26 +170,12 @@ def reassign(call_id: int):
 
 # --- one run: progress, then the preview ----------------------------------------------------------------
 
-def _stalled(run: AssignmentRun) -> bool:
-    return run.status == AssignmentRunStatus.QUEUED and utcnow() - run.created_at > STALLED_AFTER
-
-
-def _progress_text(run: AssignmentRun) -> str:
-    if run.status == AssignmentRunStatus.QUEUED:
-        return _("Waiting for the job worker…")
-    if run.status == AssignmentRunStatus.RUNNING:
-        return _("Computing: %(percent)s done", percent=format_percent(run.progress / 100))
-    return str(RUN_STATUS[run.status])
-
-
 @bp.route("/calls/<int:call_id>/assignment/runs/<int:run_id>.json")
 @login_required
 def run_status(call_id: int, run_id: int):
     call = _managed_call(call_id)
     run = _run_of(call, run_id)
-    finished = run.status in (AssignmentRunStatus.DONE, AssignmentRunStatus.FAILED)
-    return jsonify(status=run.status.value, progress=run.progress, text=_progress_text(run), finished=finished,
-                   stalled=_stalled(run))
+    return job_progress.status_json(run)
 
 
 @bp.route("/calls/<int:call_id>/assignment/runs/<int:run_id>")
@@ -321,7 +304,7 @@ def _pairs(call: Call) -> dict:
 def _render_run(call: Call, run: AssignmentRun, add_form: AddPairForm, *, refused: list[str] | None = None,
                 status: int = 200):
     context: dict = {"call": call, "run": run, "add_form": add_form, "refused": refused, "confirm": ConfirmForm(),
-                     "stalled": _stalled(run), "progress_text": _progress_text(run), "state": _state(call)}
+                     "stalled": job_progress.stalled(run), "progress_text": job_progress.progress_text(run), "state": _state(call)}
     if run.status == AssignmentRunStatus.DONE:
         latest = db.session.scalar(db.select(AssignmentRun.id).where(
             AssignmentRun.call_id == call.id, AssignmentRun.status == AssignmentRunStatus.DONE)

@@ -67,3 +67,12 @@ def dossier_context(submission: Submission) -> dict:
             "file_url": _file_url,
             "budget": format_decimal(submission.budget_requested) if submission.budget_requested is not None
             else None}
+
+
+def csv_download(body: str, name: str):
+    """A CSV file to download, named `<name>-<today>.csv`, never cached."""
+    from datetime import date as _date
+
+    filename = f"{name}-{_date.today().isoformat()}.csv"
+    return current_app.response_class(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})

@@ -2,14 +2,11 @@
 and the organisers' controls over it (compute with a model, leave out an outlier reviewer)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -32,7 +29,6 @@ from ..models import (
     Submission,
     User,
 )
-from ..models.types import utcnow
 from ..permissions import (
     can_compute_ranking,
     can_see_reviewer_names,
@@ -40,14 +36,14 @@ from ..permissions import (
     can_view_ranking,
     require,
 )
-from ..services import ranking, reviews
+from ..services import audit, ranking, reviews
+from . import job_progress
 from .charts import Row, interval_chart
-from .helpers import dossier_context
+from .helpers import csv_download, dossier_context
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 
 SORTS = ("rank", "raw_rank", "score", "disagreement", "reference")
-STALLED_AFTER = timedelta(seconds=30)
 
 
 def _call(call_id: int) -> Call:
@@ -79,16 +75,6 @@ def calls():
     return render_template("jury/calls.html", calls=mine)
 
 
-def _progress_text(run: CalibrationRun) -> str:
-    if run.status == CalibrationStatus.QUEUED:
-        return _("Waiting for the job worker…")
-    return _("Calibrating the reviews: %(percent)d %%", percent=run.progress)
-
-
-def _stalled(run: CalibrationRun) -> bool:
-    return run.status == CalibrationStatus.QUEUED and utcnow() - run.created_at > STALLED_AFTER
-
-
 @bp.route("/calls/<int:call_id>/ranking")
 @login_required
 def ranking_page(call_id: int):
@@ -105,8 +91,8 @@ def ranking_page(call_id: int):
     context = {"call": call, "pending": pending, "failed": failed, "run": run, "state": state,
                "model_labels": MODEL_LABELS, "can_compute": can_compute_ranking(current_user, call),
                "compute_form": ComputeRankingForm(model=call.calibration_model),
-               "stalled": _stalled(pending) if pending else False,
-               "progress_text": _progress_text(pending) if pending else ""}
+               "stalled": job_progress.stalled(pending) if pending else False,
+               "progress_text": job_progress.progress_text(pending) if pending else ""}
     if run is None:
         return render_template("jury/ranking.html", **context)
     result = run.result
@@ -167,9 +153,7 @@ def run_status(call_id: int, run_id: int):
     run = db.get_or_404(CalibrationRun, run_id)
     if run.call_id != call.id:
         abort(404)
-    finished = run.status in (CalibrationStatus.DONE, CalibrationStatus.FAILED)
-    return jsonify(status=run.status.value, progress=run.progress, text=_progress_text(run), finished=finished,
-                   stalled=_stalled(run))
+    return job_progress.status_json(run)
 
 
 @bp.route("/calls/<int:call_id>/projects/<int:submission_id>")
@@ -202,10 +186,10 @@ def project(call_id: int, submission_id: int):
                            (lambda rid: _("Reviewer")), show_team=True, **dossier_context(submission))
 
 
-def _csv_response(body: str, name: str):
-    filename = f"{name}-{date.today().isoformat()}.csv"
-    return current_app.response_class(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+def _exported(call: Call, what: str, rows: int) -> None:
+    # Reviews and rankings leave the platform: say who took them, and when.
+    audit.record(action=f"jury.{what}_exported", actor=current_user, obj=call, call=call, details={"rows": rows})
+    db.session.commit()
 
 
 @bp.route("/calls/<int:call_id>/ranking.csv")
@@ -224,7 +208,8 @@ def export_ranking(call_id: int):
              p["score"], p["score_low"], p["score_high"], p["raw_mean"], p["raw_rank"], p["raw_rank"] - p["rank"],
              p["n_reviews"], p["spread"], p["disagreement"], p["top_k_probability"]]
             + [p["criteria"].get(str(c["id"])) for c in criteria] for p in result["submissions"]]
-    return _csv_response(spreadsheet.to_csv(headers, rows), f"{call.slug}-classement")
+    _exported(call, "ranking", len(rows))
+    return csv_download(spreadsheet.to_csv(headers, rows), f"{call.slug}-classement")
 
 
 @bp.route("/calls/<int:call_id>/reviews.csv")
@@ -248,7 +233,8 @@ def export_reviews(call_id: int):
         rows.append([r.submission.reference, r.submission.title, label, r.confidence, r.total,
                      corrected.get((r.submission_id, r.reviewer_id))] + [scores.get(c.id) for c in criteria]
                     + [r.comment_to_applicants, r.comment_to_jury, r.submitted_at.isoformat()])
-    return _csv_response(spreadsheet.to_csv(headers, rows), f"{call.slug}-evaluations")
+    _exported(call, "reviews", len(rows))
+    return csv_download(spreadsheet.to_csv(headers, rows), f"{call.slug}-evaluations")
 
 
 @bp.route("/calls/<int:call_id>/reviewers/<int:reviewer_id>/exclude", methods=["POST"])

@@ -1,12 +1,10 @@
 """The organisers' side of a call: settings, evaluation grid, form, phase, submissions and their export."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -52,7 +50,7 @@ from ..services import reviews as reviews_service
 from ..services import submissions as submissions_service
 from ..services.accounts import normalise_email
 from ..services.calls import CallError, CriterionSpec, QuestionSpec
-from .helpers import NO_UNIT, dossier_context, unit_choices
+from .helpers import NO_UNIT, csv_download, dossier_context, unit_choices
 
 bp = Blueprint("organiser", __name__, url_prefix="/manage")
 
@@ -451,9 +449,7 @@ def export(call_id: int):
     audit.record(action="call.submissions_exported", actor=current_user, obj=call, call=call,
                  details={"rows": len(rows)})
     db.session.commit()
-    filename = f"{call.slug}-candidatures-{date.today().isoformat()}.csv"
-    return current_app.response_class(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(body, f"{call.slug}-candidatures")
 
 
 # --- review progress and reminders ---------------------------------------------------------------------
