@@ -23,7 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..enums import AssignmentStatus, BidLevel, CallPhase, ConflictSource
+from ..enums import AssignmentStatus, BidLevel, CallPhase, ConflictSource, ReviewStatus
 from ..extensions import db
 from ..forms.reviewer import (
     REASON_MAX,
@@ -33,7 +33,7 @@ from ..forms.reviewer import (
     InvitationAnswerForm,
     ReviewerProfileForm,
 )
-from ..models import Assignment, Call, ConflictDeclaration, PoolMember, Submission
+from ..models import Assignment, Call, ConflictDeclaration, PoolMember, Review, Submission
 from ..permissions import (
     can_bid,
     can_decline_assignment,
@@ -43,7 +43,7 @@ from ..permissions import (
 )
 from ..services import assignment as assignment_service
 from ..services import calls as call_service
-from ..services import review_pool
+from ..services import review_pool, reviews
 from ..services.accounts import TokenError
 
 bp = Blueprint("reviewer", __name__, url_prefix="/reviewing")
@@ -345,8 +345,12 @@ def assignments(call_id: int):
     call = _load_call(call_id)
     hidden = set(review_pool.conflicts_of_reviewer(call, current_user))
     rows = _committed_assignments(call, hidden)
+    statuses = dict(db.session.execute(db.select(Review.submission_id, Review.status).where(
+        Review.call_id == call.id, Review.reviewer_id == current_user.id)).all())
+    done = sum(1 for a in rows if statuses.get(a.submission_id) == ReviewStatus.SUBMITTED)
     return render_template("reviewer/assignments.html", call=call, rows=rows, form=DeclineForm(formdata=None),
-                           phase=call_service.current_phase(call))
+                           phase=call_service.current_phase(call), statuses=statuses, done=done,
+                           open_for_reviews=reviews.accepts_reviews(call))
 
 
 DECLINE_ERRORS = {

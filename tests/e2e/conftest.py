@@ -119,3 +119,25 @@ def no_horizontal_scroll(page: Page) -> None:
     boxes = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')]
                                    .map(box => [box.scrollWidth, box.clientWidth])""")
     assert all(inner <= outer for inner, outer in boxes), f"{page.url}: a table scrolls sideways: {boxes}"
+
+
+@pytest.fixture
+def job_worker(app):
+    """The job worker, as `flask jobs work --loop` runs it, in a thread for the length of the test."""
+    from prizeapp.extensions import db
+    from prizeapp.services import jobs
+
+    stopping = threading.Event()
+
+    def work() -> None:
+        with app.app_context():
+            while not stopping.is_set():
+                if jobs.work_one() is None:
+                    stopping.wait(0.3)
+                db.session.remove()
+
+    thread = threading.Thread(target=work, name="job-worker", daemon=True)
+    thread.start()
+    yield
+    stopping.set()
+    thread.join(timeout=30)

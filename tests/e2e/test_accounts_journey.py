@@ -12,7 +12,14 @@ from prizeapp.models import User
 from prizeapp.services import audit
 
 from .. import factories
-from .conftest import PHONE, axe_check, deliver_emails, fr, no_horizontal_scroll, sign_in
+from .conftest import (
+    PHONE,
+    axe_check,
+    deliver_emails,
+    fr,
+    no_horizontal_scroll,
+    sign_in,
+)
 
 NEW_PASSWORD = "une phrase de passe assez longue"
 

@@ -11,7 +11,14 @@ from prizeapp.extensions import db
 from prizeapp.models import Submission
 
 from .. import factories
-from .conftest import PHONE, axe_check, deliver_emails, fr, no_horizontal_scroll, sign_in
+from .conftest import (
+    PHONE,
+    axe_check,
+    deliver_emails,
+    fr,
+    no_horizontal_scroll,
+    sign_in,
+)
 
 
 def _call():

@@ -3,37 +3,15 @@ preview with its charts, a pair removed, the commit; checked with axe-core and a
 from __future__ import annotations
 
 import re
-import threading
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from prizeapp.enums import CallRoleKind, SubmissionStatus
 from prizeapp.extensions import db
 from prizeapp.models import Assignment
-from prizeapp.services import jobs
 
 from .. import factories
 from .conftest import PHONE, axe_check, no_horizontal_scroll, sign_in
-
-
-@pytest.fixture
-def job_worker(app):
-    """The job worker, as `flask jobs work --loop` runs it, in a thread for the length of the test."""
-    stopping = threading.Event()
-
-    def work() -> None:
-        with app.app_context():
-            while not stopping.is_set():
-                if jobs.work_one() is None:
-                    stopping.wait(0.3)
-                db.session.remove()
-
-    thread = threading.Thread(target=work, name="job-worker", daemon=True)
-    thread.start()
-    yield
-    stopping.set()
-    thread.join(timeout=30)
 
 
 def _call_with_pool():

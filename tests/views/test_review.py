@@ -171,3 +171,17 @@ def test_in_a_blind_call_a_reviewer_downloads_files_under_a_neutral_name(client,
     assert "Lambert" not in response.headers["Content-Disposition"]
     assert f"{project.reference}-1.pdf" in response.headers["Content-Disposition"]
     assert "Lambert" not in client.get(url(assignments[0])).get_data(as_text=True)
+
+
+def test_the_assignments_page_links_each_project_to_its_review_with_its_status(client, reviewing):
+    call, project, reviewers, assignments = reviewing
+    sign_in_as(client, reviewers[0])
+    page = f"/reviewing/calls/{call.id}/assignments"
+
+    before = client.get(page).get_data(as_text=True)
+    post_form(client, url(assignments[0]), form_data(call))
+    after = client.get(page).get_data(as_text=True)
+
+    assert f'href="{url(assignments[0])}"' in before
+    assert "0 of 1 reviews submitted." in before or "0 sur 1" in before
+    assert "1 of 1 reviews submitted." in after or "1 sur 1" in after
