@@ -183,5 +183,5 @@ def test_the_assignments_page_links_each_project_to_its_review_with_its_status(c
     after = client.get(page).get_data(as_text=True)
 
     assert f'href="{url(assignments[0])}"' in before
-    assert "0 of 1 reviews submitted." in before or "0 sur 1" in before
-    assert "1 of 1 reviews submitted." in after or "1 sur 1" in after
+    assert "Évaluations transmises\u00a0: 0 sur 1." in before
+    assert "Évaluations transmises\u00a0: 1 sur 1." in after
