@@ -91,6 +91,7 @@ _VAR_FLOOR = 1e-6  # variances in units of the scores' variance
 _NOISE_FLOOR = 1e-3
 _MAX_WARNINGS = 20
 _DRAW_CHUNK = 64
+_INTERIOR_INTERVALS = False  # read interior levels as intervals too (measured: no better, and breaks ties)
 
 
 # --------------------------------------------------------------------------------------------- results
@@ -396,6 +397,19 @@ def _interval_moments(lower, upper, mu, sd):
     return mean, var
 
 
+def _censored_moments(z0, lower, upper, cens, mu, w, extra=None):
+    """Expected latent scores (and their variances) of the reviews read as intervals, the others as given.
+
+    The latent score's spread is the noise plus `extra`, the uncertainty of its prediction b + a q (a review
+    at the top of the scale says less about a project whose quality is still uncertain)."""
+    z = z0.copy()
+    zeta = np.zeros(len(z0))
+    if len(cens):
+        var = 1.0 / w[cens] + (extra[cens] if extra is not None else 0.0)
+        z[cens], zeta[cens] = _interval_moments(lower[cens], upper[cens], mu[cens], np.sqrt(var))
+    return z, zeta
+
+
 def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool, max_iter: int, tol: float,
                   ) -> _Fit:
     """additive (hierarchical=False) or the hierarchical model; see the module docstring."""
@@ -405,11 +419,12 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
     nr = np.bincount(r, minlength=R).astype(float)
     c = d.c if hierarchical else None
     censored = lower is not None
+    cens = np.flatnonzero(lower < upper) if censored else None
     l = np.zeros(R)
     a = np.ones(R)
     var_l = np.zeros(R)
     var_a = np.zeros(R)
-    var_b = None
+    var_b = var_q = None
     if hierarchical:
         q = np.bincount(s, z0, N) / ns
         b = np.zeros(R)
@@ -433,6 +448,7 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
     tau_q2 = max(float(np.var(q)), 0.05) if hierarchical else 1.0
     mu_q = 0.0
     tau_b2 = max(0.1 * sig2, 0.01)
+    tau_b2_hi = tau_b2
     tau_l2 = 0.05
     nu0, s02 = 1e4, sig2
     grid_nu = np.exp(np.linspace(math.log(0.5), math.log(1e4), 25))
@@ -444,31 +460,43 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
     for it in range(1, max_iter + 1):
         w = inv_sig2[r] / mult[c] if c is not None else inv_sig2[r]
         if censored:
-            z, zeta = _interval_moments(lower, upper, b[r] + a[r] * q[s], 1.0 / np.sqrt(w))
+            extra = None if var_b is None else a[r] ** 2 * var_q[s] + var_b[r]
+            z, zeta = _censored_moments(z0, lower, upper, cens, b[r] + a[r] * q[s], w, extra)
         ea2 = a * a + var_a
         coef = w * a[r]
         p_s = 1.0 / tau_q2 + np.bincount(s, w * ea2[r], N)
         rq = mu_q / tau_q2 + np.bincount(s, coef * z, N)
-        prior_b = 1.0 / tau_b2 if hierarchical else 0.0
+        prior_b = (1.0 / tau_b2 if tau_b2 > 0 else math.inf) if hierarchical else 0.0
         p_b = prior_b + np.bincount(r, w, R)
-        rb = np.bincount(r, w * z, R)
-        b_new = _solve_biases(b, s, r, coef, p_s, p_b, rb, rq, N, R)
-        q_new = (rq - np.bincount(s, coef * b_new[r], N)) / p_s
-        var_b = _bias_variances(s, r, w, a, p_s, prior_b, N, R, start=var_b, rounds=1 if it > 1 else 3)
+        if math.isinf(prior_b):  # no between-reviewer differences: biases exactly 0
+            b_new = np.zeros(R)
+            q_new = rq / p_s
+            var_b = np.zeros(R)
+        else:
+            rb = np.bincount(r, w * z, R)
+            b_new = _solve_biases(b, s, r, coef, p_s, p_b, rb, rq, N, R)
+            q_new = (rq - np.bincount(s, coef * b_new[r], N)) / p_s
+            var_b = _bias_variances(s, r, w, a, p_s, prior_b, N, R, start=var_b if var_b is not None and
+                                    var_b.any() else None, rounds=1 if it > 1 else 3)
         var_q = 1.0 / p_s + np.bincount(s, coef**2 * var_b[r], N) / p_s**2
         l_new = l
         if hierarchical:
-            # regression calibration: each review's score against its submission's quality estimated from
-            # the OTHER reviews (q̂⁻ⁱ = E[q | other reviews]), which is unbiased for the scale and free of the
-            # reviewer's own noise; weights account for the uncertainty of q̂⁻ⁱ
+            # each review against its submission's quality estimated from the OTHER reviews
+            # (q̂⁻ⁱ = E[q | other reviews]): free of the reviewer's own noise, hence unbiased for the reviewer's
+            # bias and (regression calibration) scale; weights account for the uncertainty of q̂⁻ⁱ
             ar = a[r]
             u = z - b_new[r]
             p_minus = np.maximum(p_s[s] - w * ar**2, 1e-12)
             q_minus = (p_s[s] * q_new[s] - w * ar * u) / p_minus
             w_eff = 1.0 / (1.0 / w + ar**2 / p_minus)
+            info_b = np.bincount(r, w_eff, R)
+            own_b = np.bincount(r, w_eff * (z - ar * q_minus), R) / np.maximum(info_b, 1e-300)
             A = np.bincount(r, w_eff * q_minus**2, R)
             B = np.bincount(r, w_eff * u * q_minus, R)
-            l_new, var_l = _newton_log_scale(l, A, B, tau_l2)
+            if tau_l2 > 0:
+                l_new, var_l = _newton_log_scale(l, A, B, tau_l2)
+            else:  # no between-reviewer differences of scale: scales exactly 1
+                l_new, var_l = np.zeros(R), np.zeros(R)
             a = np.exp(l_new)
             var_a = a * a * np.expm1(var_l)
             ea2 = a * a + var_a
@@ -483,7 +511,12 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
             dof = np.maximum(np.bincount(r, 1.0 - lev, R), 1e-3)
             window = None if best_nu is None else (max(best_nu - 2, 0), min(best_nu + 3, len(grid_nu)))
             nu0, s02, grid_s2, best_nu = _noise_prior(S, dof, grid_nu, grid_s2, window)
-            inv_sig2 = (nu0 + dof) / (nu0 * s02 + S)
+            if best_nu == len(grid_nu) - 1:  # no evidence of different noise levels: one for all
+                s02 = max(float(S.sum() / dof.sum()), _NOISE_FLOOR)
+                nu0 = math.inf
+                inv_sig2 = np.full(R, 1.0 / s02)
+            else:
+                inv_sig2 = (nu0 + dof) / (nu0 * s02 + S)
             inv_sig2 = np.minimum(inv_sig2, 1.0 / _NOISE_FLOOR)
             if c is not None:
                 k0 = 5.0
@@ -495,14 +528,16 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
             exp_r2 = (z - mu) ** 2 + zeta + var_b[r] + ea2[r] * var_q[s] + var_a[r] * q_new[s] ** 2
             sig2 = max(float(np.sum(exp_r2)) / n, _NOISE_FLOOR)
             inv_sig2 = np.full(R, 1.0 / sig2)
-        # hyperparameters: MacKay's fixed point (γ = effective number of well-determined parameters)
+        # hyperparameters: the qualities' variance by MacKay's fixed point (γ = effective number of
+        # well-determined parameters); the between-reviewer variances of biases and log scales by
+        # DerSimonian–Laird on each reviewer's own estimate against the other reviews, which is exactly 0 when
+        # reviewers differ no more than their estimates' noise (the model then is the plain mean)
         if hierarchical:
             mu_q = float(np.mean(q_new))
         gamma = max(float(np.sum(1.0 - (1.0 / p_s) / tau_q2)), 1e-3)
         tau_q2 = max(float(np.sum((q_new - mu_q) ** 2)) / gamma, _VAR_FLOOR)
         if hierarchical:
-            gamma = max(float(np.sum(1.0 - var_b / tau_b2)), 1e-3)
-            tau_b2 = max(float(np.sum(b_new**2)) / gamma, _VAR_FLOOR)
+            tau_b2, tau_b2_hi = _dersimonian_laird(own_b, 1.0 / np.maximum(info_b, 1e-300), info_b > 1e-9)
             tau_l2 = _between_variance(B, A)
         change = max(float(np.max(np.abs(q_new - q))), float(np.max(np.abs(b_new - b))),
                      float(np.max(np.abs(l_new - l))))
@@ -513,26 +548,33 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
     if not hierarchical:
         # free biases: their spread, net of estimation noise, for the between-component uncertainty
         tau_b2 = max(float(np.mean((b - b.mean()) ** 2) - np.mean(var_b)), 0.0) if R > 1 else 0.0
+        tau_b2_hi = tau_b2 + float(np.mean(var_b))
         tau_l2 = 0.0
     # one last pass of the quantities the draws need, at the final values
     w = inv_sig2[r] / mult[c] if c is not None else inv_sig2[r]
     if censored:
-        z, zeta = _interval_moments(lower, upper, b[r] + a[r] * q[s], 1.0 / np.sqrt(w))
+        z, zeta = _censored_moments(z0, lower, upper, cens, b[r] + a[r] * q[s], w, a[r] ** 2 * var_q[s] + var_b[r])
     p_s = 1.0 / tau_q2 + np.bincount(s, w * (a * a + var_a)[r], N)
-    var_b = _bias_variances(s, r, w, a, p_s, 1.0 / tau_b2 if hierarchical else 0.0, N, R, start=var_b)
+    if hierarchical and tau_b2 <= 0:
+        var_b = np.zeros(R)
+    else:
+        var_b = _bias_variances(s, r, w, a, p_s, 1.0 / tau_b2 if hierarchical else 0.0, N, R)
     var_q = 1.0 / p_s + np.bincount(s, (w * a[r]) ** 2 * var_b[r], N) / p_s**2
     noise = 1.0 / inv_sig2
-    params = {"iterations": it, "converged": converged, "tau_q2": tau_q2, "tau_b2": tau_b2, "tau_l2": tau_l2,
-              "mu_q": mu_q}
+    params = {"censored": censored, "iterations": it, "converged": converged, "tau_q2": tau_q2, "tau_b2": tau_b2, "tau_l2": tau_l2,
+              "mu_q": mu_q, "tau_b2_upper": tau_b2_hi}
     if hierarchical:
-        params.update(noise_prior_dof=nu0, noise_prior_var=s02,
+        # noise prior degrees of freedom: None when one noise level is shared by all (ν₀ = ∞)
+        params.update(noise_prior_dof=None if math.isinf(nu0) else nu0, noise_prior_var=s02,
                       confidence_multipliers=mult.tolist() if c is not None else None)
     else:
         params["noise_var"] = sig2
-    return _Fit(q=q, b=b, l=l, var_b=var_b, var_l=var_l, var_q=var_q, tau_b2=tau_b2, tau_l2=tau_l2,
+    # between-component offsets use the upper bound of τ_b²: an estimate of "no differences" is not proof
+    return _Fit(q=q, b=b, l=l, var_b=var_b, var_l=var_l, var_q=var_q, tau_b2=tau_b2_hi, tau_l2=tau_l2,
                 conditional={"w": w, "z": z, "mu_q": mu_q, "tau_q2": tau_q2},
                 reviewer_noise=noise if hierarchical else np.full(R, sig2),
-                noise_dof=(nu0 + dof) if hierarchical else np.full(R, float(n)), tau_q2=tau_q2, params=params)
+                noise_dof=(np.full(R, float(dof.sum())) if math.isinf(nu0) else nu0 + dof) if hierarchical
+                else np.full(R, float(n)), tau_q2=tau_q2, params=params)
 
 
 def _solve_biases(x0, s, r, coef, p_s, p_b, rb, rq, N, R, rtol=1e-10, max_iter=500):
@@ -585,20 +627,38 @@ def _bias_variances(s, r, w, a, p_s, prior_b, N, R, start=None, rounds=3):
     return var
 
 
+def _dersimonian_laird(est, var, ok):
+    """Between-reviewer variance of independent estimates `est` with sampling variances `var` (random-effects
+    meta-analysis, DerSimonian–Laird), kept only when the heterogeneity test rejects equality at 5 % (Cochran's
+    Q above its χ² 95 % quantile): reviewers are treated as alike unless the data show otherwise, so that a
+    panel that does not differ is calibrated as the plain mean. Also an upper bound (the unthresholded
+    estimate plus 1.645 approximate standard errors), used where "no difference" must not be overtrusted."""
+    if ok.sum() < 2:
+        return 0.0, 0.0
+    wt = 1.0 / var[ok]
+    x = est[ok]
+    sw = float(wt.sum())
+    mean = float(wt @ x) / sw
+    Q = float(wt @ (x - mean) ** 2)
+    k = int(ok.sum())
+    denom = sw - float(wt @ wt) / sw
+    tau2 = max((Q - (k - 1)) / denom, 0.0) if denom > 0 else 0.0
+    upper = tau2 + 1.645 * math.sqrt(2.0 / (k - 1)) * (float(np.mean(var[ok])) + tau2)
+    if Q <= chi2.ppf(0.95, k - 1):
+        tau2 = 0.0
+    return tau2, upper
+
+
 def _between_variance(B, A, cap=1.0):
-    """Between-reviewer variance of the scales (DerSimonian–Laird): each reviewer's slope B/A has variance
-    1/A; the spread of the slopes beyond that is the scales' own variance. Returned for the log scale (÷ mean
-    slope²), at most `cap` (scales beyond e^{±2} are not credible on a rating scale)."""
+    """Between-reviewer variance of the log scales: DerSimonian–Laird on each reviewer's slope B/A (variance
+    1/A), divided by the mean slope²; at most `cap` (scales beyond e^{±2} are not credible on a rating scale)."""
     ok = A > 1e-9
     if ok.sum() < 2:
-        return _VAR_FLOOR
-    A, slope = A[ok], B[ok] / A[ok]
-    sw = float(A.sum())
-    mean = float(A @ slope) / sw
-    Q = float(A @ (slope - mean) ** 2)
-    denom = sw - float(A @ A) / sw
-    tau2 = max((Q - (len(A) - 1)) / denom, 0.0) if denom > 0 else 0.0
-    return float(np.clip(tau2 / max(mean, 0.1) ** 2, _VAR_FLOOR, cap))
+        return 0.0
+    slope = np.where(ok, B / np.where(ok, A, 1.0), 0.0)
+    tau2, _ = _dersimonian_laird(slope, 1.0 / np.where(ok, A, 1.0), ok)
+    mean = float(A[ok] @ slope[ok]) / float(A[ok].sum())
+    return float(min(tau2 / max(mean, 0.1) ** 2, cap))
 
 
 def _newton_log_scale(l, A, B, tau_l2, steps=4):
@@ -610,6 +670,12 @@ def _newton_log_scale(l, A, B, tau_l2, steps=4):
         l = l - np.clip(grad / hess, -1.0, 1.0)
     a = np.exp(l)
     return l, 1.0 / (A * a * a + 1.0 / tau_l2)
+
+
+def _grid_s2_update(grid_s2, lo, hi, s2):
+    out = grid_s2.copy()
+    out[lo:hi] = s2
+    return out
 
 
 def _noise_prior(S, n, grid_nu, grid_s2, window=None):
@@ -636,6 +702,9 @@ def _noise_prior(S, n, grid_nu, grid_s2, window=None):
     grid_s2 = grid_s2.copy()
     grid_s2[lo:hi] = s2
     best = int(np.argmax(loglik))
+    if hi == len(grid_nu) and loglik[-1] >= loglik[best] - 1.92:
+        # one noise level for all is not rejected (likelihood ratio test at 5 %): keep it
+        return float(nu[-1, 0]), float(s2[-1]), _grid_s2_update(grid_s2, lo, hi, s2), hi - 1
     nu_best, s2_best = float(nu[best, 0]), float(s2[best])
     if 0 < best < len(s2) - 1:
         # parabola through the three points around the best, in log ν: a continuous estimate, so that the
@@ -876,13 +945,15 @@ def _ranks_of_draws(draws: np.ndarray) -> np.ndarray:
 def calibrate(submissions: Sequence[Hashable], reviewers: Sequence[Hashable], scores: Sequence[float],
               confidence: Sequence[int] | None = None, *, model: str = DEFAULT_MODEL,
               scale: tuple[float, float] | None = None, top_k: int | None = None, seed: int = 0,
-              n_draws: int = 200, level: float = 0.9, step: float | None = None, max_iter: int = 500,
+              n_draws: int = 200, level: float = 0.9, step: float | None = None, censor: bool = False,
+              max_iter: int = 500,
               tol: float = 1e-4) -> CalibrationResult:
     """Calibrated scores, ranks and reviewer estimates from one row per review; see the module docstring.
 
-    `scale=(lowest, highest)` bounds the scores: calibrated scores and intervals are kept within it, and the
-    hierarchical model reads end-of-scale scores as censored. `step` is the scale's resolution: by default 1
-    when the scale's bounds and every score are whole numbers (scores are then intervals of a latent score),
+    `scale=(lowest, highest)` bounds the scores: calibrated scores and intervals are kept within it. With
+    `censor=True` the hierarchical model also reads end-of-scale scores as censored (the top level means "at
+    least top − step/2"); measured, this did not rank better (see docs/PERFORMANCE.md), so it is off by default.
+    `step` is the scale's resolution: by default 1 when the scale's bounds and every score are whole numbers,
     else 0 (continuous). `top_k` asks for each submission's probability of being among the k best. `n_draws`
     posterior draws give the rank intervals. Raises ValueError on inconsistent input.
     """
@@ -922,10 +993,15 @@ def calibrate(submissions: Sequence[Hashable], reviewers: Sequence[Hashable], sc
     else:
         hierarchical = model == "hierarchical"
         lower = upper = None
-        if hierarchical and d.lo is not None:
-            half = d.step / 2
+        if hierarchical and censor and d.lo is not None:
+            # a score at an end of the scale is censored: the lowest level means "at most lowest + step/2",
+            # the highest "at least highest − step/2"; scores in between are taken as they are
+            half = d.step / 2 if _INTERIOR_INTERVALS else 0.0
             lower = np.where(d.y <= d.lo, -np.inf, (d.y - half - center) / spread)
             upper = np.where(d.y >= d.hi, np.inf, (d.y + half - center) / spread)
+            if not _INTERIOR_INTERVALS:
+                lower = np.where(d.y >= d.hi, (d.y - d.step / 2 - center) / spread, lower)
+                upper = np.where(d.y <= d.lo, (d.y + d.step / 2 - center) / spread, upper)
         # the additive fit is cheap: converged tightly, so that its invariance to one reviewer's shift holds
         # to rounding error whatever path the iterations take
         fit = _fit_gaussian(d, z, lower, upper, hierarchical=hierarchical, max_iter=max_iter,
@@ -969,7 +1045,8 @@ def calibrate(submissions: Sequence[Hashable], reviewers: Sequence[Hashable], sc
     zq = float(ndtri((1 + level) / 2))
     lo_s = -np.inf if d.lo is None else d.lo
     hi_s = np.inf if d.hi is None else d.hi
-    quality = center + spread * q
+    # rounded to 1e-9 of the spread, so that float noise never breaks a tie the data do not break
+    quality = center + spread * np.round(q, 9)
     score = np.clip(quality, lo_s, hi_s)
     score_low = np.clip(quality - zq * spread * q_sd, lo_s, hi_s)
     score_high = np.clip(quality + zq * spread * q_sd, lo_s, hi_s)
@@ -1050,7 +1127,9 @@ def _parameters(fit: _Fit, model: str, spread: float, center: float, d: _Data, n
     p = fit.params
     out = {"model": model, "reviews": len(d.s), "submissions": d.n_sub, "reviewers": d.n_rev,
            "components": n_comp, "center": center, "spread": spread, "step": d.step,
-           "between_reviewer_bias_sd": spread * math.sqrt(fit.tau_b2)}
+           "between_reviewer_bias_sd": spread * math.sqrt(p.get("tau_b2", fit.tau_b2)),
+           # what the between-component uncertainty uses: an upper bound when the model estimates it
+           "between_reviewer_bias_sd_upper": spread * math.sqrt(fit.tau_b2)}
     if model in ("raw_mean", "zscore"):
         out["noise_sd"] = spread * p["noise_sd"] if model == "raw_mean" else p["noise_sd"]
         return out
@@ -1060,7 +1139,7 @@ def _parameters(fit: _Fit, model: str, spread: float, center: float, d: _Data, n
         return out
     out.update(log_scale_sd=math.sqrt(p["tau_l2"]), noise_prior_dof=p["noise_prior_dof"],
                typical_noise_sd=spread * math.sqrt(p["noise_prior_var"]),
-               censored=d.lo is not None)
+               censored=bool(p.get("censored")))
     mult = p["confidence_multipliers"]
     out["confidence_noise_multipliers"] = (dict(zip(CONFIDENCE_NAMES, mult, strict=True))
                                            if mult is not None else None)

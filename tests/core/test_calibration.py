@@ -152,7 +152,8 @@ def test_scores_and_intervals_stay_within_the_scale(model):
     s, r, y, *_ = panel(n_sub=40, n_rev=10, bias_sd=2.0, noise=1.0, seed=5)
     scores = np.clip(np.round(5 + 3 * y), 0, 10)  # many 0s and 10s
     assert (scores == 10).sum() > 5 and (scores == 0).sum() > 5
-    res = calibrate(s, r, scores, model=model, scale=(0, 10), top_k=4, seed=int(rng.integers(100)))
+    res = calibrate(s, r, scores, model=model, scale=(0, 10), top_k=4, seed=int(rng.integers(100)),
+                    censor=model == "hierarchical")
     for e in res.submissions:
         assert 0 <= e.score_low <= e.score <= e.score_high <= 10
         assert 1 <= e.rank_low <= e.rank <= e.rank_high <= 40
@@ -160,15 +161,17 @@ def test_scores_and_intervals_stay_within_the_scale(model):
     assert sum(e.top_k_probability for e in res.submissions) == pytest.approx(4)
 
 
-def test_censoring_reads_a_top_score_as_at_least_the_top():
-    # projects 0-2 get 10 from everyone; the latent quality of the top ones is not capped at 10
+def test_censoring_reads_a_top_score_as_at_least_the_top_minus_half_a_step():
+    # projects 0-2 get 10 from everyone: with censoring, "10" means a latent score of at least 9.5
     subs = [i for i in range(12) for _ in range(3)]
     revs = [f"r{(i + j) % 6}" for i in range(12) for j in range(3)]
     scores = [10 if i < 3 else 10 - i // 2 for i in range(12) for _ in range(3)]
-    res = calibrate(subs, revs, scores, scale=(0, 10))
-    top = res.submission(0)
-    assert top.score == 10 and top.quality > 9.5
+    res = calibrate(subs, revs, scores, scale=(0, 10), censor=True)
     assert res.parameters["censored"] and res.parameters["step"] == 1.0
+    assert sorted(res.ranking()[:3]) == [0, 1, 2]
+    for sid in (0, 1, 2):
+        assert 9.5 < res.submission(sid).quality and res.submission(sid).score <= 10
+    assert not calibrate(subs, revs, scores, scale=(0, 10)).parameters["censored"]
 
 
 def test_confidence_multipliers_are_learned_from_the_data():
