@@ -37,3 +37,45 @@ def test_outbox_benchmark_runs_and_delivers_every_email(monkeypatch, capsys):
     assert any("deliver_pending" in line for line in lines)
     bench.print_table([result])
     assert "SQLite" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------------- calibration benchmarks
+
+CALIBRATION = Path(__file__).resolve().parent.parent / "bench" / "calibration.py"
+CALIBRATION_REALDATA = Path(__file__).resolve().parent.parent / "bench" / "calibration_realdata.py"
+
+
+def _load(monkeypatch, path: Path, name: str):
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_calibration_benchmark_runs_on_tiny_panels(monkeypatch):
+    import dataclasses
+
+    bench = _load(monkeypatch, CALIBRATION, "_bench_calibration")
+    scenarios = [dataclasses.replace(sc, n_submissions=30, n_reviewers=10) for sc in bench.SCENARIOS[:3]]
+    lines: list[str] = []
+    table = bench.quality(scenarios, 2, list(bench.ORDER), jobs=1, n_draws=40, log=lines.append)
+    bench.print_quality(table, scenarios, list(bench.ORDER), log=lines.append)
+    assert any(line.startswith("| hierarchical |") for line in lines)
+    assert set(table["same"]) == set(bench.ORDER)
+    assert all(0 <= v <= 1 for v in table["mixed"]["hierarchical"]["coverage"])
+    times = bench.speed(300, 90, 3, list(bench.ORDER), repeats=1, n_draws=40, log=lines.append)
+    assert set(times) == set(bench.ORDER) and all(t[0] > 0 for t in times.values())
+
+
+def test_calibration_realdata_benchmark_runs_on_two_splits(monkeypatch):
+    bench = _load(monkeypatch, CALIBRATION_REALDATA, "_bench_calibration_realdata")
+    if not (bench.DATA_DIR / "braun_data.csv").exists():
+        import pytest
+
+        pytest.skip(f"real ratings not found in {bench.DATA_DIR}")
+    lines: list[str] = []
+    failures = bench.run(2, 3, 1, datasets=["braun"], log=lines.append)
+    assert isinstance(failures, list)
+    assert any(line.startswith("| hierarchical |") for line in lines)

@@ -12,25 +12,34 @@ Models (`model=`)
                   submission and mapped back to the call's scale with the overall mean and deviation.
     additive      score = mean + quality_s + bias_r + noise: penalised least squares with a ridge on the
                   qualities only (its strength estimated from the data), the biases free. Adding a constant to
-                  one reviewer's scores moves that reviewer's bias and nothing else.
+                  one reviewer's scores moves that reviewer's bias; the qualities of its component all move
+                  by one common constant (the gauge keeps the mean bias at 0), so no rank changes.
     hierarchical  (default) score ≈ bias_r + scale_r × quality_s + noise, noise variance σ²_r × m_c per
                   reviewer r and confidence level c. Empirical Bayes: quality ~ N(μ, τ_q²), bias ~ N(0, τ_b²),
                   log scale ~ N(0, τ_l²), σ²_r ~ scaled-inverse-χ²(ν₀, s₀²) (so a reviewer with few reviews
                   gets the panel's typical noise, one with many their own); τ's, ν₀, s₀² and the confidence
-                  multipliers m_c (geometric mean 1 over the reviews) are all estimated from the data. A
-                  bounded discrete scale is read as intervals of a latent score: an integer 7 on 0–10 means
-                  6.5–7.5, a 10 means ≥ 9.5 (censoring), so a reviewer who hits the top of the scale does not
-                  pull their projects down, and the latent quality of top projects is not capped.
+                  multipliers m_c (geometric mean 1 over the reviews) are all estimated from the data.
+                  Reviewers are treated as alike unless the data show otherwise: τ_b² and τ_l² are 0 unless
+                  Cochran's heterogeneity test rejects equality at 5 %, and one noise level is shared unless a
+                  likelihood-ratio test rejects it at 5 %. A panel whose reviewers do not differ is thus
+                  calibrated as its plain mean (ties kept) instead of being reordered by noise.
+                  Bounded scales: calibrated scores and intervals are always kept within the scale; with
+                  `censor=True` an end-of-scale score is also read as censored (on 0–10 integers, 10 means "at
+                  least 9.5"). Measured on simulated panels and on real ratings, censoring did not rank better
+                  (docs/PERFORMANCE.md), so it is off by default.
 
 How the hierarchical model is fitted (fast: every step is a few sparse sums over the reviews)
-    Variational EM / iterated conditional modes with posterior variances. Each round: (1) the expected latent
-    score of every review given its interval (truncated normal moments); (2) qualities and biases jointly,
-    exactly, given scales and weights: the normal equations reduced to the biases (Schur complement, reviewers
-    × reviewers, applied matrix-free) solved by preconditioned conjugate gradients, warm-started; (3) each log
-    scale by Newton steps on its conditional posterior; (4) noise variances and confidence multipliers from the
-    expected squared residuals (residual² + posterior variances); (5) hyperparameters: MacKay's fixed point for
-    the τ's (effective number of parameters), maximum marginal likelihood for (ν₀, s₀²). Stops when qualities,
-    biases and log scales move by less than 1e-6 (in units of the scores' standard deviation).
+    Variational EM / iterated conditional modes with posterior variances. Each round: (1) with censoring, the
+    expected latent score of each censored review (truncated normal moments); (2) qualities and biases
+    jointly, exactly, given scales and weights: the normal equations reduced to the biases (Schur complement,
+    reviewers × reviewers, applied matrix-free) solved by preconditioned conjugate gradients, warm-started;
+    (3) each log scale by Newton steps on its conditional posterior, from a regression of the reviewer's
+    scores on the qualities estimated from the OTHER reviews of the same submissions (unbiased, free of the
+    reviewer's own noise); (4) noise variances and confidence multipliers from the residual sums of squares
+    and their degrees of freedom (leverages removed); (5) hyperparameters: MacKay's fixed point for τ_q,
+    DerSimonian–Laird (with the test above) for τ_b and τ_l, maximum marginal likelihood for (ν₀, s₀²).
+    Stops when qualities, biases and log scales move by less than `tol` (1e-4 of the scores' standard
+    deviation, far below any interval).
 
     Identifiability: in each connected component of the review graph the model is unchanged by
     quality → α·quality + β with scales and biases compensating. The gauge is fixed per component at the end:
@@ -47,7 +56,8 @@ Uncertainty
 
     Disconnected review graph: two groups of reviewers who share no project cannot be compared; the model
     levels each group by assuming its reviewers are, on average, as lenient (and as spread) as the others'.
-    That assumption is uncertain: each component's level gets an extra N(0, τ_b² / reviewers in it) and its
+    That assumption is uncertain: each component's level gets an extra N(0, τ_b² / reviewers in it), with τ_b²
+    taken at its upper bound (estimate + 1.645 standard errors, even when the estimate is 0), and its
     spread an extra log-normal factor exp(N(0, τ_l² / reviewers in it)) in every draw, so the ranks and
     intervals of submissions in different groups widen accordingly. `result.connectivity` lists the groups.
 
