@@ -89,16 +89,20 @@ def register(
     last_name: str,
     locale: str,
     unit: OrgUnit | None = None,
+    next_url: str | None = None,
 ) -> User | None:
     """Create an unconfirmed account and email a confirmation link.
 
     If the address already has an account, nothing is created and its owner is told by email instead,
     so that the page shown is the same in both cases (no account enumeration). Returns the new user or None.
+    `next_url` (a path of this site, e.g. an invitation the person came from) is where the confirmation
+    link leads after signing in.
     """
     email = normalise_email(email)
     existing = db.session.scalar(db.select(User).where(User.email == email))
     if existing is not None:
-        queue_email(kind="account_exists", to=existing, context={"login_url": _external("auth.login"),
+        queue_email(kind="account_exists", to=existing, context={"login_url": _external("auth.login",
+                                                                                      next=next_url),
                                                                  "reset_url": _external("auth.reset_request")})
         return None
     user = User(
@@ -111,13 +115,16 @@ def register(
     )
     db.session.add(user)
     db.session.flush()
-    send_confirmation(user=user)
+    send_confirmation(user=user, next_url=next_url)
     audit.record(action="user.registered", actor=user, obj=user)
     return user
 
 
-def send_confirmation(*, user: User) -> None:
-    token = make_token("confirm", {"uid": user.id, "email": user.email})
+def send_confirmation(*, user: User, next_url: str | None = None) -> None:
+    payload = {"uid": user.id, "email": user.email}
+    if next_url:
+        payload["next"] = next_url
+    token = make_token("confirm", payload)
     queue_email(
         kind="confirm_email",
         to=user,
@@ -149,6 +156,15 @@ def confirm_email(*, token: str) -> User:
         resolve_pending_exclusions(user=user)
     db.session.flush()
     return user
+
+
+def confirmation_next(token: str) -> str | None:
+    """Where a valid confirmation link leads after signing in (the page the person registered from)."""
+    try:
+        payload = read_token("confirm", token, max_age=current_app.config["TOKEN_MAX_AGE_SECONDS"])
+    except TokenError:
+        return None
+    return payload.get("next")
 
 
 # --- login --------------------------------------------------------------------------------------------

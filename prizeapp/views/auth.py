@@ -12,7 +12,7 @@ from ..formatting import duration
 from ..forms.admin import ConfirmForm
 from ..forms.auth import LoginForm, RegisterForm, ResendConfirmationForm, ResetPasswordForm, ResetRequestForm
 from ..services import accounts
-from ..web import safe_next
+from ..web import is_safe_redirect, safe_next
 from .helpers import client_ip, unit_choices, unit_from_choice
 
 bp = Blueprint("auth", __name__)
@@ -34,6 +34,7 @@ def register():
             last_name=form.last_name.data,
             locale=form.locale.data,
             unit=unit_from_choice(form.unit.data),
+            next_url=safe_next("") or None,
         )
         db.session.commit()
         # Same page whether or not the address already had an account.
@@ -55,6 +56,9 @@ def confirm(token: str):
         return render_template("auth/token_problem.html", reason=error.reason, purpose="confirm"), 400
     db.session.commit()
     flash(_("Your email address is confirmed. You can sign in."), "success")
+    following = accounts.confirmation_next(token)
+    if following and is_safe_redirect(following, request.host_url):
+        return redirect(url_for("auth.login", email=user.email, next=following))
     return redirect(url_for("auth.login", email=user.email))
 
 

@@ -262,3 +262,26 @@ def test_confirmation_and_reset_emails_are_marked_sensitive(client):
     post_form(client, "/register", NEW)
     kinds = dict(db.session.execute(db.select(OutboxEmail.kind, OutboxEmail.sensitive)).all())
     assert kinds == {"confirm_email": True}
+
+
+def test_registering_from_an_invitation_leads_back_to_it_after_confirming(client, mailbox):
+    invitation = "/reviewing/invitations/un-jeton"
+
+    post_form(client, f"/register?next={invitation}", NEW, page=f"/register?next={invitation}")
+    message = deliver_and_get(mailbox, "ines.masson@beaulieu.example.fr")
+    response = client.get(mailbox.link(message, "/confirm/"))
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?")
+    assert "next=/reviewing/invitations/un-jeton" in response.headers["Location"]
+    response = post_form(client, response.headers["Location"], {"email": NEW["email"], "password": NEW["password"]})
+    assert response.headers["Location"] == invitation
+
+
+def test_a_registration_never_leads_to_another_site(client, mailbox):
+    post_form(client, "/register?next=https://evil.example/", NEW, page="/register")
+    message = deliver_and_get(mailbox, "ines.masson@beaulieu.example.fr")
+
+    response = client.get(mailbox.link(message, "/confirm/"))
+
+    assert "evil" not in response.headers["Location"]
