@@ -12,6 +12,7 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email import policy as email_policy
 from email.utils import parseaddr
 
 from flask import current_app, render_template
@@ -125,8 +126,19 @@ def claim_batch(*, worker: str, limit: int, now: datetime | None = None) -> list
     return claimed
 
 
+class _Message(Message):
+    """Flask-Mail's message, serialised without re-folding the headers it already encoded: the SMTP policy's
+    re-folding of a long encoded Subject turns the space before a word like « into the gap between two
+    encoded words, which readers drop ("l'appel«")."""
+
+    def _message(self):
+        msg = super()._message()
+        msg.policy = email_policy.SMTP.clone(refold_source="none")
+        return msg
+
+
 def _message(email: OutboxEmail) -> Message:
-    msg = Message(
+    msg = _Message(
         subject=email.subject,
         recipients=[email.recipient],
         body=email.body_text,

@@ -252,3 +252,16 @@ def test_concurrent_claims_on_postgres_never_overlap(app):
         session_a.rollback()
     assert set(claimed).isdisjoint(locked)
     assert len(claimed) == 6
+
+
+@pytest.mark.parametrize("length", [5, 17, 23, 40, 61])
+def test_a_long_french_subject_arrives_with_every_space(app, mailbox, length):
+    subject = "Invitation à évaluer des projets pour l'appel «\u00a0" + "Prix de l'innovation " * 3 + "y" * length + "\u00a0»"
+    db.session.add(OutboxEmail(kind="test", recipient="agent@ville.fr", locale="fr", subject=subject,
+                               body_text="Bonjour", body_html="<p>Bonjour</p>", message_id=f"<{length}@test>"))
+    db.session.commit()
+
+    deliver_pending()
+
+    [message] = mailbox.messages
+    assert message["Subject"] == subject

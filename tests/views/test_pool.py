@@ -162,8 +162,7 @@ def test_invitations_are_delivered_with_a_working_link(app, client, call, organi
     subject = fr("Invitation to review projects for the call “%(call)s”", call=call.title)
     queued = db.session.scalar(db.select(OutboxEmail).where(OutboxEmail.recipient == "marie.curie@labo.example.fr"))
     assert queued.subject == subject and queued.call_id == call.id
-    # The header's encoded words drop the space before « when decoded (Flask-Mail's folding): compare words.
-    assert message["Subject"].replace("«", " «").split() == subject.replace("«", " «").split()
+    assert message["Subject"] == subject
     body = mailbox.text(message)
     assert call.title in body and "Odile Orga" in body
     link = mailbox.link(message, "/reviewing/invitations/")
