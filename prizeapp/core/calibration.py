@@ -548,7 +548,9 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
         tau_q2 = max(float(np.sum((q_new - mu_q) ** 2)) / gamma, _VAR_FLOOR)
         if hierarchical:
             tau_b2, tau_b2_hi = _dersimonian_laird(own_b, 1.0 / np.maximum(info_b, 1e-300), info_b > 1e-9)
-            tau_l2 = _between_variance(B, A)
+            # a reviewer with their own noise level must have their own scale too: one who compresses the
+            # scale leaves small residuals and would otherwise look precise and weigh too much
+            tau_l2 = _between_variance(B, A, test=math.isinf(nu0))
         change = max(float(np.max(np.abs(q_new - q))), float(np.max(np.abs(b_new - b))),
                      float(np.max(np.abs(l_new - l))))
         q, b, l = q_new, b_new, l_new
@@ -637,7 +639,7 @@ def _bias_variances(s, r, w, a, p_s, prior_b, N, R, start=None, rounds=3):
     return var
 
 
-def _dersimonian_laird(est, var, ok):
+def _dersimonian_laird(est, var, ok, test=True):
     """Between-reviewer variance of independent estimates `est` with sampling variances `var` (random-effects
     meta-analysis, DerSimonian–Laird), kept only when the heterogeneity test rejects equality at 5 % (Cochran's
     Q above its χ² 95 % quantile): reviewers are treated as alike unless the data show otherwise, so that a
@@ -654,19 +656,20 @@ def _dersimonian_laird(est, var, ok):
     denom = sw - float(wt @ wt) / sw
     tau2 = max((Q - (k - 1)) / denom, 0.0) if denom > 0 else 0.0
     upper = tau2 + 1.645 * math.sqrt(2.0 / (k - 1)) * (float(np.mean(var[ok])) + tau2)
-    if Q <= chi2.ppf(0.95, k - 1):
+    if test and Q <= chi2.ppf(0.95, k - 1):
         tau2 = 0.0
     return tau2, upper
 
 
-def _between_variance(B, A, cap=1.0):
+def _between_variance(B, A, test=True, cap=1.0):
     """Between-reviewer variance of the log scales: DerSimonian–Laird on each reviewer's slope B/A (variance
-    1/A), divided by the mean slope²; at most `cap` (scales beyond e^{±2} are not credible on a rating scale)."""
+    1/A), divided by the mean slope²; at most `cap` (scales beyond e^{±2} are not credible on a rating scale).
+    `test`: 0 unless the heterogeneity test rejects (see _dersimonian_laird); else the plain estimate."""
     ok = A > 1e-9
     if ok.sum() < 2:
         return 0.0
     slope = np.where(ok, B / np.where(ok, A, 1.0), 0.0)
-    tau2, _ = _dersimonian_laird(slope, 1.0 / np.where(ok, A, 1.0), ok)
+    tau2, _ = _dersimonian_laird(slope, 1.0 / np.where(ok, A, 1.0), ok, test=test)
     mean = float(A[ok] @ slope[ok]) / float(A[ok].sum())
     return float(min(tau2 / max(mean, 0.1) ** 2, cap))
 
