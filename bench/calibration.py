@@ -19,7 +19,8 @@ Speed
 Usage
     .venv/bin/python bench/calibration.py                 # 6 scenarios × 50 seeds, then speed
     .venv/bin/python bench/calibration.py --quick         # 6 scenarios × 8 seeds, 2,000 × 600 speed
-    options: --seeds 50 --scenarios same,mixed --jobs 2 --no-speed --speed-only --draws 400 --repeats 3
+    options: --seeds 50 --scenarios same,mixed --jobs 2 --no-speed --speed-only --draws 200 --repeats 3
+             --models raw_mean,hierarchical,hierarchical_censored (the default model with censor=True)
 """
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ from calibration_sim import SCENARIOS, large_call, simulate  # noqa: E402
 from prizeapp.core.calibration import MODELS, calibrate  # noqa: E402
 
 METRICS = ("spearman", "kendall", "top10", "coverage")
+CENSORED = "hierarchical_censored"  # --models ...,hierarchical_censored: the default model with censor=True
+
+
+def model_options(model: str) -> dict:
+    return {"model": "hierarchical", "censor": True} if model == CENSORED else {"model": model}
 ORDER = ("raw_mean", "zscore", "additive", "hierarchical")
 
 
@@ -72,8 +78,8 @@ def one_panel(task) -> tuple[str, int, dict[str, dict[str, float]]]:
     k = max(1, scenario.n_submissions // 10)
     out = {}
     for model in models:
-        res = calibrate(panel.submissions, panel.reviewers, panel.scores, panel.confidence, model=model,
-                        scale=scenario.scale, top_k=k, seed=seed, n_draws=n_draws)
+        res = calibrate(panel.submissions, panel.reviewers, panel.scores, panel.confidence,
+                        **model_options(model), scale=scenario.scale, top_k=k, seed=seed, n_draws=n_draws)
         out[model] = metrics(res, panel.truth)
     return scenario.name, seed, out
 
@@ -196,7 +202,7 @@ def main(argv=None) -> int:
 
     models = [m for m in args.models.split(",") if m]
     for m in models:
-        if m not in MODELS:
+        if m not in MODELS and m != CENSORED:
             parser.error(f"unknown model {m}")
     wanted = args.scenarios.split(",")
     scenarios = [sc for sc in SCENARIOS if sc.name in wanted]

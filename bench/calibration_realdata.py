@@ -20,6 +20,7 @@ Usage
     .venv/bin/python bench/calibration_realdata.py            # 200 splits per data set
     .venv/bin/python bench/calibration_realdata.py --quick    # 30 splits
     options: --splits 200 --per-essay 3 --jobs 2 --data-dir ../shared/data/ratings-wind-hua
+             --datasets style,braun --models raw_mean,hierarchical,hierarchical_censored
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ from prizeapp.core.calibration import calibrate, weighted_total  # noqa: E402
 
 DATA_DIR = ROOT.parent / "shared" / "data" / "ratings-wind-hua"
 ORDER = ("raw_mean", "zscore", "additive", "hierarchical")
+CENSORED = "hierarchical_censored"  # --models ...,hierarchical_censored: the default model with censor=True
 
 
 def load(data_dir: Path) -> dict[str, tuple[np.ndarray, tuple[int, int]]]:
@@ -94,7 +96,8 @@ def one_split(task) -> tuple[str, int, dict[str, dict[str, float]]]:
     k = max(1, round(n_essays / 10))
     out = {}
     for model in models:
-        res = calibrate(s, r, y, model=model, scale=scale, seed=split, n_draws=100)
+        options = {"model": "hierarchical", "censor": True} if model == CENSORED else {"model": model}
+        res = calibrate(s, r, y, **options, scale=scale, seed=split, n_draws=100)
         est = np.array([res.submission(i).quality for i in range(n_essays)])
         out[model] = {"spearman": float(spearmanr(est, reference)[0]), "top10": top_precision(est, reference, k)}
         if model == "raw_mean":
@@ -164,6 +167,7 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--datasets", default=None, help="comma-separated: style,writing,braun")
+    parser.add_argument("--models", default=",".join(ORDER), help=f"raw_mean first; also {CENSORED}")
     args = parser.parse_args(argv)
     from common import describe_source
 
@@ -171,7 +175,7 @@ def main(argv=None) -> int:
     print(f"data: {args.data_dir}")
     splits = args.splits or (30 if args.quick else 200)
     failures = run(splits, args.per_essay, args.jobs, args.data_dir,
-                   args.datasets.split(",") if args.datasets else None)
+                   args.datasets.split(",") if args.datasets else None, models=tuple(args.models.split(",")))
     if failures:
         print("\ntarget not met (hierarchical must never do worse than the raw mean):")
         for f in failures:

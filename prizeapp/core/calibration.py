@@ -573,8 +573,8 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
         var_b = _bias_variances(s, r, w, a, p_s, 1.0 / tau_b2 if hierarchical else 0.0, N, R)
     var_q = 1.0 / p_s + np.bincount(s, (w * a[r]) ** 2 * var_b[r], N) / p_s**2
     noise = 1.0 / inv_sig2
-    params = {"censored": censored, "iterations": it, "converged": converged, "tau_q2": tau_q2, "tau_b2": tau_b2, "tau_l2": tau_l2,
-              "mu_q": mu_q, "tau_b2_upper": tau_b2_hi}
+    params = {"censored": censored, "iterations": it, "converged": converged, "tau_q2": tau_q2, "tau_b2": tau_b2,
+              "tau_l2": tau_l2, "mu_q": mu_q, "tau_b2_upper": tau_b2_hi}
     if hierarchical:
         # noise prior degrees of freedom: None when one noise level is shared by all (ν₀ = ∞)
         params.update(noise_prior_dof=None if math.isinf(nu0) else nu0, noise_prior_var=s02,
@@ -692,7 +692,7 @@ def _grid_s2_update(grid_s2, lo, hi, s2):
 
 
 def _noise_prior(S, n, grid_nu, grid_s2, window=None):
-    """Maximum marginal likelihood of (ν₀, s₀²) given S_r ~ σ_r² χ²(n_r), σ_r² ~ scaled-inv-χ²(ν₀, s₀²).
+    """(ν₀, s₀²) by maximum marginal likelihood, given S_r ~ σ_r² χ²(n_r) and σ_r² ~ inv-χ²(ν₀, s₀²).
 
     ν₀ on a log grid (or the part of it in `window`, around the previous best), refined by a parabola;
     s₀² for each ν₀ by Newton steps on its stationarity equation, warm-started from the previous round.
