@@ -23,7 +23,7 @@ def upgrade():
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.add_column(sa.Column('calibration_model', sa.String(length=32), server_default='hierarchical', nullable=False))
         batch_op.add_column(sa.Column('prize_count', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('reviewers_named_to_jury', sa.Boolean(), server_default=sa.text('1'), nullable=False))
+        batch_op.add_column(sa.Column('reviewers_named_to_jury', sa.Boolean(), server_default=sa.true(), nullable=False))
 
     # ### end Alembic commands ###
 
