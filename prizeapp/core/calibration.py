@@ -338,9 +338,9 @@ def _fit_raw_mean(d: _Data, z: np.ndarray) -> _Fit:
     q = np.bincount(d.s, z, N) / ns
     resid = z - q[d.s]
     sig2 = _pooled_within(resid, ns, d.s)
-    b, var_b, tau_b2 = _descriptive_bias(resid, d.r, R, sig2)
-    return _Fit(q=q, b=b, l=np.zeros(R), var_b=var_b, var_l=np.zeros(R), var_q=sig2 / ns, tau_b2=tau_b2,
-                tau_l2=0.0, conditional=None, params={"noise_sd": math.sqrt(sig2)})
+    b, var_b, tau_b2, upper = _descriptive_bias(resid, d.r, R, sig2)
+    return _Fit(q=q, b=b, l=np.zeros(R), var_b=var_b, var_l=np.zeros(R), var_q=sig2 / ns, tau_b2=upper,
+                tau_l2=0.0, conditional=None, params={"noise_sd": math.sqrt(sig2), "tau_b2": tau_b2})
 
 
 def _pooled_within(resid: np.ndarray, ns: np.ndarray, s: np.ndarray) -> float:
@@ -352,12 +352,17 @@ def _pooled_within(resid: np.ndarray, ns: np.ndarray, s: np.ndarray) -> float:
 
 
 def _descriptive_bias(resid, r, R, sig2):
-    """Each reviewer's mean residual against the submission means, and the variance of true biases."""
+    """Each reviewer's mean residual against the submission means, and the variance of true biases: its
+    moment estimate and an upper bound (estimate + 1.645 approximate standard errors), which the draws use
+    for the between-component uncertainty."""
     nr = np.bincount(r, minlength=R)
     b = np.bincount(r, resid, R) / nr
     var_b = sig2 / nr
-    tau_b2 = max(float(np.mean(b**2) - np.mean(var_b)), 0.0) if R > 1 else 0.0
-    return b, var_b, tau_b2
+    if R < 2:
+        return b, var_b, 0.0, float(np.mean(var_b))
+    tau_b2 = max(float(np.mean(b**2) - np.mean(var_b)), 0.0)
+    upper = tau_b2 + 1.645 * math.sqrt(2.0 / (R - 1)) * (float(np.mean(var_b)) + tau_b2)
+    return b, var_b, tau_b2, upper
 
 
 def _fit_zscore(d: _Data, z: np.ndarray) -> _Fit:
@@ -376,10 +381,10 @@ def _fit_zscore(d: _Data, z: np.ndarray) -> _Fit:
     q = np.bincount(d.s, x, N) / ns
     resid = x - q[d.s]
     sig2 = _pooled_within(resid, ns, d.s)
-    _, _, tau_b2 = _descriptive_bias(z - q[d.s], d.r, R, sig2)
+    _, _, tau_b2, upper = _descriptive_bias(z - q[d.s], d.r, R, sig2)
     var_b = sd_r**2 / np.maximum(nr, 1)
-    return _Fit(q=q, b=loc, l=np.log(sd), var_b=var_b, var_l=np.zeros(R), var_q=sig2 / ns, tau_b2=tau_b2,
-                tau_l2=0.0, conditional=None, params={"noise_sd": math.sqrt(sig2)})
+    return _Fit(q=q, b=loc, l=np.log(sd), var_b=var_b, var_l=np.zeros(R), var_q=sig2 / ns, tau_b2=upper,
+                tau_l2=0.0, conditional=None, params={"noise_sd": math.sqrt(sig2), "tau_b2": tau_b2})
 
 
 def _interval_moments(lower, upper, mu, sd):

@@ -102,26 +102,27 @@ def test_gauge_mean_bias_and_mean_log_scale_are_zero_in_each_component():
         assert abs(np.mean([math.log(e.scale) for e in est])) < 1e-9
 
 
-def test_a_disconnected_graph_is_reported_with_its_groups_and_widens_the_ranks():
+@pytest.mark.parametrize("model", MODELS)
+def test_a_disconnected_graph_is_reported_with_its_groups_and_widens_the_ranks(model):
     # two identical panels that share no reviewer: nothing says which group's best project is better
     s, r, y, *_ = panel(n_sub=15, n_rev=5, seed=4)
     subs = [f"a{i}" for i in s] + [f"b{i}" for i in s]
     revs = [f"A{j}" for j in r] + [f"B{j}" for j in r]
     scores = np.r_[y, y]
-    res = calibrate(subs, revs, scores, top_k=1)
+    res = calibrate(subs, revs, scores, top_k=1, model=model)
     conn = res.connectivity
     assert conn.n_components == 2 and not conn.connected
     groups = sorted((sorted(g.reviewers), sorted(g.submissions)) for g in conn.components)
     assert groups == [(sorted({f"A{j}" for j in r}), sorted({f"a{i}" for i in s})),
                       (sorted({f"B{j}" for j in r}), sorted({f"b{i}" for i in s}))]
     assert any("2 separate groups" in w for w in res.warnings)
-    best = int(np.argmax(qualities(calibrate(s, r, y), range(15))))
+    best = int(np.argmax(qualities(calibrate(s, r, y, model=model), range(15))))
     a, b = res.submission(f"a{best}"), res.submission(f"b{best}")
     assert a.quality == pytest.approx(b.quality)
     assert a.rank_low == 1 and b.rank_low == 1
     assert 0.25 < a.top_k_probability < 0.75 and 0.25 < b.top_k_probability < 0.75
     # against one panel alone, the between-group uncertainty widens the score interval
-    alone = calibrate(s, r, y).submission(best)
+    alone = calibrate(s, r, y, model=model).submission(best)
     assert a.score_high - a.score_low > alone.score_high - alone.score_low
 
 
