@@ -1,4 +1,4 @@
-"""Calibration on real ratings: essays scored by every rater (../shared/data/ratings-wind-hua/).
+"""Calibration on real ratings: essays scored by every rater (bench/data/ratings-wind-hua/, CC0).
 
 Split-rater evaluation. For each random split of the raters into two halves A and B, every essay gets 3
 raters drawn at random from half A (a random sparse review design, like a call's); each model calibrates those
@@ -19,7 +19,7 @@ Data sets
 Usage
     .venv/bin/python bench/calibration_realdata.py            # 200 splits per data set
     .venv/bin/python bench/calibration_realdata.py --quick    # 30 splits
-    options: --splits 200 --per-essay 3 --jobs 2 --data-dir ../shared/data/ratings-wind-hua
+    options: --splits 200 --per-essay 3 --jobs 2 --data-dir bench/data/ratings-wind-hua
              --datasets style,braun --models raw_mean,hierarchical,hierarchical_censored
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from prizeapp.core.calibration import calibrate, weighted_total  # noqa: E402
 
-DATA_DIR = ROOT.parent / "shared" / "data" / "ratings-wind-hua"
+DATA_DIR = ROOT / "bench" / "data" / "ratings-wind-hua"  # CC0 ratings, kept with the benchmark (see its README)
 ORDER = ("raw_mean", "zscore", "additive", "hierarchical")
 CENSORED = "hierarchical_censored"  # --models ...,hierarchical_censored: the default model with censor=True
 

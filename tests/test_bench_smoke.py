@@ -71,10 +71,7 @@ def test_calibration_benchmark_runs_on_tiny_panels(monkeypatch):
 
 def test_calibration_realdata_benchmark_runs_on_two_splits(monkeypatch):
     bench = _load(monkeypatch, CALIBRATION_REALDATA, "_bench_calibration_realdata")
-    if not (bench.DATA_DIR / "braun_data.csv").exists():
-        import pytest
-
-        pytest.skip(f"real ratings not found in {bench.DATA_DIR}")
+    assert (bench.DATA_DIR / "braun_data.csv").exists(), f"real ratings missing from {bench.DATA_DIR}"
     lines: list[str] = []
     failures = bench.run(2, 3, 1, datasets=["braun"], log=lines.append)
     assert isinstance(failures, list)
