@@ -29,7 +29,6 @@ import math
 import os
 import sys
 import time
-from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from calibration_sim import SCENARIOS, large_call, simulate  # noqa: E402
+from common import collect, map_tasks  # noqa: E402
 
 from prizeapp.core.calibration import MODELS, calibrate  # noqa: E402
 
@@ -94,19 +94,10 @@ def mean_se(values) -> tuple[float, float]:
 def quality(scenarios, seeds: int, models, jobs: int, n_draws: int, log=print) -> dict:
     tasks = [(sc, seed, models, n_draws) for sc in scenarios for seed in range(seeds)]
     start = time.perf_counter()
-    if jobs > 1:
-        with Pool(jobs) as pool:
-            rows = pool.map(one_panel, tasks, chunksize=max(1, len(tasks) // (8 * jobs)))
-    else:
-        rows = [one_panel(t) for t in tasks]
+    rows = map_tasks(one_panel, tasks, jobs)
     log(f"quality: {len(scenarios)} scenarios × {seeds} seeds × {len(models)} models in "
         f"{time.perf_counter() - start:.1f} s ({jobs} processes)")
-    table: dict = {}
-    for name, _seed, out in rows:
-        for model, m in out.items():
-            for metric, value in m.items():
-                table.setdefault(name, {}).setdefault(model, {}).setdefault(metric, []).append(value)
-    return table
+    return collect(rows)
 
 
 def print_quality(table: dict, scenarios, models, log=print) -> list[str]:

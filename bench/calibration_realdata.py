@@ -30,7 +30,6 @@ import math
 import os
 import sys
 import time
-from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +38,8 @@ from scipy.stats import spearmanr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from common import collect, map_tasks  # noqa: E402
 
 from prizeapp.core.calibration import calibrate, weighted_total  # noqa: E402
 
@@ -122,18 +123,10 @@ def run(splits: int, per_essay: int, jobs: int, data_dir: Path = DATA_DIR, datas
     names = [n for n in data if datasets is None or n in datasets]
     tasks = [(n, data[n][0], data[n][1], split, per_essay, models) for n in names for split in range(splits)]
     start = time.perf_counter()
-    if jobs > 1:
-        with Pool(jobs) as pool:
-            rows = pool.map(one_split, tasks, chunksize=max(1, len(tasks) // (8 * jobs)))
-    else:
-        rows = [one_split(t) for t in tasks]
+    rows = map_tasks(one_split, tasks, jobs)
     log(f"{len(names)} data sets × {splits} splits × {len(models)} models, {per_essay} raters per essay from "
         f"half A, in {time.perf_counter() - start:.1f} s")
-    table: dict = {}
-    for name, _split, out in rows:
-        for model, m in out.items():
-            for metric, v in m.items():
-                table.setdefault(name, {}).setdefault(model, {}).setdefault(metric, []).append(v)
+    table = collect(rows)
     failures = []
     for name in names:
         m, _ = data[name]

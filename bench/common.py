@@ -25,3 +25,23 @@ def describe_source(root: Path) -> str:
     if not commit:
         return f"{root} (not a git checkout)"
     return f"{root} at {commit}" + (" with uncommitted changes" if dirty else "")
+
+
+def map_tasks(fn, tasks: list, jobs: int) -> list:
+    """`fn` over `tasks`, on `jobs` processes when more than one (results in the tasks' order)."""
+    if jobs > 1:
+        from multiprocessing import Pool
+
+        with Pool(jobs) as pool:
+            return pool.map(fn, tasks, chunksize=max(1, len(tasks) // (8 * jobs)))
+    return [fn(task) for task in tasks]
+
+
+def collect(rows) -> dict:
+    """Rows of (name, seed, {model: {metric: value}}) → {name: {model: {metric: [values]}}}."""
+    table: dict = {}
+    for name, _seed, out in rows:
+        for model, metrics in out.items():
+            for metric, value in metrics.items():
+                table.setdefault(name, {}).setdefault(model, {}).setdefault(metric, []).append(value)
+    return table
