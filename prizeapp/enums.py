@@ -129,3 +129,24 @@ class ReviewStatus(enum.StrEnum):
 
 
 CalibrationStatus = JobStatus
+
+
+class VoteChoice(enum.StrEnum):
+    """A jury member's preference for one project."""
+
+    LAUREATE = "laureate"
+    MENTION = "mention"
+    NOT_SELECTED = "not_selected"
+
+
+class DecisionOutcome(enum.StrEnum):
+    LAUREATE = "laureate"  # lauréat, with a prize or an amount
+    MENTION = "mention"  # mention honorable
+    NOT_SELECTED = "not_selected"
+
+
+class NotificationMode(enum.StrEnum):
+    """How a person receives non-essential messages; receipts, assignments and decisions always come at once."""
+
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"  # one email a day

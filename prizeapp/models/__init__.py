@@ -2,6 +2,7 @@
 from .assignment import Assignment, AssignmentRun
 from .audit import AuditEvent
 from .call import Call, CallRole, Criterion, FormQuestion
+from .decision import Decision, Deliberation, DigestItem, EmailTemplate, JuryVote, Recusal, SentReminder
 from .org import OrgUnit
 from .outbox import OutboxEmail
 from .review_pool import (
@@ -17,6 +18,13 @@ from .submission import Submission, SubmissionFile, SubmissionMember, TeamInvita
 from .user import LoginAttempt, User
 
 __all__ = [
+    "SentReminder",
+    "Recusal",
+    "JuryVote",
+    "EmailTemplate",
+    "DigestItem",
+    "Deliberation",
+    "Decision",
     "Assignment",
     "AssignmentRun",
     "AuditEvent",

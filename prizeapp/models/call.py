@@ -54,6 +54,13 @@ class Call(db.Model):
     calibration_model: Mapped[str] = mapped_column(String(32), default="hierarchical", server_default="hierarchical")
     prize_count: Mapped[int | None] = mapped_column(Integer)
     reviewers_named_to_jury: Mapped[bool] = mapped_column(Boolean, default=True, server_default=db.true())
+    # Results: when they were published (decisions are final from then on), and whether each applicant's
+    # decision email gives their calibrated score and rank band.
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    scores_shown_to_applicants: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
+    # Peer prizes: the impartial selection (see prizeapp.core.impartial), in this many groups; None: the jury
+    # decides from the calibrated ranking.
+    impartial_groups: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

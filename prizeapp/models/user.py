@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..enums import Locale
+from ..enums import Locale, NotificationMode
 from ..extensions import db
 from .org import OrgUnit
 from .types import UTCDateTime, str_enum, utcnow
@@ -35,6 +35,9 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    notification_mode: Mapped[NotificationMode] = mapped_column(
+        str_enum(NotificationMode, "notification_mode"), default=NotificationMode.IMMEDIATE,
+        server_default=NotificationMode.IMMEDIATE.value)
 
     unit: Mapped[OrgUnit | None] = relationship()
 
