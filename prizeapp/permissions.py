@@ -305,3 +305,52 @@ def can_see_applicants(user: Any, submission: Submission) -> bool:
     """Who the applicants are (names, and the names of their files): hidden from reviewers in blind calls."""
     return (submission.call.blind != BlindLevel.BLIND or is_team_member(user, submission)
             or is_organiser(user, submission.call) or is_jury_member(user, submission.call))
+
+
+# --- deliberation and results ---------------------------------------------------------------------------
+
+def is_recused(user: Any, submission: Submission) -> bool:
+    from .models import Recusal
+
+    return _authenticated(user) and db.session.scalar(db.select(Recusal.id).where(
+        Recusal.submission_id == submission.id, Recusal.jury_member_id == user.id).limit(1)) is not None
+
+
+@rule
+def can_view_project_as_jury(user: Any, submission: Submission) -> bool:
+    """A project's file, reviews and explanation for the jury: never for a jury member recused from it (an
+    organiser who is also recused sees it as an organiser only through the organisers' pages)."""
+    call = submission.call
+    if is_organiser(user, call) and not is_recused(user, submission):
+        return True
+    return is_jury_member(user, call) and not is_recused(user, submission)
+
+
+@rule
+def can_vote(user: Any, call: Call) -> bool:
+    """Jury members record their preferences until the results are published."""
+    return is_jury_member(user, call) and call.results_published_at is None
+
+
+@rule
+def can_decide(user: Any, call: Call) -> bool:
+    """Final decisions, recusals by decision, the deliberation record, publishing: the organisers."""
+    return is_organiser(user, call)
+
+
+@rule
+def can_view_decision(user: Any, submission: Submission) -> bool:
+    """The team reads its project's decision once the results are published."""
+    return is_team_member(user, submission) and submission.call.results_published_at is not None
+
+
+@rule
+def can_manage_call_emails(user: Any, call: Call) -> bool:
+    """The call's email texts (edit, preview, test send) and its email log."""
+    return is_organiser(user, call)
+
+
+@rule
+def can_view_call_audit(user: Any, call: Call) -> bool:
+    """The audit log of one call, and its export."""
+    return is_organiser(user, call)
