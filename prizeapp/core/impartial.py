@@ -46,6 +46,7 @@ __all__ = [
     "cross_group_mask",
     "cross_group_scores",
     "group_index",
+    "independent_blocks",
     "partition",
     "quotas",
     "select",
@@ -89,6 +90,12 @@ def _blocks(teams: dict[Hashable, frozenset]) -> list[list]:
     for s in sorted(teams):
         blocks.setdefault(find(s), []).append(s)
     return sorted(blocks.values(), key=lambda block: block[0])
+
+
+def independent_blocks(teams: Mapping[Hashable, Iterable[Hashable]] | Iterable[Hashable]) -> list[list]:
+    """The blocks `partition` never splits: submissions linked by shared team members (at most one group
+    per block can be made)."""
+    return _blocks(_teams(teams))
 
 
 def partition(teams: Mapping[Hashable, Iterable[Hashable]] | Iterable[Hashable], groups: int,

@@ -21,7 +21,7 @@ from ..enums import AssignmentRunStatus, AssignmentStatus, ReviewMode
 from ..extensions import db
 from ..models import Assignment, AssignmentRun, Call, OutboxEmail, Submission, User
 from ..models.types import utcnow
-from . import audit, review_pool
+from . import audit, impartial, review_pool
 from .outbox import queue_email
 
 ACTIVE = (AssignmentStatus.PROPOSED, AssignmentStatus.COMMITTED)
@@ -161,6 +161,8 @@ def run_assignment(*, run: AssignmentRun, report: Report = _flush) -> Assignment
         return _fail(run, [solver.Explained("already_committed", "the assignment is already committed: re-assign "
                                             "after changes instead")], report, inputs)
     matrix = review_pool.conflict_matrix(call, inputs=inputs)
+    # Peer prizes with an impartial selection: applicants review only projects of other groups.
+    mask = _with_impartial_groups(call, inputs, matrix.mask)
     _progress(run, 30, report)
     affinity = review_pool.affinity_matrix(call, inputs=inputs)
     _progress(run, 50, report)
@@ -175,9 +177,9 @@ def run_assignment(*, run: AssignmentRun, report: Report = _flush) -> Assignment
             return results[-1].pairs
 
         if call.review_mode == ReviewMode.PEER:
-            conflicts_core.avoid_reciprocity(solve, matrix.mask, matrix.team, affinity=affinity.scores)
+            conflicts_core.avoid_reciprocity(solve, mask, matrix.team, affinity=affinity.scores)
         else:
-            solve(matrix.mask)
+            solve(mask)
 
     try:
         try:
@@ -209,6 +211,13 @@ def run_assignment(*, run: AssignmentRun, report: Report = _flush) -> Assignment
                  details={"seed": run.seed, "options": options, "pairs": len(result.pairs),
                           "objective": result.objective})
     return run
+
+
+def _with_impartial_groups(call: Call, inputs: review_pool.CallInputs, mask: np.ndarray) -> np.ndarray:
+    """The conflict mask, plus every same-group pair when the call uses the impartial selection (see
+    services.impartial; the conflicts summary still counts the call's own conflicts only)."""
+    extra = impartial.extra_conflicts(call, inputs)
+    return mask if extra is None else mask | extra
 
 
 def _fail(run: AssignmentRun, messages: list, report: Report, inputs: review_pool.CallInputs) -> AssignmentRun:
@@ -350,7 +359,7 @@ def reassign_after_changes(*, call: Call, actor: User, seed: int = 0) -> Reassig
     inputs = review_pool.call_inputs(call)
     matrix = review_pool.conflict_matrix(call, inputs=inputs)
     affinity = review_pool.affinity_matrix(call, inputs=inputs)
-    mask = matrix.mask.copy()
+    mask = _with_impartial_groups(call, inputs, matrix.mask.copy())
     s_index, r_index = matrix.submission_index, matrix.reviewer_index
     declined = db.session.scalars(db.select(Assignment).where(Assignment.call_id == call.id,
                                                               Assignment.status == AssignmentStatus.DECLINED))

@@ -11,6 +11,7 @@ from prizeapp.core.impartial import (
     cross_group_mask,
     cross_group_scores,
     group_index,
+    independent_blocks,
     partition,
     quotas,
     select,
@@ -32,7 +33,7 @@ def instances(draw, max_projects: int = 24):
             members.add(draw(st.sampled_from(shared)))
         teams[100 + s] = members
     seed = draw(st.integers(0, 2**31))
-    groups_count = draw(st.integers(1, min(6, _blocks(teams))))
+    groups_count = draw(st.integers(1, min(6, len(independent_blocks(teams)))))
     groups = partition(teams, groups_count, seed)
     people = sorted({p for team in teams.values() for p in team}) + ["outsider"]
     reviews = []
@@ -42,13 +43,6 @@ def instances(draw, max_projects: int = 24):
                 reviews.append((s, person, draw(st.integers(1, 5)) + draw(st.sampled_from([0.0, 0.25, 0.5]))))
     k = draw(st.integers(0, n + 2))
     return teams, groups, reviews, k, seed
-
-
-def _blocks(teams) -> int:
-    """How many independent blocks (projects linked by shared members) there are."""
-    from prizeapp.core.impartial import _blocks as blocks
-
-    return len(blocks({s: frozenset(m) for s, m in teams.items()}))
 
 
 def _selection(teams, groups, reviews, k, seed):
