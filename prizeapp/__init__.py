@@ -99,6 +99,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (public.bp, auth.bp, account.bp, admin.bp, organiser.bp, applicant.bp, pool.bp, reviewer.bp,
                       review.bp, assignment.bp, jury.bp):
         app.register_blueprint(blueprint)
+    from .views import results
+    app.register_blueprint(results.bp)
 
 
 def _register_errors(app: Flask) -> None:

@@ -26,9 +26,9 @@ from ..forms.reviewer import ExclusionForm, RemoveExclusionForm
 from ..models import Call, OrgUnit, Submission, SubmissionFile, SubmissionMember
 from ..models.types import utcnow
 from ..permissions import (can_download_file, can_edit_submission, can_exclude_reviewers, can_remove_member,
-                           can_see_applicants, can_view_call, is_lead, require)
+                           can_see_applicants, can_view_call, can_view_decision, is_lead, require)
 from ..services import calls as call_service
-from ..services import review_pool, submissions
+from ..services import results, review_pool, submissions
 from ..services.accounts import TokenError
 
 bp = Blueprint("applicant", __name__)
@@ -211,7 +211,8 @@ def new(slug: str):
 def mine():
     rows = _submissions_of(current_user)
     return render_template("applicant/mine.html", rows=[
-        (s, _missing_labels(s), call_service.accepts_submissions(s.call)) for s in rows])
+        (s, _missing_labels(s), call_service.accepts_submissions(s.call)) for s in rows],
+        outcomes=results.outcomes_of(rows))
 
 
 # --- writing a submission -----------------------------------------------------------------------------
@@ -310,6 +311,7 @@ def _render_edit(submission: Submission, page: EditPage, status: int = 200):
                       and submissions.changed_since_submitted(submission)),
         required=set(SubmissionForm.REQUIRED if call.categories else SubmissionForm.REQUIRED[:-1]),
         labels=field_labels(call), anchors=field_anchors(call),
+        decision=results.team_view(submission) if can_view_decision(current_user, submission) else None,
         max_mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
     ), status
 
