@@ -99,6 +99,9 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (public.bp, auth.bp, account.bp, admin.bp, organiser.bp, applicant.bp, pool.bp, reviewer.bp,
                       review.bp, assignment.bp, jury.bp):
         app.register_blueprint(blueprint)
+    from .views import impartial  # peer prizes' impartial selection
+
+    app.register_blueprint(impartial.bp)
     from .views import results
     app.register_blueprint(results.bp)
 

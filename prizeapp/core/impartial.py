@@ -235,6 +235,11 @@ class Selection:
     groups: list[GroupSelection]
     chosen: list = field(default_factory=list)  # every group's, by group then position
 
+    @property
+    def total(self) -> int:
+        """How many projects the selection was made among."""
+        return sum(len(group.members) for group in self.groups)
+
     def is_selected(self, submission: Hashable) -> bool:
         return submission in set(self.chosen)
 

@@ -15,6 +15,7 @@ from ..conftest import _truncate_all, post_form, sign_in_as
 from . import (
     access_assignment,
     access_deliberation,
+    access_impartial,
     access_jury,
     access_notifications,
     access_pool,
@@ -25,7 +26,7 @@ from . import (
 from .access import ROLES, Route, everyone, only, signed_in
 
 AREAS = (access_pool, access_reviewer, access_review, access_assignment, access_jury, access_deliberation,
-         access_results, access_notifications)  # each adds its rows and objects to the world
+         access_results, access_notifications, access_impartial)  # each adds its rows and objects to the world
 
 MATRIX = [
     Route("public.index", "GET", "/", everyone(200)),
