@@ -104,6 +104,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(impartial.bp)
     from .views import results
     app.register_blueprint(results.bp)
+    from .views import call_logs
+    app.register_blueprint(call_logs.bp)
 
 
 def _register_errors(app: Flask) -> None:

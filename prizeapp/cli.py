@@ -1,4 +1,4 @@
-"""flask commands: demo data, administrators, the outbox worker, the job worker."""
+"""flask commands: demo data, administrators, the outbox worker, the job worker, the scheduled reminders."""
 from __future__ import annotations
 
 import signal
@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(reminders_cli)
 
 
 @click.command("demo")
@@ -130,3 +131,36 @@ def jobs_work(loop: bool, interval: float) -> None:
         return run is not None
 
     _work(step, loop=loop, interval=interval, drain=True)
+
+
+reminders_cli = AppGroup("reminders", help="Scheduled reminders and daily digests (run from cron).")
+
+
+@reminders_cli.command("run")
+@click.option("--now", "now_text", default=None, metavar="ISO-DATETIME",
+              help="Act as if it were this instant (tests, catching up); without an offset, Paris time.")
+def reminders_run(now_text: str | None) -> None:
+    """Queue the reminders and digests due now; running it again sends nothing twice."""
+    from contextlib import nullcontext
+    from datetime import UTC, datetime
+
+    from .core.localtime import LocalTimeError, to_utc
+    from .services import reminders
+
+    now = None
+    if now_text:
+        try:
+            parsed = datetime.fromisoformat(now_text)
+            now = to_utc(parsed) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        except (ValueError, LocalTimeError) as error:
+            raise click.BadParameter(str(error), param_hint="--now") from error
+    # Emails carry links: without a configured host they can only point to localhost.
+    if current_app.config.get("SERVER_NAME"):
+        links = nullcontext()
+    else:
+        click.echo("reminders: PRIZEAPP_SERVER_NAME is not set, links in emails point to localhost", err=True)
+        links = current_app.test_request_context("/")
+    with links:
+        report = reminders.run(now=now)
+        db.session.commit()
+    click.echo(str(report))

@@ -21,9 +21,9 @@ from flask_mail import Connection, Message
 from sqlalchemy import or_
 
 from ..core.retry import RetryPolicy, is_permanent
-from ..enums import OutboxStatus
+from ..enums import NotificationMode, OutboxStatus
 from ..extensions import db
-from ..models import Call, OutboxEmail, User
+from ..models import Call, DigestItem, OutboxEmail, User
 from ..models.types import utcnow
 from . import audit
 from .claims import claim
@@ -37,10 +37,14 @@ def queue_email(
     locale: str | None = None,
     sensitive: bool = False,
     call: Call | None = None,
-) -> OutboxEmail:
+    essential: bool = True,
+) -> OutboxEmail | DigestItem:
     """Render templates/email/<kind>.txt and .html in the recipient's language and queue the result.
 
-    The text template sets the subject with `{% set subject = ... %}`.
+    The text template sets the subject with `{% set subject = ... %}`. A non-essential email (a reminder, an
+    organiser's digest) to someone who chose a daily digest is held as a DigestItem instead, sent with the
+    others of the day by services.notifications; receipts, assignments, decisions and account emails are
+    essential and always leave at once.
     """
     user = to if isinstance(to, User) else None
     recipient = user.email if user is not None else str(to)
@@ -52,6 +56,13 @@ def queue_email(
         # One line, but French no-break spaces (before « : ? ! ») stay where they are.
         subject = re.sub(r"[ \t\r\n]+", " ", str(getattr(module, "subject", kind))).strip()
         body_text = str(module).strip() + "\n"
+        if (not essential and not sensitive and user is not None
+                and user.notification_mode == NotificationMode.DIGEST):
+            item = DigestItem(user_id=user.id, call_id=call.id if call is not None else None, kind=kind,
+                              subject=subject, body_text=body_text)
+            db.session.add(item)
+            db.session.flush()
+            return item
         body_html = render_template(f"email/{kind}.html", subject=subject, **context)
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "prizeapp.localhost"
@@ -238,5 +249,6 @@ def resend(*, email: OutboxEmail, actor: User) -> None:
     email.status = OutboxStatus.QUEUED
     email.attempts = 0
     email.next_attempt_at = utcnow()
-    audit.record(action="outbox.resent", actor=actor, obj=email, details={"recipient": email.recipient})
+    call = db.session.get(Call, email.call_id) if email.call_id is not None else None
+    audit.record(action="outbox.resent", actor=actor, obj=email, call=call, details={"recipient": email.recipient})
     db.session.flush()

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import grid as grid_core
@@ -24,6 +25,7 @@ from ..models import (
     OutboxEmail,
     Review,
     ReviewScore,
+    Submission,
     User,
 )
 from ..models.types import utcnow
@@ -235,6 +237,24 @@ def progress(call: Call) -> Progress:
     return Progress(by_reviewer=dict(by_reviewer), by_submission=dict(by_submission), reviewers=people)
 
 
+def unfinished_reviews(call: Call, reviewer_ids: list[int] | None = None) -> dict[int, list[Submission]]:
+    """The projects each reviewer (all of them, or those in `reviewer_ids`) has been assigned (committed) and
+    not yet submitted a review of, by reference; reviewers with nothing left are absent."""
+    assignments = db.select(Assignment).where(Assignment.call_id == call.id,
+                                              Assignment.status == AssignmentStatus.COMMITTED)
+    submitted = db.select(Review.submission_id, Review.reviewer_id).where(
+        Review.call_id == call.id, Review.status == ReviewStatus.SUBMITTED)
+    if reviewer_ids is not None:
+        assignments = assignments.where(Assignment.reviewer_id.in_(reviewer_ids))
+        submitted = submitted.where(Review.reviewer_id.in_(reviewer_ids))
+    done = {(s, r) for s, r in db.session.execute(submitted)}
+    pending: dict[int, list[Submission]] = defaultdict(list)
+    for a in db.session.scalars(assignments.options(selectinload(Assignment.submission))):
+        if (a.submission_id, a.reviewer_id) not in done:
+            pending[a.reviewer_id].append(a.submission)
+    return {rid: sorted(subs, key=lambda s: s.reference) for rid, subs in sorted(pending.items())}
+
+
 def send_reminders(*, call: Call, actor: User, reviewer_ids: list[int] | None = None) -> list[OutboxEmail]:
     """Remind reviewers who have reviews left to submit (all of them, or those in `reviewer_ids`): one email
     each, listing what is left."""
@@ -242,17 +262,9 @@ def send_reminders(*, call: Call, actor: User, reviewer_ids: list[int] | None = 
     targets = [rid for rid in state.late_reviewer_ids() if reviewer_ids is None or rid in reviewer_ids]
     if not targets:
         raise ReviewError("nobody_to_remind")
-    pending: dict[int, list] = defaultdict(list)
-    rows = db.session.execute(db.select(Assignment).where(
-        Assignment.call_id == call.id, Assignment.status == AssignmentStatus.COMMITTED,
-        Assignment.reviewer_id.in_(targets))).scalars()
-    submitted = {(r.submission_id, r.reviewer_id) for r in db.session.scalars(db.select(Review).where(
-        Review.call_id == call.id, Review.status == ReviewStatus.SUBMITTED, Review.reviewer_id.in_(targets)))}
-    for a in rows:
-        if (a.submission_id, a.reviewer_id) not in submitted:
-            pending[a.reviewer_id].append(a.submission)
+    pending = unfinished_reviews(call, targets)
     emails = [queue_email(kind="review_reminder", to=state.reviewers[rid], call=call,
-                          context={"call": call, "submissions": sorted(pending[rid], key=lambda s: s.reference)})
+                          context={"call": call, "submissions": pending[rid]})
               for rid in targets]
     audit.record(action="review.reminders_sent", actor=actor, obj=call, call=call,
                  details={"reviewers": targets})
