@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import PasswordField, RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from . import fields
@@ -13,6 +14,13 @@ class ProfileForm(FlaskForm):
     last_name = fields.last_name()
     unit = fields.unit()
     locale = fields.locale(_l("Language"))
+    notification_mode = RadioField(
+        _l("Reminders and summaries"),
+        choices=[SelectChoice("immediate", _l("Send each one at once")),
+                 SelectChoice("digest", _l("Gather them in one email a day"))],
+        default="immediate",
+        description=_l("Reminders of deadlines and organisers' summaries. Receipts, assignments, decisions and "
+                       "emails about your account are always sent at once."))
 
 
 class PasswordForm(FlaskForm):

@@ -4,12 +4,12 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from ..enums import CallRoleKind
+from ..enums import CallRoleKind, NotificationMode
 from ..extensions import db
 from ..forms.account import LanguageForm, PasswordForm, ProfileForm
 from ..models import Call, CallRole
 from ..permissions import can_use_account, require
-from ..services import accounts
+from ..services import accounts, notifications
 from ..web import safe_next
 from .helpers import NO_UNIT, unit_choices, unit_from_choice
 
@@ -39,10 +39,13 @@ def profile():
     if request.method == "GET":
         form.unit.data = current_user.unit_id or NO_UNIT
         form.locale.data = current_user.locale.value
+        form.notification_mode.data = current_user.notification_mode.value
     if form.validate_on_submit():
         accounts.update_profile(user=current_user, first_name=form.first_name.data,
                                 last_name=form.last_name.data, unit=unit_from_choice(form.unit.data),
                                 locale=form.locale.data)
+        notifications.set_notification_mode(user=current_user,
+                                            mode=NotificationMode(form.notification_mode.data))
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("account.profile"))
