@@ -94,10 +94,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import account, admin, applicant, assignment, auth, jury, organiser, pool, public, review, reviewer
+    from .views import (account, admin, applicant, assignment, auth, deliberation, jury, organiser, pool, public,
+                        review, reviewer)
 
     for blueprint in (public.bp, auth.bp, account.bp, admin.bp, organiser.bp, applicant.bp, pool.bp, reviewer.bp,
-                      review.bp, assignment.bp, jury.bp):
+                      review.bp, assignment.bp, jury.bp, deliberation.bp):
         app.register_blueprint(blueprint)
     from .views import impartial  # peer prizes' impartial selection
 

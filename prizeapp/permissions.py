@@ -150,7 +150,11 @@ def can_view_submission(user: Any, submission: Submission) -> bool:
 
 @rule
 def can_download_file(user: Any, record: SubmissionFile) -> bool:
-    return can_view_submission(user, record.submission)
+    """Those who see the project; the call's jury too, for submitted projects they are not recused from."""
+    submission = record.submission
+    return can_view_submission(user, submission) or (
+        submission.submitted_at is not None and is_jury_member(user, submission.call)
+        and can_view_project_as_jury(user, submission))
 
 
 @rule
@@ -310,10 +314,19 @@ def can_see_applicants(user: Any, submission: Submission) -> bool:
 # --- deliberation and results ---------------------------------------------------------------------------
 
 def is_recused(user: Any, submission: Submission) -> bool:
+    """Set aside from the project: recorded (by themselves or an organiser), or automatically for the team and
+    for a jury member conflicted with it by the reviewers' conflict rules (organisers see their calls whole)."""
     from .models import Recusal
 
-    return _authenticated(user) and db.session.scalar(db.select(Recusal.id).where(
-        Recusal.submission_id == submission.id, Recusal.jury_member_id == user.id).limit(1)) is not None
+    if not _authenticated(user):
+        return False
+    if db.session.scalar(db.select(Recusal.id).where(
+            Recusal.submission_id == submission.id, Recusal.jury_member_id == user.id).limit(1)) is not None:
+        return True
+    if is_team_member(user, submission):
+        return True
+    return (is_jury_member(user, submission.call) and not is_organiser(user, submission.call)
+            and is_conflicted(user, submission))
 
 
 @rule

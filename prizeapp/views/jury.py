@@ -1,7 +1,15 @@
 """The jury's pages: the calibrated ranking with its uncertainty and plots, one project explained, exports;
-and the organisers' controls over it (compute with a model, leave out an outlier reviewer)."""
+the organisers' controls over it (compute with a model, leave out an outlier reviewer); the jury's votes and
+recusals.
+
+A jury member recused from a project (by themselves, by an organiser, or automatically: in its team or
+conflicted with it) sees nothing of it: its page, files and reviews are refused, and its row is left out of
+the ranking, the exports and the counts shown to them (reviewers' leniency is still estimated from every
+review: it describes reviewers, not one project). Organisers see everything.
+"""
 from __future__ import annotations
 
+from types import SimpleNamespace
 
 from flask import (
     Blueprint,
@@ -19,6 +27,7 @@ from ..core import spreadsheet
 from ..enums import CalibrationStatus, CallRoleKind, ReviewStatus
 from ..extensions import db
 from ..forms.admin import ConfirmForm
+from ..forms.deliberation import VOTE_LABELS, SelfRecusalForm, VoteForm
 from ..forms.jury import MODEL_LABELS, ComputeRankingForm, ExcludeReviewerForm
 from ..models import (
     CalibrationExclusion,
@@ -33,10 +42,14 @@ from ..permissions import (
     can_compute_ranking,
     can_see_reviewer_names,
     can_view_jury_calls,
+    can_view_project_as_jury,
     can_view_ranking,
+    can_vote,
+    is_jury_member,
+    is_organiser,
     require,
 )
-from ..services import audit, ranking, reviews
+from ..services import audit, deliberation, ranking, reviews
 from . import job_progress
 from .charts import Row, interval_chart
 from .helpers import csv_download, dossier_context
@@ -50,6 +63,11 @@ def _call(call_id: int) -> Call:
     call = db.get_or_404(Call, call_id)
     require(can_view_ranking(current_user, call))
     return call
+
+
+def _hidden(call: Call) -> set[int]:
+    """Projects the current user is recused from (none for organisers)."""
+    return deliberation.hidden_from(call, current_user, organiser=is_organiser(current_user, call))
 
 
 def _reviewer_label(result: dict, reviewer_id: int, named: bool) -> str:
@@ -87,7 +105,11 @@ def ranking_page(call_id: int):
                                .order_by(CalibrationRun.id.desc()).limit(1))
     failed = failed if failed is not None and failed.status == CalibrationStatus.FAILED else None
     run = ranking.latest(call)
+    hidden = _hidden(call)
     state = reviews.progress(call)
+    if hidden:  # the counts a recused jury member sees leave their projects out too
+        kept = [row for sid, row in state.by_submission.items() if sid not in hidden]
+        state = SimpleNamespace(submitted=sum(r["submitted"] for r in kept), assigned=sum(r["assigned"] for r in kept))
     context = {"call": call, "pending": pending, "failed": failed, "run": run, "state": state,
                "model_labels": MODEL_LABELS, "can_compute": can_compute_ranking(current_user, call),
                "compute_form": ComputeRankingForm(model=call.calibration_model),
@@ -98,7 +120,8 @@ def ranking_page(call_id: int):
     result = run.result
     category = request.args.get("category") or ""
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "rank"
-    rows = [p for p in result["submissions"] if not category or p["category"] == category]
+    rows = [p for p in result["submissions"] if (not category or p["category"] == category)
+            and p["id"] not in hidden]
     if sort == "disagreement":
         rows.sort(key=lambda p: (-p["spread"], p["rank"]))
     elif sort == "reference":
@@ -126,6 +149,9 @@ def ranking_page(call_id: int):
         "categories": sorted({p["category"] for p in result["submissions"] if p["category"]}),
         "up_to_date": ranking.is_current(call, run), "exclusions": excluded,
         "exclude_form": ExcludeReviewerForm(), "model_label": MODEL_LABELS.get(run.model, run.model),
+        "n_reviews": sum(1 for r in result["reviews"] if r["submission_id"] not in hidden),
+        "my_votes": deliberation.votes_of(call, current_user) if is_jury_member(current_user, call) else {},
+        "vote_labels": VOTE_LABELS,
     }
     return render_template("jury/ranking.html", **context)
 
@@ -160,9 +186,19 @@ def run_status(call_id: int, run_id: int):
 @login_required
 def project(call_id: int, submission_id: int):
     call = _call(call_id)
+    submission = _project(call, submission_id)
+    return _project_page(call, submission)
+
+
+def _project(call: Call, submission_id: int) -> Submission:
     submission = db.get_or_404(Submission, submission_id)
     if submission.call_id != call.id or submission.submitted_at is None:
         abort(404)
+    require(can_view_project_as_jury(current_user, submission))
+    return submission
+
+
+def _project_page(call: Call, submission: Submission, vote_form: VoteForm | None = None, status: int = 200):
     run = ranking.latest(call)
     named = can_see_reviewer_names(current_user, call)
     entry = next((p for p in run.result["submissions"] if p["id"] == submission.id), None) if run else None
@@ -180,10 +216,18 @@ def project(call_id: int, submission_id: int):
     full_reviews = db.session.scalars(db.select(Review).where(Review.submission_id == submission.id,
                                                               Review.status == ReviewStatus.SUBMITTED)
                                       .order_by(Review.submitted_at, Review.id)).all()
+    juror = is_jury_member(current_user, call)
+    vote = deliberation.votes_of(call, current_user).get(submission.id) if juror else None
+    if vote_form is None and juror:
+        vote_form = VoteForm(formdata=None, choice=vote.choice.value if vote else None,
+                             comment=vote.comment if vote else "")
     return render_template("jury/project.html", call=call, submission=submission, run=run, entry=entry,
                            explained=explained, chart=chart, reviews=full_reviews, named=named,
                            reviewer_label=(lambda rid: _reviewer_label(run.result, rid, named)) if run else
-                           (lambda rid: _("Reviewer")), show_team=True, **dossier_context(submission))
+                           (lambda rid: _("Reviewer")), show_team=True, juror=juror, vote=vote,
+                           vote_form=vote_form, may_vote=can_vote(current_user, call),
+                           recusal_form=SelfRecusalForm(formdata=None), vote_labels=VOTE_LABELS,
+                           **dossier_context(submission)), status
 
 
 def _exported(call: Call, what: str, rows: int) -> None:
@@ -200,6 +244,7 @@ def export_ranking(call_id: int):
     if run is None:
         abort(404)
     result = run.result
+    hidden = _hidden(call)
     criteria = result.get("criteria", [])
     headers = ["rank", "rank_low", "rank_high", "reference", "title", "category", "calibrated_score",
                "score_low", "score_high", "raw_mean", "raw_rank", "rank_change", "reviews", "spread",
@@ -207,7 +252,8 @@ def export_ranking(call_id: int):
     rows = [[p["rank"], p["rank_low"], p["rank_high"], p["reference"], p["title"], p["category"] or "",
              p["score"], p["score_low"], p["score_high"], p["raw_mean"], p["raw_rank"], p["raw_rank"] - p["rank"],
              p["n_reviews"], p["spread"], p["disagreement"], p["top_k_probability"]]
-            + [p["criteria"].get(str(c["id"])) for c in criteria] for p in result["submissions"]]
+            + [p["criteria"].get(str(c["id"])) for c in criteria] for p in result["submissions"]
+            if p["id"] not in hidden]
     _exported(call, "ranking", len(rows))
     return csv_download(spreadsheet.to_csv(headers, rows), f"{call.slug}-classement")
 
@@ -221,8 +267,10 @@ def export_reviews(call_id: int):
     corrected = {(r["submission_id"], r["reviewer_id"]): r["corrected"] for r in run.result["reviews"]} if run \
         else {}
     criteria = list(call.criteria)
-    items = db.session.scalars(db.select(Review).where(Review.call_id == call.id, Review.status == ReviewStatus.SUBMITTED)
-                               .order_by(Review.submission_id, Review.reviewer_id)).all()
+    hidden = _hidden(call)
+    items = [r for r in db.session.scalars(db.select(Review).where(
+        Review.call_id == call.id, Review.status == ReviewStatus.SUBMITTED)
+        .order_by(Review.submission_id, Review.reviewer_id)) if r.submission_id not in hidden]
     headers = ["reference", "title", "reviewer", "confidence", "total", "corrected_total"] + \
         [c.name for c in criteria] + ["comment_to_applicants", "comment_to_jury", "submitted_at"]
     rows = []
@@ -267,3 +315,83 @@ def include_reviewer(call_id: int, exclusion_id: int):
     db.session.commit()
     flash(_("This reviewer's scores count again from the next calibration."), "success")
     return redirect(url_for("jury.ranking_page", call_id=call.id, _anchor="reviewers-title"))
+
+
+# --- the jury's votes and recusals ----------------------------------------------------------------------
+
+def _jury_call(call_id: int) -> Call:
+    call = db.get_or_404(Call, call_id)
+    require(is_jury_member(current_user, call))
+    return call
+
+
+def _votes_page(call: Call, failed: tuple[int, VoteForm] | None = None, status: int = 200):
+    """Every project the jury member may see, in calibrated-rank order, each with its own vote form."""
+    hidden = _hidden(call)
+    mine = deliberation.votes_of(call, current_user)
+    items = []
+    for submission, entry in deliberation.in_ranking_order(call, ranking.latest(call)):
+        if submission.id in hidden:
+            continue
+        vote = mine.get(submission.id)
+        if failed is not None and failed[0] == submission.id:
+            form = failed[1]
+        else:
+            form = VoteForm(formdata=None, choice=vote.choice.value if vote else None,
+                            comment=vote.comment if vote else "")
+        items.append(SimpleNamespace(submission=submission, entry=entry, vote=vote, form=form))
+    return render_template("jury/votes.html", call=call, items=items, may_vote=can_vote(current_user, call),
+                           vote_labels=VOTE_LABELS, voted=sum(1 for i in items if i.vote)), status
+
+
+@bp.route("/calls/<int:call_id>/votes")
+@login_required
+def votes(call_id: int):
+    return _votes_page(_jury_call(call_id))
+
+
+@bp.route("/calls/<int:call_id>/projects/<int:submission_id>/vote", methods=["POST"])
+@login_required
+def vote(call_id: int, submission_id: int):
+    call = _jury_call(call_id)
+    submission = _project(call, submission_id)
+    require(can_vote(current_user, call))
+    back = request.form.get("back") == "votes"
+    form = VoteForm()
+    if not form.validate_on_submit():
+        return _votes_page(call, (submission.id, form), 400) if back else \
+            _project_page(call, submission, form, 400)
+    try:
+        deliberation.record_vote(submission=submission, jury_member=current_user,
+                                 choice=form.choice.data, comment=form.comment.data)
+    except deliberation.DeliberationError:
+        db.session.rollback()
+        abort(403)
+    db.session.commit()
+    flash(_("Your vote on %(reference)s is recorded. You can change it until the results are published.",
+            reference=submission.reference), "success")
+    if back:
+        return redirect(url_for("jury.votes", call_id=call.id, _anchor=f"project-{submission.id}"))
+    return redirect(url_for("jury.project", call_id=call.id, submission_id=submission.id, _anchor="vote-title"))
+
+
+@bp.route("/calls/<int:call_id>/projects/<int:submission_id>/recuse", methods=["POST"])
+@login_required
+def recuse(call_id: int, submission_id: int):
+    call = _jury_call(call_id)
+    submission = _project(call, submission_id)
+    form = SelfRecusalForm()
+    if not form.validate_on_submit():
+        flash(_("The reason is too long (at most 2,000 characters)."), "error")
+        return redirect(url_for("jury.project", call_id=call.id, submission_id=submission.id, _anchor="recuse-title"))
+    try:
+        deliberation.recuse(submission=submission, jury_member=current_user, actor=current_user,
+                            reason=form.reason.data)
+    except deliberation.DeliberationError:
+        db.session.rollback()
+        flash(_("The results are published: the jury's record is closed."), "error")
+        return redirect(url_for("jury.project", call_id=call.id, submission_id=submission.id))
+    db.session.commit()
+    flash(_("You are recused from %(reference)s: you no longer see it and do not vote on it.",
+            reference=submission.reference), "success")
+    return redirect(url_for("jury.votes", call_id=call.id))

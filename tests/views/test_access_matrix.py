@@ -101,9 +101,9 @@ MATRIX = [
     Route("applicant.remove_member", "POST", "/submissions/{team_draft}/members/{co_applicant_member}/remove",
           only({})),
     Route("applicant.download", "GET", "/files/{draft_file}", only({})),
-    # Assigned reviewers download the files of their projects; a conflicted one never does.
+    # Assigned reviewers download the files of their projects; a conflicted one never does; the jury does.
     Route("applicant.download", "GET", "/files/{submitted_file}",
-          only({"organiser": 200, "admin": 200, "reviewer": 200})),
+          only({"organiser": 200, "admin": 200, "reviewer": 200, "jury": 200})),
     Route("applicant.remove_file", "POST", "/files/{draft_file}/delete", only({})),
     Route("applicant.join", "GET", "/join/{join_token}", everyone(200)),
 ]
@@ -118,7 +118,7 @@ def build_world():
     """One call with an organiser, a reviewer and a jury member; emails about that call and about no call."""
     call = factories.call()
     people = {"user": factories.user(), "organiser": factories.user(), "reviewer": factories.user(email="relectrice@ville-exemple.fr"),
-              "jury": factories.user(), "admin": factories.user(admin=True)}
+              "jury": factories.user(email="jure@agglo-exemple.fr"), "admin": factories.user(admin=True)}
     factories.grant(people["organiser"], call, CallRoleKind.ORGANISER)
     factories.grant(people["reviewer"], call, CallRoleKind.REVIEWER)
     factories.grant(people["jury"], call, CallRoleKind.JURY)

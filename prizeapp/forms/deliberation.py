@@ -1,0 +1,74 @@
+"""The jury's deliberation: a jury member's vote and recusal; the organisers' recusal of a jury member, final
+decision and record of the meeting."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..enums import DecisionOutcome, VoteChoice
+from .organiser import FrenchDecimalField, ParisDateTimeField
+from .reviewer import CheckboxesField
+
+VOTE_LABELS = {
+    VoteChoice.LAUREATE: _l("Laureate"),
+    VoteChoice.MENTION: _l("Honourable mention"),
+    VoteChoice.NOT_SELECTED: _l("Not selected"),
+}
+OUTCOME_LABELS = {
+    DecisionOutcome.LAUREATE: _l("Laureate"),
+    DecisionOutcome.MENTION: _l("Honourable mention"),
+    DecisionOutcome.NOT_SELECTED: _l("Not selected"),
+}
+COMMENT_MAX = 2000
+
+
+class VoteForm(FlaskForm):
+    choice = RadioField(_l("Your vote"), choices=[SelectChoice(c.value, VOTE_LABELS[c]) for c in VoteChoice],
+                        validators=[DataRequired(message=_l("Choose laureate, honourable mention or not selected."))])
+    comment = TextAreaField(_l("Comment to the jury (optional)"), render_kw={"rows": 2},
+                            validators=[Length(max=COMMENT_MAX, message=_l("At most %(max)d characters.",
+                                                                           max=COMMENT_MAX))])
+
+
+class SelfRecusalForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (optional)"), render_kw={"rows": 2},
+                           description=_l("Seen by the organisers and written in the deliberation record."),
+                           validators=[Length(max=COMMENT_MAX)])
+
+
+class RecusalForm(FlaskForm):
+    """An organiser sets a jury member aside from a project."""
+
+    jury_member = SelectField(_l("Jury member"), coerce=int,
+                              validators=[DataRequired(message=_l("Choose a jury member."))])
+    submission = SelectField(_l("Project"), coerce=int, validators=[DataRequired(message=_l("Choose a project."))])
+    reason = TextAreaField(_l("Reason"), render_kw={"rows": 2},
+                           description=_l("Written in the deliberation record, for example: "
+                                          "“works with the project's lead”."),
+                           validators=[DataRequired(message=_l("Give the reason for this recusal.")),
+                                       Length(max=COMMENT_MAX)])
+
+
+class DecisionForm(FlaskForm):
+    outcome = RadioField(_l("Decision"), choices=[SelectChoice(c.value, OUTCOME_LABELS[c]) for c in DecisionOutcome],
+                         validators=[DataRequired(message=_l("Choose laureate, honourable mention or not selected."))])
+    prize = StringField(_l("Prize (laureates)"), validators=[Optional(), Length(max=200)],
+                        description=_l("For example: “First prize”."))
+    amount = FrenchDecimalField(_l("Amount in euros (laureates)"), validators=[Optional()],
+                                description=_l("For example: 10 000."))
+    reason = TextAreaField(_l("Reason, to the applicants"), render_kw={"rows": 3},
+                           validators=[DataRequired(message=_l("Give the reason for this decision: the applicants "
+                                                               "will read it.")),
+                                       Length(max=5000)])
+
+
+class DeliberationForm(FlaskForm):
+    held_at = ParisDateTimeField(_l("Date and time of the meeting"),
+                                 validators=[DataRequired(message=_l("Give the date and time of the meeting."))])
+    present = CheckboxesField(_l("Jury members present"), coerce=int, choices=[],
+                              validators=[DataRequired(message=_l("Tick the jury members who were present."))])
+    calibration_run = SelectField(_l("Ranking used"), coerce=int, choices=[])
+    notes = TextAreaField(_l("Notes"), render_kw={"rows": 6}, validators=[Length(max=20000)])

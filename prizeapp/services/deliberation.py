@@ -1,0 +1,366 @@
+"""The jury's deliberation: recusals, votes, final decisions and the record of the meeting.
+
+A jury member is set aside from a project (recused) when they say so, when an organiser says so (with a
+reason), or automatically when they are in its team or conflicted with it by the reviewers' conflict rules
+(`review_pool.conflict_reasons`). A recused jury member sees nothing of the project and does not vote on it;
+organisers see everything. Votes and decisions can be changed until the results are published
+(`Call.results_published_at`); every change is written to the audit log with what it was before and after.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.orm import selectinload
+
+from ..core.conflicts import Reason
+from ..enums import CalibrationStatus, CallRoleKind, DecisionOutcome, VoteChoice
+from ..extensions import db
+from ..models import CalibrationRun, Call, CallRole, Submission, User
+from ..models.decision import Decision, Deliberation, JuryVote, Recusal
+from ..models.types import utcnow
+from . import audit, review_pool
+
+
+class DeliberationError(ValueError):
+    """A change the deliberation's rules do not allow; `codes` name each reason for the page to explain."""
+
+    def __init__(self, *codes: str, **params) -> None:
+        super().__init__(", ".join(codes))
+        self.codes = list(codes)
+        self.params = params
+
+
+def _still_open(call: Call) -> None:
+    if call.results_published_at is not None:
+        raise DeliberationError("results_published")
+
+
+# --- who deliberates on what ---------------------------------------------------------------------------
+
+def jury_members(call: Call) -> list[User]:
+    """The call's jury, by name."""
+    return list(db.session.scalars(
+        db.select(User).join(CallRole, CallRole.user_id == User.id)
+        .where(CallRole.call_id == call.id, CallRole.role == CallRoleKind.JURY)
+        .distinct().order_by(User.last_name, User.first_name, User.id)))
+
+
+def projects(call: Call) -> list[Submission]:
+    """The projects the jury deliberates on: every project of `call` submitted at least once, by reference."""
+    return list(db.session.scalars(
+        db.select(Submission).where(Submission.call_id == call.id, Submission.submitted_at.is_not(None))
+        .options(selectinload(Submission.members)).order_by(Submission.reference, Submission.id)))
+
+
+def automatic_recusals(call: Call, user: User) -> dict[int, list[Reason]]:
+    """Submission id → why `user` is set aside from it without anyone asking: in its team, or conflicted by
+    the conflict rules, computed for every project of the call at once."""
+    items = projects(call)
+    if not items:
+        return {}
+    inputs = review_pool.CallInputs(call=call, submissions=items, reviewers=[user],
+                                    members=review_pool._members(call))
+    matrix = review_pool.conflict_matrix(call, inputs=inputs, partial=True)
+    found = {s.id: matrix.reasons_for(s.id, user.id) for s in items}
+    for s in items:  # the team always, whatever the rules say
+        if user.id in s.member_ids() and not found[s.id]:
+            found[s.id] = [Reason("team_member", {"person_id": user.id})]
+    return {sid: reasons for sid, reasons in found.items() if reasons}
+
+
+def recorded_recusals(call: Call) -> list[Recusal]:
+    return list(db.session.scalars(db.select(Recusal).where(Recusal.call_id == call.id)
+                                   .options(selectinload(Recusal.submission), selectinload(Recusal.jury_member))
+                                   .order_by(Recusal.created_at, Recusal.id)))
+
+
+def hidden_from(call: Call, user: User, *, organiser: bool) -> set[int]:
+    """Ids of the projects `user` must not see as a jury member (recorded or automatic recusals). Organisers
+    see every project of their calls: nothing is hidden from them."""
+    if organiser:
+        return set()
+    recorded = set(db.session.scalars(db.select(Recusal.submission_id).where(
+        Recusal.call_id == call.id, Recusal.jury_member_id == user.id)))
+    return recorded | set(automatic_recusals(call, user))
+
+
+@dataclass
+class RecusalRow:
+    """One jury member set aside from one project, for the organisers' pages and the record."""
+
+    jury_member: User
+    submission: Submission
+    reason: str = ""
+    codes: list[str] = field(default_factory=list)  # automatic: the conflict rules' codes
+    recusal: Recusal | None = None  # recorded: by themselves or by an organiser
+    recused_by: User | None = None
+
+    @property
+    def automatic(self) -> bool:
+        return self.recusal is None
+
+
+def all_recusals(call: Call) -> list[RecusalRow]:
+    """Every recusal of the call's jury, recorded ones first in the order they were made, then the automatic
+    ones by jury member and project (a recorded recusal hides the automatic one of the same pair)."""
+    rows: list[RecusalRow] = []
+    seen: set[tuple[int, int]] = set()
+    people = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(
+        db.select(Recusal.recused_by_id).where(Recusal.call_id == call.id))))}
+    for r in recorded_recusals(call):
+        rows.append(RecusalRow(jury_member=r.jury_member, submission=r.submission, reason=r.reason, recusal=r,
+                               recused_by=people.get(r.recused_by_id)))
+        seen.add((r.jury_member_id, r.submission_id))
+    by_id = {s.id: s for s in projects(call)}
+    for member in jury_members(call):
+        for sid, reasons in sorted(automatic_recusals(call, member).items(),
+                                   key=lambda item: by_id[item[0]].reference):
+            if (member.id, sid) not in seen:
+                rows.append(RecusalRow(jury_member=member, submission=by_id[sid],
+                                       codes=list(dict.fromkeys(r.code for r in reasons))))
+    return rows
+
+
+def recuse(*, submission: Submission, jury_member: User, actor: User, reason: str = "") -> Recusal:
+    """Set `jury_member` aside from `submission`: by themselves (reason optional) or by an organiser (reason
+    required: the caller checks who may). Recusing twice keeps the first record."""
+    call = submission.call
+    _still_open(call)
+    reason = (reason or "").strip()
+    if actor.id != jury_member.id and not reason:
+        raise DeliberationError("reason_required")
+    if not db.session.scalar(db.select(CallRole.id).where(CallRole.call_id == call.id,
+                                                          CallRole.user_id == jury_member.id,
+                                                          CallRole.role == CallRoleKind.JURY).limit(1)):
+        raise DeliberationError("not_in_jury")
+    existing = db.session.scalar(db.select(Recusal).where(Recusal.submission_id == submission.id,
+                                                          Recusal.jury_member_id == jury_member.id))
+    if existing is not None:
+        raise DeliberationError("already_recused")
+    recusal = Recusal(call_id=call.id, submission_id=submission.id, jury_member_id=jury_member.id, reason=reason,
+                      recused_by_id=actor.id)
+    db.session.add(recusal)
+    # A recused member's vote on the project no longer counts.
+    vote = db.session.scalar(db.select(JuryVote).where(JuryVote.submission_id == submission.id,
+                                                       JuryVote.jury_member_id == jury_member.id))
+    dropped = None
+    if vote is not None:
+        dropped = {"choice": vote.choice.value, "comment": vote.comment}
+        db.session.delete(vote)
+    db.session.flush()
+    audit.record(action="deliberation.recused", actor=actor, obj=recusal, call=call,
+                 details={"submission_id": submission.id, "jury_member_id": jury_member.id,
+                          "by_themselves": actor.id == jury_member.id,
+                          "before": {"recused": False, "vote": dropped},
+                          "after": {"recused": True, "reason": reason}})
+    return recusal
+
+
+def lift_recusal(*, recusal: Recusal, actor: User) -> None:
+    """An organiser removes a recorded recusal (made by mistake); automatic ones cannot be lifted here."""
+    call = db.session.get(Call, recusal.call_id)
+    _still_open(call)
+    audit.record(action="deliberation.recusal_lifted", actor=actor, obj=recusal, call=call,
+                 details={"submission_id": recusal.submission_id, "jury_member_id": recusal.jury_member_id,
+                          "before": {"recused": True, "reason": recusal.reason}, "after": {"recused": False}})
+    db.session.delete(recusal)
+    db.session.flush()
+
+
+# --- votes ----------------------------------------------------------------------------------------------
+
+def record_vote(*, submission: Submission, jury_member: User, choice: VoteChoice, comment: str = "") -> JuryVote:
+    """A jury member's preference for one project, recorded or changed until the results are published;
+    never on a project they are recused from."""
+    call = submission.call
+    _still_open(call)
+    if submission.id in hidden_from(call, jury_member, organiser=False):
+        raise DeliberationError("recused")
+    vote = db.session.scalar(db.select(JuryVote).where(JuryVote.submission_id == submission.id,
+                                                       JuryVote.jury_member_id == jury_member.id))
+    before = {"choice": vote.choice.value, "comment": vote.comment} if vote is not None else None
+    if vote is None:
+        vote = JuryVote(call_id=call.id, submission_id=submission.id, jury_member_id=jury_member.id)
+        db.session.add(vote)
+    vote.choice, vote.comment, vote.updated_at = VoteChoice(choice), (comment or "").strip(), utcnow()
+    db.session.flush()
+    audit.record(action="deliberation.voted", actor=jury_member, obj=vote, call=call,
+                 details={"submission_id": submission.id, "before": before,
+                          "after": {"choice": vote.choice.value, "comment": vote.comment}})
+    return vote
+
+
+def votes_of(call: Call, user: User) -> dict[int, JuryVote]:
+    """Submission id → `user`'s vote."""
+    return {v.submission_id: v for v in db.session.scalars(db.select(JuryVote).where(
+        JuryVote.call_id == call.id, JuryVote.jury_member_id == user.id))}
+
+
+@dataclass
+class Tally:
+    """The jury's votes on one project: counts per choice and the votes themselves (with their authors)."""
+
+    counts: dict[VoteChoice, int]
+    votes: list[JuryVote]
+
+    @property
+    def total(self) -> int:
+        return len(self.votes)
+
+
+def tally(call: Call) -> dict[int, Tally]:
+    """Submission id → its tally; every project of the call has one, possibly empty."""
+    votes = list(db.session.scalars(db.select(JuryVote).where(JuryVote.call_id == call.id)
+                                    .options(selectinload(JuryVote.jury_member))
+                                    .order_by(JuryVote.submission_id, JuryVote.id)))
+    result = {s.id: Tally(counts={c: 0 for c in VoteChoice}, votes=[]) for s in projects(call)}
+    for vote in votes:
+        entry = result.setdefault(vote.submission_id, Tally(counts={c: 0 for c in VoteChoice}, votes=[]))
+        entry.votes.append(vote)
+    for entry in result.values():
+        entry.counts.update(Counter(v.choice for v in entry.votes))
+        entry.votes.sort(key=lambda v: (v.jury_member.last_name, v.jury_member.first_name))
+    return result
+
+
+# --- decisions ------------------------------------------------------------------------------------------
+
+def _decision_state(decision: Decision | None) -> dict | None:
+    if decision is None:
+        return None
+    return {"outcome": decision.outcome.value, "prize": decision.prize,
+            "amount": str(decision.amount) if decision.amount is not None else None, "reason": decision.reason}
+
+
+def record_decision(*, submission: Submission, actor: User, outcome: DecisionOutcome, reason: str,
+                    prize: str = "", amount: Decimal | None = None) -> Decision:
+    """The final decision on one project, with its reason to the applicants (required); a prize label
+    and/or an amount in euros for laureates only. Revisable until the results are published."""
+    call = submission.call
+    _still_open(call)
+    outcome = DecisionOutcome(outcome)
+    reason, prize = (reason or "").strip(), (prize or "").strip()
+    codes = []
+    if not reason:
+        codes.append("reason_required")
+    if amount is not None and amount < 0:
+        codes.append("negative_amount")
+    if codes:
+        raise DeliberationError(*codes)
+    if outcome != DecisionOutcome.LAUREATE:
+        prize, amount = "", None  # only laureates receive a prize
+    decision = db.session.scalar(db.select(Decision).where(Decision.submission_id == submission.id))
+    before = _decision_state(decision)
+    now = utcnow()
+    if decision is None:
+        decision = Decision(call_id=call.id, submission_id=submission.id, decided_at=now)
+        db.session.add(decision)
+    decision.outcome, decision.reason, decision.prize, decision.amount = outcome, reason, prize, amount
+    decision.decided_by_id, decision.updated_at = actor.id, now
+    after = _decision_state(decision)
+    db.session.flush()
+    if before != after:
+        audit.record(action="deliberation.decided" if before is None else "deliberation.decision_revised",
+                     actor=actor, obj=decision, call=call,
+                     details={"submission_id": submission.id, "before": before, "after": after})
+    return decision
+
+
+def decisions(call: Call) -> dict[int, Decision]:
+    """Submission id → its decision."""
+    return {d.submission_id: d for d in db.session.scalars(db.select(Decision).where(Decision.call_id == call.id))}
+
+
+def laureate_count(call: Call) -> int:
+    return db.session.scalar(db.select(db.func.count(Decision.id)).where(
+        Decision.call_id == call.id, Decision.outcome == DecisionOutcome.LAUREATE)) or 0
+
+
+def in_ranking_order(call: Call, run: CalibrationRun | None) -> list[tuple[Submission, dict | None]]:
+    """The call's projects with their entry in the ranking `run` (usually `ranking.latest(call)`): ranked
+    ones in calibrated-rank order, then the others by reference."""
+    entries = {p["id"]: p for p in run.result["submissions"]} if run is not None else {}
+    items = projects(call)
+    return sorted(((s, entries.get(s.id)) for s in items),
+                  key=lambda item: (item[1] is None, item[1]["rank"] if item[1] else 0, item[0].reference))
+
+
+# --- the record of the meeting --------------------------------------------------------------------------
+
+def done_runs(call: Call) -> list[CalibrationRun]:
+    """The call's finished rankings, newest first (the record's choices)."""
+    return list(db.session.scalars(db.select(CalibrationRun).where(
+        CalibrationRun.call_id == call.id, CalibrationRun.status == CalibrationStatus.DONE)
+        .order_by(CalibrationRun.id.desc())))
+
+
+def record_deliberation(*, call: Call, actor: User, held_at: datetime, present_ids: list[int],
+                        calibration_run: CalibrationRun | None, notes: str = "",
+                        deliberation: Deliberation | None = None) -> Deliberation:
+    """Record (or correct) the jury's meeting: when (UTC), which jury members were there, which ranking was
+    used, notes."""
+    members = {u.id for u in jury_members(call)}
+    codes = []
+    if not present_ids:
+        codes.append("nobody_present")
+    if set(present_ids) - members:
+        codes.append("not_in_jury")
+    if calibration_run is not None and (calibration_run.call_id != call.id
+                                        or calibration_run.status != CalibrationStatus.DONE):
+        codes.append("unknown_run")
+    if codes:
+        raise DeliberationError(*codes)
+    before = None
+    if deliberation is None:
+        deliberation = Deliberation(call_id=call.id, recorded_by_id=actor.id)
+        db.session.add(deliberation)
+    else:
+        before = _deliberation_state(deliberation)
+    deliberation.held_at, deliberation.present_ids = held_at, sorted(set(present_ids))
+    deliberation.calibration_run_id = calibration_run.id if calibration_run is not None else None
+    deliberation.notes = (notes or "").strip()
+    db.session.flush()
+    audit.record(action="deliberation.recorded" if before is None else "deliberation.record_revised",
+                 actor=actor, obj=deliberation, call=call,
+                 details={"before": before, "after": _deliberation_state(deliberation)})
+    return deliberation
+
+
+def _deliberation_state(d: Deliberation) -> dict:
+    return {"held_at": d.held_at.isoformat() if d.held_at else None, "present_ids": list(d.present_ids or []),
+            "calibration_run_id": d.calibration_run_id, "notes": d.notes}
+
+
+def latest_deliberation(call: Call) -> Deliberation | None:
+    return db.session.scalar(db.select(Deliberation).where(Deliberation.call_id == call.id)
+                             .order_by(Deliberation.held_at.desc(), Deliberation.id.desc()).limit(1))
+
+
+@dataclass
+class Record:
+    """Everything the printable record of a deliberation shows, read from the data."""
+
+    call: Call
+    deliberation: Deliberation
+    present: list[User]
+    absent: list[User]
+    run: CalibrationRun | None
+    recusals: list[RecusalRow]
+    rows: list[tuple[Submission, dict | None, Tally, Decision | None]]
+    generated_at: datetime
+
+
+def record(call: Call, deliberation: Deliberation) -> Record:
+    """The content of the printable record of `deliberation`."""
+    members = jury_members(call)
+    present_ids = set(deliberation.present_ids or [])
+    run = db.session.get(CalibrationRun, deliberation.calibration_run_id) if deliberation.calibration_run_id \
+        else None
+    votes, decided = tally(call), decisions(call)
+    rows = [(s, entry, votes[s.id], decided.get(s.id)) for s, entry in in_ranking_order(call, run)]
+    return Record(call=call, deliberation=deliberation, present=[m for m in members if m.id in present_ids],
+                  absent=[m for m in members if m.id not in present_ids], run=run, recusals=all_recusals(call),
+                  rows=rows, generated_at=utcnow())

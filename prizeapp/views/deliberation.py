@@ -1,0 +1,229 @@
+"""The organisers' side of the jury's deliberation: the jury's votes beside the calibrated ranking, final
+decisions, recusals of jury members, and the record of the meeting with its printable page."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..enums import DecisionOutcome, VoteChoice
+from ..extensions import db
+from ..formatting import datetime_filter
+from ..forms.admin import ConfirmForm
+from ..forms.deliberation import (
+    OUTCOME_LABELS,
+    VOTE_LABELS,
+    DecisionForm,
+    DeliberationForm,
+    RecusalForm,
+)
+from ..forms.jury import MODEL_LABELS
+from ..models import CalibrationRun, Call, Submission, User
+from ..models.decision import Deliberation, Recusal
+from ..models.types import utcnow
+from ..permissions import can_decide, require
+from ..services import calls as calls_service
+from ..services import deliberation, ranking
+from .reasons import code_label
+
+bp = Blueprint("deliberation", __name__, url_prefix="/manage/calls")
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"phase_of": calls_service.current_phase,
+            "labels_of": lambda codes: ", ".join(code_label(c) for c in codes)}
+
+def _call(call_id: int) -> Call:
+    call = db.get_or_404(Call, call_id)
+    require(can_decide(current_user, call))
+    return call
+
+
+def _error_text(error: deliberation.DeliberationError) -> str:
+    texts = {
+        "results_published": _("The results are published: the deliberation can no longer be changed."),
+        "reason_required": _("Give the reason."),
+        "negative_amount": _("The amount cannot be negative."),
+        "not_in_jury": _("This person is not in the call's jury."),
+        "already_recused": _("This jury member is already recused from this project."),
+        "nobody_present": _("Tick the jury members who were present."),
+        "unknown_run": _("Choose a ranking of this call."),
+    }
+    return " ".join(texts.get(code, code) for code in error.codes)
+
+
+# --- decisions ------------------------------------------------------------------------------------------
+
+def _recusal_form(call: Call, formdata=None) -> RecusalForm:
+    form = RecusalForm(formdata=formdata)
+    form.jury_member.choices = [(0, _("Choose…"))] + [(u.id, u.full_name) for u in deliberation.jury_members(call)]
+    form.submission.choices = [(0, _("Choose…"))] + [(s.id, f"{s.reference} – {s.title}")
+                                                     for s in deliberation.projects(call)]
+    return form
+
+
+def _decision_form(decision) -> DecisionForm:
+    if decision is None:
+        return DecisionForm(formdata=None)
+    return DecisionForm(formdata=None, outcome=decision.outcome.value, prize=decision.prize, amount=decision.amount,
+                        reason=decision.reason)
+
+
+def _decisions_page(call: Call, *, failed: tuple[int, DecisionForm] | None = None,
+                    recusal_form: RecusalForm | None = None, status: int = 200):
+    run = ranking.latest(call)
+    votes, decided = deliberation.tally(call), deliberation.decisions(call)
+    items = []
+    for submission, entry in deliberation.in_ranking_order(call, run):
+        form = failed[1] if failed is not None and failed[0] == submission.id else \
+            _decision_form(decided.get(submission.id))
+        items.append(SimpleNamespace(submission=submission, entry=entry, tally=votes[submission.id],
+                                     decision=decided.get(submission.id), form=form))
+    counts = {outcome: sum(1 for d in decided.values() if d.outcome == outcome) for outcome in DecisionOutcome}
+    return render_template(
+        "deliberation/decisions.html", call=call, run=run, items=items, laureates=counts[DecisionOutcome.LAUREATE],
+        mentions=counts[DecisionOutcome.MENTION],
+        undecided=len(items) - len(decided), open=call.results_published_at is None,
+        vote_labels=VOTE_LABELS, outcome_labels=OUTCOME_LABELS, choices=list(VoteChoice),
+        jury=deliberation.jury_members(call), recusals=deliberation.all_recusals(call), code_label=code_label,
+        recusal_form=recusal_form or _recusal_form(call), confirm_form=ConfirmForm(),
+        record=deliberation.latest_deliberation(call)), status
+
+
+@bp.route("/<int:call_id>/decisions")
+@login_required
+def decisions(call_id: int):
+    return _decisions_page(_call(call_id))
+
+
+@bp.route("/<int:call_id>/decisions/<int:submission_id>", methods=["POST"])
+@login_required
+def decide(call_id: int, submission_id: int):
+    call = _call(call_id)
+    submission = db.get_or_404(Submission, submission_id)
+    if submission.call_id != call.id or submission.submitted_at is None:
+        abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _decisions_page(call, failed=(submission.id, form), status=400)
+    try:
+        deliberation.record_decision(submission=submission, actor=current_user,
+                                     outcome=DecisionOutcome(form.outcome.data), reason=form.reason.data,
+                                     prize=form.prize.data, amount=form.amount.data)
+    except deliberation.DeliberationError as error:
+        db.session.rollback()
+        form.form_errors.append(_error_text(error))
+        return _decisions_page(call, failed=(submission.id, form), status=400)
+    db.session.commit()
+    flash(_("The decision on %(reference)s is recorded.", reference=submission.reference), "success")
+    return redirect(url_for("deliberation.decisions", call_id=call.id, _anchor=f"project-{submission.id}"))
+
+
+# --- recusals -------------------------------------------------------------------------------------------
+
+@bp.route("/<int:call_id>/recusals", methods=["POST"])
+@login_required
+def recuse(call_id: int):
+    call = _call(call_id)
+    form = _recusal_form(call, request.form)
+    if not form.validate_on_submit():
+        return _decisions_page(call, recusal_form=form, status=400)
+    member = db.session.get(User, form.jury_member.data)
+    submission = db.session.get(Submission, form.submission.data)
+    if member is None or submission is None or submission.call_id != call.id:
+        abort(404)
+    try:
+        deliberation.recuse(submission=submission, jury_member=member, actor=current_user, reason=form.reason.data)
+    except deliberation.DeliberationError as error:
+        db.session.rollback()
+        form.form_errors.append(_error_text(error))
+        return _decisions_page(call, recusal_form=form, status=400)
+    db.session.commit()
+    flash(_("%(name)s is recused from %(reference)s.", name=member.full_name, reference=submission.reference),
+          "success")
+    return redirect(url_for("deliberation.decisions", call_id=call.id, _anchor="recusals-title"))
+
+
+@bp.route("/<int:call_id>/recusals/<int:recusal_id>/lift", methods=["POST"])
+@login_required
+def lift_recusal(call_id: int, recusal_id: int):
+    call = _call(call_id)
+    recusal = db.get_or_404(Recusal, recusal_id)
+    if recusal.call_id != call.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        deliberation.lift_recusal(recusal=recusal, actor=current_user)
+    except deliberation.DeliberationError as error:
+        db.session.rollback()
+        flash(_error_text(error), "error")
+    else:
+        db.session.commit()
+        flash(_("The recusal is lifted."), "success")
+    return redirect(url_for("deliberation.decisions", call_id=call.id, _anchor="recusals-title"))
+
+
+# --- the record of the meeting --------------------------------------------------------------------------
+
+def _record_form(call: Call, record: Deliberation | None, formdata=None) -> DeliberationForm:
+    runs = deliberation.done_runs(call)
+    if formdata is None and record is not None:
+        form = DeliberationForm(formdata=None, held_at=record.held_at, present=list(record.present_ids or []),
+                                calibration_run=record.calibration_run_id or 0, notes=record.notes)
+    elif formdata is None:
+        form = DeliberationForm(formdata=None, held_at=utcnow().replace(second=0, microsecond=0),
+                                present=[u.id for u in deliberation.jury_members(call)],
+                                calibration_run=runs[0].id if runs else 0)
+    else:
+        form = DeliberationForm(formdata=formdata)
+    form.present.choices = [(u.id, u.full_name) for u in deliberation.jury_members(call)]
+    form.calibration_run.choices = [(r.id, _("%(model)s, computed on %(date)s, fingerprint %(hash)s",
+                                             model=MODEL_LABELS.get(r.model, r.model),
+                                             date=datetime_filter(r.finished_at), hash=(r.inputs_hash or "")[:12]))
+                                    for r in runs] + [(0, _("No ranking"))]
+    return form
+
+
+@bp.route("/<int:call_id>/deliberation", methods=["GET", "POST"])
+@login_required
+def record(call_id: int):
+    call = _call(call_id)
+    existing = deliberation.latest_deliberation(call)
+    form = _record_form(call, existing, request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            run = db.session.get(CalibrationRun, form.calibration_run.data) if form.calibration_run.data else None
+            try:
+                saved = deliberation.record_deliberation(
+                    call=call, actor=current_user, held_at=form.held_at.data, present_ids=form.present.data,
+                    calibration_run=run, notes=form.notes.data, deliberation=existing)
+            except deliberation.DeliberationError as error:
+                db.session.rollback()
+                form.form_errors.append(_error_text(error))
+            else:
+                db.session.commit()
+                flash(_("The deliberation is recorded."), "success")
+                return redirect(url_for("deliberation.printable", call_id=call.id, deliberation_id=saved.id))
+        return render_template("deliberation/record.html", call=call, form=form, existing=existing,
+                               runs=deliberation.done_runs(call)), 400
+    return render_template("deliberation/record.html", call=call, form=form, existing=existing,
+                           runs=deliberation.done_runs(call))
+
+
+@bp.route("/<int:call_id>/deliberation/<int:deliberation_id>")
+@login_required
+def printable(call_id: int, deliberation_id: int):
+    call = _call(call_id)
+    meeting = db.get_or_404(Deliberation, deliberation_id)
+    if meeting.call_id != call.id:
+        abort(404)
+    content = deliberation.record(call, meeting)
+    recorder = db.session.get(User, meeting.recorded_by_id) if meeting.recorded_by_id else None
+    return render_template("deliberation/printable.html", call=call, r=content, recorder=recorder,
+                           vote_labels=VOTE_LABELS, outcome_labels=OUTCOME_LABELS, choices=list(VoteChoice),
+                           model_label=MODEL_LABELS.get(content.run.model, content.run.model) if content.run else "",
+                           code_label=code_label)
