@@ -187,6 +187,24 @@ def test_demo_prize_has_a_reviewer_pool_assigned_and_reviewed_by_reviewers_of_va
     assert latest.result["top_k"] == prize.prize_count == 3
 
 
+def test_demo_prize_jury_has_voted_on_its_best_projects_and_nothing_is_decided(demo_loaded):
+    from prizeapp.enums import VoteChoice
+    from prizeapp.models.decision import Decision, JuryVote
+    from prizeapp.services import deliberation
+
+    prize = call_titled(PRIZE)
+    votes = db.session.scalars(db.select(JuryVote).where(JuryVote.call_id == prize.id)).all()
+    jury = deliberation.jury_members(prize)
+    assert len(jury) == 3 and len(votes) >= 8
+    assert {v.jury_member_id for v in votes} == {u.id for u in jury}
+    assert {v.choice for v in votes} == set(VoteChoice)
+    for member in jury:  # nobody votes on a project they are recused from
+        hidden = deliberation.hidden_from(prize, member, organiser=False)
+        assert not hidden & {v.submission_id for v in votes if v.jury_member_id == member.id}
+    assert db.session.scalar(db.select(db.func.count(Decision.id))) == 0
+    assert prize.results_published_at is None
+
+
 def test_demo_call_for_projects_has_a_pool_ready_for_an_assignment(demo_loaded):
     from prizeapp.enums import AssignmentRunStatus
     from prizeapp.services import assignment

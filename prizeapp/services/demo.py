@@ -55,7 +55,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import demo_reviews
+from . import demo_deliberation, demo_reviews
 from . import demo_texts as texts
 from .accounts import hash_password
 from .calls import SGMAP_GRID, default_grid, slugify
@@ -739,6 +739,7 @@ def load_demo() -> DemoResult:
     _prize_submissions(calls["prix"], users, plans)
     _prize_pool(calls["prix"], users, now)
     demo_reviews.prize_reviews(calls["prix"], users, now)
+    demo_deliberation.prize_votes(calls["prix"], now)
     demo_reviews.aap_pool(calls["aap"], users, now)
     logins = [DemoLogin(email=p.email, roles=", ".join(["admin"] * p.admin + list(p.roles)) or "applicant")
               for p in NAMED]
