@@ -5,7 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from prizeapp.enums import CallPhase, CallRoleKind, DecisionOutcome, Locale, SubmissionStatus
+from prizeapp.enums import (
+    CallPhase,
+    CallRoleKind,
+    DecisionOutcome,
+    Locale,
+    SubmissionStatus,
+)
 from prizeapp.extensions import db
 from prizeapp.models import OutboxEmail
 from prizeapp.models.decision import Decision
