@@ -1,0 +1,85 @@
+"""The jury's deliberation in a real browser: a jury member votes on a phone, the organiser records the
+decisions beside the jury's tally and the meeting, then reads the printable record; checked with axe-core."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.sync_api import Browser, expect
+
+from prizeapp.enums import CallPhase, CallRoleKind, DecisionOutcome, SubmissionStatus
+from prizeapp.extensions import db
+from prizeapp.models.decision import Decision
+from prizeapp.models.types import utcnow
+
+from .. import factories
+from .conftest import PHONE, axe_check, fr, no_horizontal_scroll, sign_in
+
+
+def _ranked_call():
+    from prizeapp.services import ranking
+
+    call = factories.call(title="Prix de l'innovation publique 2027", phase=CallPhase.REVIEW)
+    call.submission_deadline = utcnow() - timedelta(days=1)
+    call.prize_count = 1
+    projects = [factories.submission(call=call, status=SubmissionStatus.SUBMITTED, title=f"Projet {name}")
+                for name in ("Alpha", "Bêta", "Gamma")]
+    for j in range(2):
+        reviewer = factories.user(email=f"expert{j}@labo{j}.fr")
+        for i, project in enumerate(projects):
+            factories.submitted_review(call=call, submission=project, reviewer=reviewer, total=4.5 - i - 0.2 * j)
+    organiser = factories.user(email="sophie.martin@ville-exemple.fr", first_name="Sophie", last_name="Martin")
+    juror = factories.user(email="helene.dubois@region-exemple.fr", first_name="Hélène", last_name="Dubois")
+    factories.grant(organiser, call, CallRoleKind.ORGANISER)
+    factories.grant(juror, call, CallRoleKind.JURY)
+    ranking.run_calibration(run=ranking.start_calibration(call=call, actor=organiser))
+    db.session.commit()
+    return call, projects, organiser, juror
+
+
+def test_a_juror_votes_and_the_organiser_decides_and_prints_the_record(app, browser: Browser, base_url):
+    call, projects, organiser, juror = _ranked_call()
+    context = browser.new_context(base_url=base_url, viewport=PHONE, locale="fr-FR", bypass_csp=True)
+    page = context.new_page()
+    try:
+        sign_in(page, juror.email, factories.PASSWORD)
+        page.goto(f"/jury/calls/{call.id}/votes")
+        expect(page.locator("article.vote-card")).to_have_count(3)
+        no_horizontal_scroll(page)
+        axe_check(page)
+        card = page.locator(f"#project-{projects[0].id}")
+        card.locator(f"#choice-{projects[0].id}-laureate").check()
+        card.locator(f"#comment-{projects[0].id}").fill("Le plus abouti")
+        card.locator("button[type=submit]").click()
+        expect(page.locator(f"#project-{projects[0].id}")).to_contain_text("Le plus abouti".split()[0])
+        expect(page.locator(".flash, [role=status], .notice--success").first).to_be_visible()
+    finally:
+        context.close()
+
+    page = browser.new_context(base_url=base_url, locale="fr-FR", bypass_csp=True).new_page()
+    sign_in(page, organiser.email, factories.PASSWORD)
+    page.goto(f"/manage/calls/{call.id}/decisions")
+    card = page.locator(f"#project-{projects[0].id}")
+    expect(card).to_contain_text("Hélène Dubois")
+    axe_check(page)
+    card.locator(f"#outcome-{projects[0].id}-laureate").check()
+    card.locator(f"#prize-{projects[0].id}").fill("Premier prix")
+    card.locator(f"#amount-{projects[0].id}").fill("10 000")
+    card.locator(f"#reason-{projects[0].id}").fill("Un impact mesuré et déjà repris ailleurs.")
+    card.locator("button[type=submit]").click()
+    expect(page.locator(f"#project-{projects[0].id}")).to_contain_text("Premier prix")
+    decision = db.session.scalar(db.select(Decision).where(Decision.submission_id == projects[0].id))
+    assert decision.outcome == DecisionOutcome.LAUREATE and decision.amount == 10000
+
+    page.goto(f"/manage/calls/{call.id}/deliberation")
+    page.fill("#held_at", "2027-06-12T14:30")
+    page.fill("#notes", "Séance en mairie.")
+    axe_check(page)
+    page.click("form.form button[type=submit]")
+    expect(page.locator("h1")).to_have_text(fr(app, "Deliberation record"))
+    expect(page.locator(".record")).to_contain_text("Hélène Dubois")
+    expect(page.locator(".record")).to_contain_text("Un impact mesuré et déjà repris ailleurs.")
+    expect(page.locator(".record")).to_contain_text("Séance en mairie.")
+    axe_check(page)
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    page.context.close()
