@@ -40,9 +40,9 @@ def test_email_log_shows_only_the_emails_of_its_call(client, organised):
 
 def test_email_log_filters_by_kind_and_status(client, organised):
     call = organised["call"]
-    receipt = factories.email(call_id=call.id, kind="submission_receipt", subject="Récépissé",
+    receipt = factories.email(call_id=call.id, kind="submission_receipt", subject="Votre récépissé TEST-42",
                               status=OutboxStatus.SENT)
-    failed = factories.email(call_id=call.id, kind="draft_reminder", subject="Rappel brouillon",
+    failed = factories.email(call_id=call.id, kind="draft_reminder", subject="Rappel TEST-43",
                              status=OutboxStatus.FAILED, attempts=8, last_error="SMTPRecipientsRefused: 550")
     sign_in_as(client, organised["organiser"])
 
