@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..enums import DecisionOutcome, VoteChoice
 from .organiser import FrenchDecimalField, ParisDateTimeField
@@ -72,3 +72,22 @@ class DeliberationForm(FlaskForm):
                               validators=[DataRequired(message=_l("Tick the jury members who were present."))])
     calibration_run = SelectField(_l("Ranking used"), coerce=int, choices=[])
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 6}, validators=[Length(max=20000)])
+
+
+class DraftFromRankingForm(FlaskForm):
+    """Decide every undecided project from the ranking in one step, then revise."""
+
+    laureates = IntegerField(_l("Laureates"), validators=[InputRequired(), NumberRange(min=0, max=1000)])
+    mentions = IntegerField(_l("Honourable mentions"), default=0,
+                            validators=[InputRequired(), NumberRange(min=0, max=1000)])
+    reason_laureate = TextAreaField(_l("Reason given to laureates"), render_kw={"rows": 2},
+                                    default=_l("The jury chose this project among the laureates of the call."),
+                                    validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    reason_mention = TextAreaField(_l("Reason given to honourable mentions"), render_kw={"rows": 2},
+                                   default=_l("The jury wished to distinguish this project with an honourable "
+                                              "mention."),
+                                   validators=[DataRequired(), Length(max=COMMENT_MAX)])
+    reason_not_selected = TextAreaField(_l("Reason given to the projects not selected"), render_kw={"rows": 2},
+                                        default=_l("The jury did not select this project this year, among many "
+                                                   "strong applications. The reviewers' comments below may help."),
+                                        validators=[DataRequired(), Length(max=COMMENT_MAX)])

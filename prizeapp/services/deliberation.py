@@ -269,6 +269,39 @@ def record_decision(*, submission: Submission, actor: User, outcome: DecisionOut
     return decision
 
 
+def draft_from_ranking(*, call: Call, actor: User, laureates: int, mentions: int, reasons: dict[DecisionOutcome, str],
+                       run: CalibrationRun | None) -> int:
+    """Decide, in one step, every project still without a decision from the ranking `run`, so that there are
+    `laureates` laureates and `mentions` honourable mentions in all: the best-ranked undecided projects fill
+    the places the recorded decisions leave, the others are not selected; each gets the reason given for its
+    outcome. Decisions already recorded are kept. A starting point the organisers then revise project by
+    project. Returns how many decisions were recorded."""
+    _still_open(call)
+    if laureates < 0 or mentions < 0:
+        raise DeliberationError("negative_count")
+    if any(not (reasons.get(outcome) or "").strip() for outcome in DecisionOutcome):
+        raise DeliberationError("reason_required")
+    existing = decisions(call)
+    places = {DecisionOutcome.LAUREATE: laureates, DecisionOutcome.MENTION: mentions}
+    for decision in existing.values():
+        if decision.outcome in places:
+            places[decision.outcome] = max(0, places[decision.outcome] - 1)
+    recorded = 0
+    for submission, entry in in_ranking_order(call, run):
+        if submission.id in existing or entry is None:
+            continue  # decided already, or not in the ranking (no review): left to the organisers
+        outcome = next((o for o in (DecisionOutcome.LAUREATE, DecisionOutcome.MENTION) if places[o] > 0),
+                       DecisionOutcome.NOT_SELECTED)
+        if outcome in places:
+            places[outcome] -= 1
+        record_decision(submission=submission, actor=actor, outcome=outcome, reason=reasons[outcome])
+        recorded += 1
+    audit.record(action="deliberation.drafted_from_ranking", actor=actor, obj=call, call=call,
+                 details={"laureates": laureates, "mentions": mentions, "recorded": recorded,
+                          "calibration_run_id": run.id if run is not None else None})
+    return recorded
+
+
 def decisions(call: Call) -> dict[int, Decision]:
     """Submission id → its decision."""
     return {d.submission_id: d for d in db.session.scalars(db.select(Decision).where(Decision.call_id == call.id))}

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..enums import DecisionOutcome, VoteChoice
@@ -13,6 +14,7 @@ from ..extensions import db
 from ..formatting import datetime_filter
 from ..forms.admin import ConfirmForm
 from ..forms.deliberation import (
+    DraftFromRankingForm,
     OUTCOME_LABELS,
     VOTE_LABELS,
     DecisionForm,
@@ -51,6 +53,7 @@ def _error_text(error: deliberation.DeliberationError) -> str:
         "already_recused": _("This jury member is already recused from this project."),
         "nobody_present": _("Tick the jury members who were present."),
         "unknown_run": _("Choose a ranking of this call."),
+        "negative_count": _("The numbers of laureates and mentions cannot be negative."),
     }
     return " ".join(texts.get(code, code) for code in error.codes)
 
@@ -73,7 +76,8 @@ def _decision_form(decision) -> DecisionForm:
 
 
 def _decisions_page(call: Call, *, failed: tuple[int, DecisionForm] | None = None,
-                    recusal_form: RecusalForm | None = None, status: int = 200):
+                    recusal_form: RecusalForm | None = None, draft_form: DraftFromRankingForm | None = None,
+                    status: int = 200):
     run = ranking.latest(call)
     votes, decided = deliberation.tally(call), deliberation.decisions(call)
     items = []
@@ -90,7 +94,8 @@ def _decisions_page(call: Call, *, failed: tuple[int, DecisionForm] | None = Non
         vote_labels=VOTE_LABELS, outcome_labels=OUTCOME_LABELS, choices=list(VoteChoice),
         jury=deliberation.jury_members(call), recusals=deliberation.all_recusals(call), code_label=code_label,
         recusal_form=recusal_form or _recusal_form(call), confirm_form=ConfirmForm(),
-        record=deliberation.latest_deliberation(call)), status
+        record=deliberation.latest_deliberation(call),
+        draft_form=draft_form or DraftFromRankingForm(laureates=call.prize_count or 0)), status
 
 
 @bp.route("/<int:call_id>/decisions")
@@ -120,6 +125,29 @@ def decide(call_id: int, submission_id: int):
     db.session.commit()
     flash(_("The decision on %(reference)s is recorded.", reference=submission.reference), "success")
     return redirect(url_for("deliberation.decisions", call_id=call.id, _anchor=f"project-{submission.id}"))
+
+
+@bp.route("/<int:call_id>/decisions/from-ranking", methods=["POST"])
+@login_required
+def draft_from_ranking(call_id: int):
+    call = _call(call_id)
+    form = DraftFromRankingForm()
+    if not form.validate_on_submit():
+        return _decisions_page(call, draft_form=form, status=400)
+    reasons = {DecisionOutcome.LAUREATE: form.reason_laureate.data, DecisionOutcome.MENTION: form.reason_mention.data,
+               DecisionOutcome.NOT_SELECTED: form.reason_not_selected.data}
+    try:
+        recorded = deliberation.draft_from_ranking(call=call, actor=current_user, laureates=form.laureates.data,
+                                                   mentions=form.mentions.data, reasons=reasons,
+                                                   run=ranking.latest(call))
+    except deliberation.DeliberationError as error:
+        db.session.rollback()
+        form.form_errors.append(_error_text(error))
+        return _decisions_page(call, draft_form=form, status=400)
+    db.session.commit()
+    flash(ngettext("%(num)d decision recorded from the ranking: revise any of them below.",
+                   "%(num)d decisions recorded from the ranking: revise any of them below.", recorded), "success")
+    return redirect(url_for("deliberation.decisions", call_id=call.id, _anchor="projects-title"))
 
 
 # --- recusals -------------------------------------------------------------------------------------------

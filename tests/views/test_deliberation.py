@@ -15,6 +15,7 @@ from prizeapp.enums import (
     VoteChoice,
 )
 from prizeapp.extensions import db
+from prizeapp.models import AuditEvent
 from prizeapp.models.decision import Decision, Deliberation, JuryVote
 from prizeapp.models.types import utcnow
 from prizeapp.services import deliberation, ranking
@@ -213,3 +214,31 @@ def test_recording_a_meeting_without_anyone_present_keeps_the_notes(client, rank
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Notes à garder" in html and "Tick the jury members who were present." in html
+
+
+def test_undecided_projects_are_decided_from_the_ranking_in_one_step_keeping_recorded_decisions(client, ranked):
+    call, projects, organiser, anne, bruno = ranked
+    sign_in_as(client, organiser)
+    page = f"/manage/calls/{call.id}/decisions"
+    deliberation.record_decision(submission=projects[0], actor=organiser, outcome=DecisionOutcome.NOT_SELECTED,
+                                 reason="Déjà primé l'an dernier.")
+    db.session.commit()
+
+    refused = post_form(client, f"{page}/from-ranking", {"laureates": "1", "mentions": "1", "reason_laureate": "",
+                                                         "reason_mention": "Mention", "reason_not_selected": "Non"},
+                        page=page)
+    assert refused.status_code == 400 and "Mention" in refused.get_data(as_text=True)
+
+    response = post_form(client, f"{page}/from-ranking", {
+        "laureates": "1", "mentions": "1", "reason_laureate": "Lauréat du jury.", "reason_mention": "Mention du jury.",
+        "reason_not_selected": "Non retenu."}, page=page)
+
+    assert response.status_code == 302
+    decided = deliberation.decisions(call)
+    # Alpha keeps its recorded decision; the one laureate place goes to Bêta, the mention to Gamma.
+    assert [(decided[p.id].outcome, decided[p.id].reason) for p in projects] == [
+        (DecisionOutcome.NOT_SELECTED, "Déjà primé l'an dernier."),
+        (DecisionOutcome.LAUREATE, "Lauréat du jury."),
+        (DecisionOutcome.MENTION, "Mention du jury.")]
+    assert db.session.scalar(db.select(AuditEvent.details).where(
+        AuditEvent.action == "deliberation.drafted_from_ranking"))["recorded"] == 2
