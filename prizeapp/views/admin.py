@@ -1,16 +1,21 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..enums import OutboxStatus
 from ..extensions import db
 from ..forms.admin import ConfirmForm
 from ..models import AuditEvent, OutboxEmail
-from ..permissions import (can_resend_email, can_view_audit_log, can_view_email, can_view_outbox, require,
-                           visible_emails_filter)
-from ..services import outbox
+from ..permissions import (
+    can_resend_email,
+    can_view_audit_log,
+    can_view_email,
+    can_view_outbox,
+    require,
+    visible_emails_filter,
+)
+from .helpers import resend_email
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -50,15 +55,7 @@ def outbox_email(email_id: int):
 def outbox_resend(email_id: int):
     email = db.get_or_404(OutboxEmail, email_id)
     require(can_resend_email(current_user, email))
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        outbox.resend(email=email, actor=current_user)
-    except ValueError:
-        flash(_("Only failed emails can be sent again."), "error")
-    else:
-        db.session.commit()
-        flash(_("The email to %(recipient)s is queued again.", recipient=email.recipient), "success")
+    resend_email(email)
     return redirect(url_for("admin.outbox_email", email_id=email.id))
 
 

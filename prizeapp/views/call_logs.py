@@ -31,10 +31,10 @@ from ..permissions import (
     require,
 )
 from ..services import assignment as assignment_service
-from ..services import audit, outbox, reminders
+from ..services import audit, reminders
 from ..services import calls as calls_service
 from ..services import reviews as reviews_service
-from .helpers import csv_download
+from .helpers import csv_download, resend_email
 from .solver_messages import say
 
 bp = Blueprint("call_logs", __name__, url_prefix="/manage")
@@ -186,15 +186,7 @@ def resend(call_id: int, email_id: int):
     email = db.get_or_404(OutboxEmail, email_id)
     if email.call_id != call.id:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        outbox.resend(email=email, actor=current_user)
-    except ValueError:
-        flash(_("Only failed emails can be sent again."), "error")
-    else:
-        db.session.commit()
-        flash(_("The email to %(recipient)s is queued again.", recipient=email.recipient), "success")
+    resend_email(email)
     return redirect(url_for("call_logs.emails", call_id=call.id))
 
 

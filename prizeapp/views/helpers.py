@@ -76,3 +76,24 @@ def csv_download(body: str, name: str):
     filename = f"{name}-{_date.today().isoformat()}.csv"
     return current_app.response_class(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
+def resend_email(email) -> None:
+    """Queue a failed email again for the person asking (their access already checked), with a flash saying
+    what happened; commits when it is queued."""
+    from flask import abort, flash
+    from flask_babel import gettext as _
+    from flask_login import current_user
+
+    from ..forms.admin import ConfirmForm
+    from ..services import outbox
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        outbox.resend(email=email, actor=current_user)
+    except ValueError:
+        flash(_("Only failed emails can be sent again."), "error")
+    else:
+        db.session.commit()
+        flash(_("The email to %(recipient)s is queued again.", recipient=email.recipient), "success")
