@@ -93,6 +93,16 @@ def calls():
     return render_template("jury/calls.html", calls=mine)
 
 
+def _zoomed(scale, values) -> tuple[float, float]:
+    """The part of the scale the values use, with a margin: scores bunched in a corner of the scale are
+    told apart on the chart rather than drawn on top of one another."""
+    lo, hi = scale
+    if not values:
+        return lo, hi
+    margin = (hi - lo) / 20
+    return max(lo, min(values) - margin), min(hi, max(values) + margin)
+
+
 @bp.route("/calls/<int:call_id>/ranking")
 @login_required
 def ranking_page(call_id: int):
@@ -130,9 +140,10 @@ def ranking_page(call_id: int):
         rows.sort(key=lambda p: (-p["score"], p["rank"]))
     else:
         rows.sort(key=lambda p: (p[sort], p["reference"]))
-    lo, hi = result["scale"]
     forest = interval_chart([Row(label=f"{p['rank']}. {p['reference']}", value=p["score"], low=p["score_low"],
-                                 high=p["score_high"], marker=p["raw_mean"]) for p in rows], (lo, hi))
+                                 high=p["score_high"], marker=p["raw_mean"]) for p in rows],
+                            _zoomed(result["scale"], [v for p in rows for v in (p["score_low"], p["score_high"],
+                                                                                p["raw_mean"])]))
     named = can_see_reviewer_names(current_user, call)
     leniency_rows = sorted(result["reviewers"], key=lambda r: r["leniency"])
     bound = max([abs(r["leniency_low"]) for r in leniency_rows] + [abs(r["leniency_high"]) for r in leniency_rows]
