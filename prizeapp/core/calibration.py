@@ -22,7 +22,9 @@ Models (`model=`)
                   Reviewers are treated as alike unless the data show otherwise: τ_b² and τ_l² are 0 unless
                   Cochran's heterogeneity test rejects equality at 5 %, and one noise level is shared unless a
                   likelihood-ratio test rejects it at 5 %. A panel whose reviewers do not differ is thus
-                  calibrated as its plain mean (ties kept) instead of being reordered by noise.
+                  calibrated as its plain mean (ties kept) instead of being reordered by noise. Scores rounded
+                  to the levels of a scale carry at least their rounding error (variance step²/12), so a
+                  reviewer who gives every project the same level is not taken as precise.
                   Bounded scales: calibrated scores and intervals are always kept within the scale; with
                   `censor=True` an end-of-scale score is also read as censored (on 0–10 integers, 10 means "at
                   least 9.5"). Measured on simulated panels and on real ratings, censoring did not rank better
@@ -426,7 +428,7 @@ def _censored_moments(z0, lower, upper, cens, mu, w, extra=None):
 
 
 def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool, max_iter: int, tol: float,
-                  ) -> _Fit:
+                  noise_floor: float = _NOISE_FLOOR) -> _Fit:
     """additive (hierarchical=False) or the hierarchical model; see the module docstring."""
     s, r = d.s, d.r
     N, R, n = d.n_sub, d.n_rev, len(z0)
@@ -458,7 +460,7 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
         # from pooled ones, the residuals of careful reviewers are inflated by their noisy co-reviewers and the
         # fit tends to stay pooled
         dof0 = np.bincount(r, 1.0 - 1.0 / ns[s], R)
-        inv_sig2 = (5.0 + dof0) / (5.0 * sig2 + np.bincount(r, resid0**2, R))
+        inv_sig2 = np.minimum((5.0 + dof0) / (5.0 * sig2 + np.bincount(r, resid0**2, R)), 1.0 / noise_floor)
     mult = np.ones(3)
     tau_q2 = max(float(np.var(q)), 0.05) if hierarchical else 1.0
     mu_q = 0.0
@@ -522,17 +524,17 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
             # submission's quality and its reviewer's bias removed), pooled through the inverse-χ² prior
             r2 = (z - mu) ** 2 + zeta
             lev = np.minimum(w * a[r] ** 2 / p_s[s] + w / p_b[r], 0.95)
-            S = np.bincount(r, r2 / m_i, R)
             dof = np.maximum(np.bincount(r, 1.0 - lev, R), 1e-3)
+            S = np.maximum(np.bincount(r, r2 / m_i, R), dof * noise_floor)
             window = None if best_nu is None else (max(best_nu - 2, 0), min(best_nu + 3, len(grid_nu)))
             nu0, s02, grid_s2, best_nu = _noise_prior(S, dof, grid_nu, grid_s2, window)
             if best_nu == len(grid_nu) - 1:  # no evidence of different noise levels: one for all
-                s02 = max(float(S.sum() / dof.sum()), _NOISE_FLOOR)
+                s02 = max(float(S.sum() / dof.sum()), noise_floor)
                 nu0 = math.inf
                 inv_sig2 = np.full(R, 1.0 / s02)
             else:
                 inv_sig2 = (nu0 + dof) / (nu0 * s02 + S)
-            inv_sig2 = np.minimum(inv_sig2, 1.0 / _NOISE_FLOOR)
+            inv_sig2 = np.minimum(inv_sig2, 1.0 / noise_floor)
             if c is not None:
                 k0 = 5.0
                 num = np.bincount(c, r2 * inv_sig2[r], 3)
@@ -566,7 +568,7 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
         # free biases: their spread, net of estimation noise, for the between-component uncertainty
         tau_b2 = max(float(np.mean((b - b.mean()) ** 2) - np.mean(var_b)), 0.0) if R > 1 else 0.0
         tau_b2_hi = tau_b2 + float(np.mean(var_b))
-        tau_l2 = 0.0
+        tau_l2 = 0.05
     # one last pass of the quantities the draws need, at the final values
     w = inv_sig2[r] / mult[c] if c is not None else inv_sig2[r]
     if censored:
@@ -1020,10 +1022,13 @@ def calibrate(submissions: Sequence[Hashable], reviewers: Sequence[Hashable], sc
             if not _INTERIOR_INTERVALS:
                 lower = np.where(d.y >= d.hi, (d.y - d.step / 2 - center) / spread, lower)
                 upper = np.where(d.y <= d.lo, (d.y + d.step / 2 - center) / spread, upper)
+        # scores rounded to the scale's levels carry at least the rounding error (variance step²/12): a
+        # reviewer who gives every project the same level is not thereby precise
+        noise_floor = max(_NOISE_FLOOR, (d.step / spread) ** 2 / 12.0)
         # the additive fit is cheap: converged tightly, so that its invariance to one reviewer's shift holds
         # to rounding error whatever path the iterations take
         fit = _fit_gaussian(d, z, lower, upper, hierarchical=hierarchical, max_iter=max_iter,
-                            tol=tol if hierarchical else min(tol, 1e-10))
+                            tol=tol if hierarchical else min(tol, 1e-10), noise_floor=noise_floor)
         if not fit.params["converged"]:
             warnings.append(f"The {model} model did not converge in {max_iter} rounds; estimates may be rough.")
     lap("fit")

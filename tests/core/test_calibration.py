@@ -199,6 +199,24 @@ def test_flat_and_near_random_reviewers_are_flagged():
     assert res.reviewer(5).reliability < 0.5 * np.median([e.reliability for e in res.reviewers])
 
 
+def test_a_reviewer_giving_one_level_to_everything_is_not_taken_as_precise():
+    # integer scale 1-5, reviewers of clearly different noise (so that each gets their own noise level), and
+    # reviewer 0 gives 3 to every project: their residuals are tiny, but a rounded score is never more precise
+    # than its rounding (sd 1/sqrt(12) of a level), and their 3s must not pin their projects to one value
+    rng = np.random.default_rng(11)
+    s, r, _, _, q, _ = panel(n_sub=90, n_rev=9, k=3, bias_sd=0.0, seed=11)
+    noise = np.array([0.3, 0.3, 0.3, 1.2, 1.2, 0.3, 1.2, 0.3, 1.2])
+    y = np.clip(np.round(3 + q[s] + noise[r] * rng.standard_normal(len(s))), 1, 5)
+    y = np.where(r == 0, 3.0, y)
+    res = calibrate(s, r, y, scale=(1, 5))
+    assert res.parameters["noise_prior_dof"] is not None  # noise levels differ: each reviewer has their own
+    assert res.reviewer(0).noise_sd >= 1 / math.sqrt(12) - 1e-9
+    flat_projects = sorted(set(s[r == 0].tolist()))
+    spread_flat = np.std(qualities(res, flat_projects))
+    spread_all = np.std(qualities(res, range(90)))
+    assert spread_flat > 0.5 * spread_all
+
+
 # ------------------------------------------------------------------------------------------- properties
 
 
