@@ -7,11 +7,15 @@ tests/factories.py.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
+
+from .. import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -119,6 +123,26 @@ def no_horizontal_scroll(page: Page) -> None:
     boxes = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')]
                                    .map(box => [box.scrollWidth, box.clientWidth])""")
     assert all(inner <= outer for inner, outer in boxes), f"{page.url}: a table scrolls sideways: {boxes}"
+
+
+def fits_the_screen(page: Page) -> None:
+    """No sideways scrolling and no axe-core violation on the page shown."""
+    no_horizontal_scroll(page)
+    axe_check(page)
+
+
+@contextmanager
+def phone_page(browser: Browser, base_url: str, email: str | None = None) -> Iterator[Page]:
+    """A phone-sized French page (signed in as `email` if given) in its own browser context, which is
+    closed afterwards even when the test fails."""
+    context = browser.new_context(base_url=base_url, viewport=PHONE, locale="fr-FR", bypass_csp=True)
+    try:
+        page = context.new_page()
+        if email is not None:
+            sign_in(page, email, factories.PASSWORD)
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture

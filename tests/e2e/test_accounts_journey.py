@@ -16,6 +16,7 @@ from .conftest import (
     PHONE,
     axe_check,
     deliver_emails,
+    fits_the_screen,
     fr,
     no_horizontal_scroll,
     sign_in,
@@ -184,13 +185,11 @@ def test_on_a_phone_the_menu_folds_and_no_page_scrolls_sideways(app, page: Page)
     expect(menu.get_by_role("link", name=fr(app, "Sign in"))).to_be_visible()
     toggle.click()
     expect(menu).to_be_hidden()
-    no_horizontal_scroll(page)
-    axe_check(page)
+    fits_the_screen(page)
 
     for path in ("/register", "/login", "/page-qui-n-existe-pas"):
         page.goto(path)
-        no_horizontal_scroll(page)
-        axe_check(page)
+        fits_the_screen(page)
     page.goto("/register")
     page.click("form.form button[type=submit]")
     expect(page.locator(".error-summary")).to_be_visible()
@@ -201,7 +200,6 @@ def test_on_a_phone_the_menu_folds_and_no_page_scrolls_sideways(app, page: Page)
                  f"/admin/outbox/{failed.id}", "/admin/audit"):
         page.goto(path)
         expect(menu).to_be_hidden()
-        no_horizontal_scroll(page)
-        axe_check(page)
+        fits_the_screen(page)
     toggle.click()
     expect(menu.get_by_role("button", name=fr(app, "Sign out"))).to_be_visible()

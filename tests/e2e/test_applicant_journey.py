@@ -12,11 +12,11 @@ from prizeapp.models import Submission
 
 from .. import factories
 from .conftest import (
-    PHONE,
     axe_check,
     deliver_emails,
+    fits_the_screen,
     fr,
-    no_horizontal_scroll,
+    phone_page,
     sign_in,
 )
 
@@ -115,20 +115,14 @@ def test_the_applicant_pages_fit_a_phone(app, browser: Browser, base_url):
                                                                   "pour les habitants des quartiers prioritaires")
     factories.file(submission=submission, name="plan_de_financement_previsionnel_2027-2029_version_finale.pdf",
                    question_key=call.questions[2].key)
-    context = browser.new_context(base_url=base_url, locale="fr-FR", viewport=PHONE, bypass_csp=True)
-    page = context.new_page()
-    try:
-        sign_in(page, user.email, factories.PASSWORD)
+    with phone_page(browser, base_url, user.email) as page:
         for path in ("/calls", f"/calls/{call.slug}", f"/calls/{call.slug}/apply", "/submissions",
                      f"/submissions/{submission.id}"):
             page.goto(path)
-            no_horizontal_scroll(page)
-            axe_check(page)
+            fits_the_screen(page)
         # Touch targets: the form's buttons span the screen and are at least 44 px high.
         for button in page.locator("#submission-form .form-actions .button").all():
             box = button.bounding_box()
             assert box["height"] >= 44 and box["width"] >= 300, box
         for choice in page.locator("#submission-form .choice").all():
             assert choice.bounding_box()["height"] >= 44
-    finally:
-        context.close()

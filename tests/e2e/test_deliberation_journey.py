@@ -12,7 +12,7 @@ from prizeapp.models.decision import Decision
 from prizeapp.models.types import utcnow
 
 from .. import factories
-from .conftest import PHONE, axe_check, fr, no_horizontal_scroll, sign_in
+from .conftest import axe_check, fits_the_screen, fr, phone_page, sign_in
 
 
 def _ranked_call():
@@ -38,22 +38,16 @@ def _ranked_call():
 
 def test_a_juror_votes_and_the_organiser_decides_and_prints_the_record(app, browser: Browser, base_url):
     call, projects, organiser, juror = _ranked_call()
-    context = browser.new_context(base_url=base_url, viewport=PHONE, locale="fr-FR", bypass_csp=True)
-    page = context.new_page()
-    try:
-        sign_in(page, juror.email, factories.PASSWORD)
+    with phone_page(browser, base_url, juror.email) as page:
         page.goto(f"/jury/calls/{call.id}/votes")
         expect(page.locator("article.vote-card")).to_have_count(3)
-        no_horizontal_scroll(page)
-        axe_check(page)
+        fits_the_screen(page)
         card = page.locator(f"#project-{projects[0].id}")
         card.locator(f"#choice-{projects[0].id}-laureate").check()
         card.locator(f"#comment-{projects[0].id}").fill("Le plus abouti")
         card.locator("button[type=submit]").click()
         expect(page.locator(f"#project-{projects[0].id}")).to_contain_text("Le plus abouti".split()[0])
         expect(page.locator(".flash, [role=status], .notice--success").first).to_be_visible()
-    finally:
-        context.close()
 
     page = browser.new_context(base_url=base_url, locale="fr-FR", bypass_csp=True).new_page()
     sign_in(page, organiser.email, factories.PASSWORD)

@@ -12,7 +12,7 @@ from prizeapp.extensions import db
 from prizeapp.models.types import utcnow
 
 from .. import factories
-from .conftest import PHONE, axe_check, no_horizontal_scroll, sign_in
+from .conftest import axe_check, fits_the_screen, phone_page, sign_in
 
 
 def _reviewed_call():
@@ -73,13 +73,7 @@ def test_the_ranking_fits_a_phone(app, browser: Browser, base_url):
     call, projects, organiser, juror = _reviewed_call()
     ranking.run_calibration(run=ranking.start_calibration(call=call, actor=organiser))
     db.session.commit()
-    context = browser.new_context(base_url=base_url, viewport=PHONE, locale="fr-FR", bypass_csp=True)
-    page = context.new_page()
-    try:
-        sign_in(page, juror.email, factories.PASSWORD)
+    with phone_page(browser, base_url, juror.email) as page:
         page.goto(f"/jury/calls/{call.id}/ranking")
         expect(page.locator("#forest-title")).to_be_attached()
-        no_horizontal_scroll(page)
-        axe_check(page)
-    finally:
-        context.close()
+        fits_the_screen(page)

@@ -11,7 +11,7 @@ from prizeapp.extensions import db
 from prizeapp.models import Call
 
 from .. import factories
-from .conftest import PHONE, axe_check, no_horizontal_scroll, sign_in
+from .conftest import axe_check, fits_the_screen, phone_page, sign_in
 
 
 def _organiser_with_a_call():
@@ -81,15 +81,9 @@ def test_create_a_call_set_its_dates_grid_and_publish_it(page: Page):
 
 def test_organiser_pages_on_a_phone(browser: Browser, base_url: str):
     organiser, call, submission = _organiser_with_a_call()
-    context = browser.new_context(base_url=base_url, viewport=PHONE, locale="fr-FR", bypass_csp=True)
-    page = context.new_page()
-    try:
-        sign_in(page, organiser.email, factories.PASSWORD)
+    with phone_page(browser, base_url, organiser.email) as page:
         for path in ("/manage/", f"/manage/calls/{call.id}", f"/manage/calls/{call.id}/settings",
                      f"/manage/calls/{call.id}/grid", f"/manage/calls/{call.id}/form",
                      f"/manage/calls/{call.id}/submissions/{submission.id}"):
             page.goto(path)
-            no_horizontal_scroll(page)
-            axe_check(page)
-    finally:
-        context.close()
+            fits_the_screen(page)

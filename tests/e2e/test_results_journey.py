@@ -12,7 +12,7 @@ from prizeapp.extensions import db
 from prizeapp.models.decision import Decision
 
 from .. import factories
-from .conftest import PHONE, axe_check, no_horizontal_scroll, sign_in
+from .conftest import axe_check, fits_the_screen, phone_page, sign_in
 
 
 def _decided_call():
@@ -72,14 +72,11 @@ def test_the_laureates_page_on_a_phone(app, browser: Browser, base_url):
     with current_app.test_request_context():
         results.publish(call=call, actor=organiser)
         db.session.commit()
-    context = browser.new_context(base_url=base_url, viewport=PHONE, locale="fr-FR", bypass_csp=True)
-    page = context.new_page()
-    try:
+    with phone_page(browser, base_url) as page:
         page.goto("/")
         page.click("a[href='/laureates']")
         expect(page.locator("ul.cards li.card")).to_have_count(2)
-        no_horizontal_scroll(page)
-        axe_check(page)
+        fits_the_screen(page)
         page.fill("#q", "cantine")
         page.click("form.filters-form button[type=submit]")
         expect(page.locator("ul.cards li.card")).to_have_count(1)
@@ -87,7 +84,4 @@ def test_the_laureates_page_on_a_phone(app, browser: Browser, base_url):
         expect(page.locator("h1")).to_have_text("Cantine zéro déchet")
         expect(page.locator("main")).to_contain_text("Aïcha Benali")
         expect(page.locator("main")).to_contain_text("Métropole de Lyon")
-        no_horizontal_scroll(page)
-        axe_check(page)
-    finally:
-        context.close()
+        fits_the_screen(page)

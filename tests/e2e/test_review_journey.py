@@ -12,7 +12,7 @@ from prizeapp.models import Assignment, Criterion, Review
 from prizeapp.models.types import utcnow
 
 from .. import factories
-from .conftest import PHONE, axe_check, fr, no_horizontal_scroll, sign_in
+from .conftest import axe_check, fits_the_screen, fr, phone_page, sign_in
 
 
 def _assignment():
@@ -72,13 +72,7 @@ def test_score_save_a_draft_then_submit(app, page: Page):
 
 def test_the_review_page_fits_a_phone(app, browser: Browser, base_url):
     call, reviewer, assignment = _assignment()
-    context = browser.new_context(base_url=base_url, viewport=PHONE, locale="fr-FR", bypass_csp=True)
-    page = context.new_page()
-    try:
-        sign_in(page, reviewer.email, factories.PASSWORD)
+    with phone_page(browser, base_url, reviewer.email) as page:
         page.goto(f"/reviewing/assignments/{assignment.id}/review")
         expect(page.locator("h1")).to_be_visible()
-        no_horizontal_scroll(page)
-        axe_check(page)
-    finally:
-        context.close()
+        fits_the_screen(page)
