@@ -83,8 +83,9 @@ def top_precision(estimate: np.ndarray, reference: np.ndarray, k: int) -> float:
     return float(np.mean(reference[chosen] >= threshold))
 
 
-def one_split(task) -> tuple[str, int, dict[str, dict[str, float]]]:
-    name, matrix, scale, split, per_essay, models = task
+def split_design(matrix: np.ndarray, split: int, per_essay: int):
+    """One split: the reviews shown to a model (essay, rater, score: `per_essay` raters of half A per essay) and
+    the reference (each essay's mean over all of half B). The same split number gives the same design."""
     rng = np.random.default_rng(split)
     n_essays, n_raters = matrix.shape
     perm = rng.permutation(n_raters)
@@ -92,8 +93,13 @@ def one_split(task) -> tuple[str, int, dict[str, dict[str, float]]]:
     chosen = np.array([rng.choice(half_a, per_essay, replace=False) for _ in range(n_essays)])
     s = np.repeat(np.arange(n_essays), per_essay)
     r = chosen.reshape(-1)
-    y = matrix[s, r]
-    reference = matrix[:, half_b].mean(axis=1)
+    return s, r, matrix[s, r], matrix[:, half_b].mean(axis=1)
+
+
+def one_split(task) -> tuple[str, int, dict[str, dict[str, float]]]:
+    name, matrix, scale, split, per_essay, models = task
+    n_essays = matrix.shape[0]
+    s, r, y, reference = split_design(matrix, split, per_essay)
     k = max(1, round(n_essays / 10))
     out = {}
     for model in models:

@@ -76,3 +76,24 @@ def test_calibration_realdata_benchmark_runs_on_two_splits(monkeypatch):
     failures = bench.run(2, 3, 1, datasets=["braun"], log=lines.append)
     assert isinstance(failures, list)
     assert any(line.startswith("| hierarchical |") for line in lines)
+
+
+def test_the_ordinal_study_has_a_true_gradient_and_runs_on_one_split(monkeypatch):
+    import numpy as np
+    from scipy.optimize import approx_fprime
+
+    bench = _load(monkeypatch, CALIBRATION.parent / "calibration_ordinal.py", "_bench_calibration_ordinal")
+    rng = np.random.default_rng(1)
+    s = np.repeat(np.arange(20), 3)
+    r = rng.integers(0, 5, len(s))
+    model = bench.Ordinal(s, r, rng.integers(0, 4, len(s)), 4, 5, shift_sd=0.5, noise_sd=0.3)
+    x = rng.normal(0, 0.3, 3 + 2 * 5)
+    free = np.ones(len(x), dtype=bool)
+    numeric = approx_fprime(x, lambda v: model.objective(v, free)[0], 1e-6)
+    assert np.max(np.abs(model.objective(x, free)[1] - numeric)) < 1e-3 * np.max(np.abs(numeric))
+
+    matrix, scale = bench.load(bench.DATA_DIR)["braun"]
+    oracle = bench.fit_oracle(matrix, scale[0], 0.5, 0.3)
+    *_, out = bench.one_split(("braun", matrix, scale, 0, 3, 0.5, 0.3, oracle))
+    assert set(out) == {*bench.VARIANTS, "hierarchical (default)", "oracle"}
+    assert all(-2 <= v["spearman"] <= 2 for v in out.values())

@@ -529,7 +529,7 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
             window = None if best_nu is None else (max(best_nu - 2, 0), min(best_nu + 3, len(grid_nu)))
             nu0, s02, grid_s2, best_nu = _noise_prior(S, dof, grid_nu, grid_s2, window)
             if best_nu == len(grid_nu) - 1:  # no evidence of different noise levels: one for all
-                s02 = max(float(S.sum() / dof.sum()), noise_floor)
+                s02 = float(S.sum() / dof.sum())  # at least noise_floor, as every S is floored above
                 nu0 = math.inf
                 inv_sig2 = np.full(R, 1.0 / s02)
             else:
