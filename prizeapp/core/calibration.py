@@ -44,7 +44,10 @@ How the hierarchical model is fitted (fast: every step is a few sparse sums over
     deviation, far below any interval).
 
     Identifiability: in each connected component of the review graph the model is unchanged by
-    quality → α·quality + β with scales and biases compensating. The gauge is fixed per component at the end:
+    quality → α·quality + β with scales and biases compensating. During the fit the mean log scale over all
+    reviewers is brought back to 0 every round (the qualities adjust in the next round): left free, scales and
+    qualities can drift together, each round's shrunken qualities making the next round's scales larger, until
+    on a small panel every project gets the same calibrated score. The gauge is fixed per component at the end:
     mean log scale 0 and mean bias 0 over the component's reviewers. Calibrated scores are then "what a
     reviewer of average leniency and scale would give".
 
@@ -512,6 +515,10 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
             B = np.bincount(r, w_eff * u * q_minus, R)
             if tau_l2 > 0:
                 l_new, var_l = _newton_log_scale(l, A, B, tau_l2)
+                # the scales' gauge, every round: larger scales and smaller qualities fit the reviews alike, and
+                # each round's shrunken qualities make the next round's scales larger; left to drift together,
+                # they can end with every project at the same calibrated score. The qualities follow next round.
+                l_new = l_new - float(np.mean(l_new))
             else:  # no between-reviewer differences of scale: scales exactly 1
                 l_new, var_l = np.zeros(R), np.zeros(R)
             a = np.exp(l_new)

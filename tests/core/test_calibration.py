@@ -217,6 +217,26 @@ def test_a_reviewer_giving_one_level_to_everything_is_not_taken_as_precise():
     assert spread_flat > 0.5 * spread_all
 
 
+def test_a_small_panel_that_separates_its_projects_is_not_calibrated_into_one_value():
+    # 30 projects, 6 reviewers of different leniency, scale and noise, 3 reviews each (0-10): the raw means
+    # range from 3.7 to 9.7 and follow the true quality (correlation 0.8). The fit once let the reviewers'
+    # scales grow and the qualities shrink round after round until every project had the same calibrated
+    # score, 6.58 with a 90 % interval of 6.57-6.59: "these reviews tell nothing", and with false precision
+    s = np.repeat(np.arange(30), 3)
+    r = np.array([0, 3, 5, 0, 1, 4, 1, 2, 3, 1, 2, 4, 0, 4, 5, 1, 2, 3, 1, 3, 4, 0, 4, 5, 1, 2, 5, 0, 1, 2, 0, 4, 5,
+                  1, 4, 5, 1, 3, 5, 2, 3, 5, 0, 1, 3, 0, 2, 5, 0, 3, 4, 0, 2, 3, 2, 4, 5, 2, 3, 5, 1, 3, 4, 0, 2, 4,
+                  2, 3, 5, 0, 1, 4, 0, 2, 5, 1, 3, 4, 1, 2, 3, 0, 1, 4, 3, 4, 5, 0, 2, 5])
+    y = np.array([9, 10, 9, 6, 10, 10, 5, 4, 8, 8, 9, 9, 8, 8, 8, 6, 7, 7, 5, 6, 3, 5, 4, 7, 5, 6, 7, 8, 2, 4, 8, 6,
+                  8, 5, 6, 9, 5, 0, 6, 7, 5, 8, 8, 7, 10, 7, 4, 6, 7, 5, 6, 7, 9, 3, 9, 7, 8, 9, 8, 7, 9, 9, 10, 6,
+                  6, 4, 7, 5, 7, 8, 7, 2, 6, 2, 4, 8, 3, 8, 5, 3, 7, 6, 5, 4, 10, 10, 9, 7, 7, 7], dtype=float)
+    raw = np.bincount(s, y) / 3
+    res = calibrate(s, r, y, scale=(0, 10))
+    calibrated = qualities(res, range(30))
+    assert np.std(calibrated) > 0.3 * np.std(raw)
+    best, worst = int(np.argmax(raw)), int(np.argmin(raw))
+    assert res.submission(best).rank_high < res.submission(worst).rank_low
+
+
 # ------------------------------------------------------------------------------------------- properties
 
 
