@@ -20,7 +20,8 @@ Models (`model=`)
                   gets the panel's typical noise, one with many their own); τ's, ν₀, s₀² and the confidence
                   multipliers m_c (geometric mean 1 over the reviews) are all estimated from the data.
                   Reviewers are treated as alike unless the data show otherwise: τ_b² and τ_l² are 0 unless
-                  Cochran's heterogeneity test rejects equality at 5 %, and one noise level is shared unless a
+                  Cochran's heterogeneity test rejects equality at 5 % (a test that keeps switching its
+                  component on and off between rounds leaves it off), and one noise level is shared unless a
                   likelihood-ratio test rejects it at 5 %. A panel whose reviewers do not differ is thus
                   calibrated as its plain mean (ties kept) instead of being reordered by noise. Scores rounded
                   to the levels of a scale carry at least their rounding error (variance step²/12), so a
@@ -105,6 +106,7 @@ CONFIDENCE_NAMES = ("low", "medium", "high")
 _VAR_FLOOR = 1e-6  # variances in units of the scores' variance
 _NOISE_FLOOR = 1e-3
 _MAX_WARNINGS = 20
+_MAX_SWITCHES = 6  # a heterogeneity test that switched its component on or off this often leaves it off
 _DRAW_CHUNK = 64
 _INTERIOR_INTERVALS = False  # read interior levels as intervals too (measured: no better, and breaks ties)
 
@@ -475,6 +477,7 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
     grid_s2 = np.full(len(grid_nu), sig2)
     best_nu = None
     z, zeta = z0, np.zeros(n)
+    flips, was_on = [0, 0], [tau_b2 > 0, tau_l2 > 0]  # switches of the bias and scale tests
     converged = False
     it = 0
     for it in range(1, max_iter + 1):
@@ -565,6 +568,16 @@ def _fit_gaussian(d: _Data, z0: np.ndarray, lower, upper, *, hierarchical: bool,
             # a reviewer with their own noise level must have their own scale too: one who compresses the
             # scale leaves small residuals and would otherwise look precise and weigh too much
             tau_l2 = _between_variance(B, A, test=math.isinf(nu0))
+            # a test that keeps switching its component on and off (each fit with it makes the next test
+            # reject less, and the reverse) has not shown a difference between reviewers: after a few switches
+            # the component stays off, and the fit converges to the simpler model
+            for k, tau in enumerate((tau_b2, tau_l2)):
+                flips[k] += (tau > 0) != was_on[k]
+                was_on[k] = tau > 0
+            if flips[0] >= _MAX_SWITCHES:
+                tau_b2 = 0.0
+            if flips[1] >= _MAX_SWITCHES:
+                tau_l2 = 0.0
         change = max(float(np.max(np.abs(q_new - q))), float(np.max(np.abs(b_new - b))),
                      float(np.max(np.abs(l_new - l))))
         q, b, l = q_new, b_new, l_new
