@@ -64,12 +64,8 @@ def remind_drafts(*, now: datetime) -> int:
     """D-7 and D-1 before the submission deadline of calls accepting submissions: one email per person per
     call and milestone, listing their drafts (the whole team of each draft is reminded). Returns how many."""
     sent = 0
-    for call in _published_calls(Call.submission_deadline.is_not(None)):
-        if not calls_service.accepts_submissions(call, now):
-            continue
-        days = current_milestone(call.submission_deadline, DRAFT_MILESTONES, now)
-        if days is None:
-            continue
+    for call, days in _calls_at_milestone("submission_deadline", DRAFT_MILESTONES,
+                                          calls_service.accepts_submissions, now):
         drafts = db.session.scalars(db.select(Submission).where(
             Submission.call_id == call.id, Submission.status == SubmissionStatus.DRAFT)
             .options(selectinload(Submission.members).selectinload(SubmissionMember.user))
@@ -97,12 +93,7 @@ def remind_reviewers(*, now: datetime) -> int:
     """D-7 and D-2 before the review deadline of calls accepting reviews: one email per reviewer with reviews
     left, listing them. Returns how many."""
     sent = 0
-    for call in _published_calls(Call.review_deadline.is_not(None)):
-        if not reviews_service.accepts_reviews(call, now):
-            continue
-        days = current_milestone(call.review_deadline, REVIEW_MILESTONES, now)
-        if days is None:
-            continue
+    for call, days in _calls_at_milestone("review_deadline", REVIEW_MILESTONES, reviews_service.accepts_reviews, now):
         pending = reviews_service.unfinished_reviews(call)
         people = _users(pending)
         reminded = []
@@ -223,6 +214,17 @@ def run(*, now: datetime | None = None) -> ReminderReport:
 def _published_calls(*conditions) -> list[Call]:
     return list(db.session.scalars(db.select(Call).where(Call.phase != CallPhase.DRAFT, *conditions)
                                    .order_by(Call.id)))
+
+
+def _calls_at_milestone(deadline: str, milestones: tuple[int, ...], accepts, now: datetime):
+    """(call, days) for each published call that `accepts(call, now)` and whose `deadline` attribute is at one
+    of `milestones` now."""
+    for call in _published_calls(getattr(Call, deadline).is_not(None)):
+        if not accepts(call, now):
+            continue
+        days = current_milestone(getattr(call, deadline), milestones, now)
+        if days is not None:
+            yield call, days
 
 
 def _users(by_id: dict[int, object]) -> dict[int, User]:
