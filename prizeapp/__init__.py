@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Application factory: configuration → extensions → blueprints → CLI."""
-    app = Flask(
+    from .web import IdConverter, PrizeApp
+
+    app = PrizeApp(
         __name__,
         instance_path=os.environ.get("PRIZEAPP_INSTANCE_PATH") or str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
@@ -28,11 +30,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config_module.finalise(settings, app.instance_path)
     app.config.update(settings)
     os.makedirs(app.instance_path, exist_ok=True)
+    app.url_map.converters["int"] = IdConverter  # before any route: every <int:…> is range-checked
 
     if app.config["BEHIND_PROXY"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+        from .web import TrustedProxy
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        app.wsgi_app = TrustedProxy(app.wsgi_app, app.config["PROXY_NETWORKS"])  # type: ignore[method-assign]
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -64,9 +67,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_token: str):
-        from .models import User
+        from .services.accounts import session_user
 
-        return db.session.scalar(db.select(User).where(User.session_token == session_token, User.active))
+        return session_user(session_token)
 
     web.install(app)
     from flask_babel import get_locale

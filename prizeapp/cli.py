@@ -141,7 +141,6 @@ reminders_cli = AppGroup("reminders", help="Scheduled reminders and daily digest
               help="Act as if it were this instant (tests, catching up); without an offset, Paris time.")
 def reminders_run(now_text: str | None) -> None:
     """Queue the reminders and digests due now; running it again sends nothing twice."""
-    from contextlib import nullcontext
     from datetime import UTC, datetime
 
     from .core.localtime import LocalTimeError, to_utc
@@ -154,13 +153,7 @@ def reminders_run(now_text: str | None) -> None:
             now = to_utc(parsed) if parsed.tzinfo is None else parsed.astimezone(UTC)
         except (ValueError, LocalTimeError) as error:
             raise click.BadParameter(str(error), param_hint="--now") from error
-    # Emails carry links: without a configured host they can only point to localhost.
-    if current_app.config.get("SERVER_NAME"):
-        links = nullcontext()
-    else:
-        click.echo("reminders: PRIZEAPP_SERVER_NAME is not set, links in emails point to localhost", err=True)
-        links = current_app.test_request_context("/")
-    with links:
-        report = reminders.run(now=now)
-        db.session.commit()
+    # The links in the emails are built from PRIZEAPP_BASE_URL, as in a request.
+    report = reminders.run(now=now)
+    db.session.commit()
     click.echo(str(report))

@@ -5,21 +5,30 @@ source of secrets and addresses (twelve-factor style).
 """
 from __future__ import annotations
 
+import ipaddress
 import os
+import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
+# Published in earlier versions as the default key: anyone could sign sessions and links with it.
 DEV_SECRET_KEY = "dev-secret-key-change-me"
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+_LIST = lambda v: [item.strip() for item in str(v).split(",") if item.strip()]  # noqa: E731
 
 # name -> (default, parser). The Flask key is the name without the PRIZEAPP_ prefix.
 _BOOL = lambda v: str(v).strip().lower() in {"1", "true", "yes", "on"}  # noqa: E731
 
 SETTINGS: dict[str, tuple[Any, Any]] = {
     "ENV": ("development", str),  # development | production
-    "SECRET_KEY": (DEV_SECRET_KEY, str),
+    "SECRET_KEY": ("", str),  # empty: outside production, a random key kept in the instance folder
     "DATABASE_URL": ("", str),  # empty: SQLite file in the instance folder
-    "SERVER_NAME": (None, str),
+    # The site's canonical address: every absolute link (emails) is built from it, never from the request.
+    "BASE_URL": ("", str),  # required in production; a loopback default in development
+    "TRUSTED_HOSTS": ([], _LIST),  # Host headers accepted besides BASE_URL's (production accepts no other)
     "PREFERRED_URL_SCHEME": ("http", str),
     "BEHIND_PROXY": (False, _BOOL),  # trust X-Forwarded-* from one proxy
+    "PROXY_ADDRESSES": ([], _LIST),  # the proxy's addresses or networks; empty: any peer (see the README)
     # Operator branding shown in the header and emails.
     "OPERATOR_NAME": ("prizeapp", str),
     "OPERATOR_LOGO": ("img/logo.svg", str),  # path under static/
@@ -42,6 +51,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LOGIN_MAX_FAILURES_PER_EMAIL": (5, int),
     "LOGIN_MAX_FAILURES_PER_IP": (30, int),
     "LOGIN_WINDOW_SECONDS": (15 * 60, int),
+    "SESSION_HOURS": (12, int),  # a session without "remember me" ends after a working day
     # Submissions
     "UPLOAD_FOLDER": ("", str),  # empty: <instance>/uploads, outside the web root
     "MAX_UPLOAD_MB": (10, int),
@@ -66,14 +76,77 @@ class ConfigError(RuntimeError):
     """The configuration cannot be used as it is (e.g. a development secret in production)."""
 
 
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """The instance's own random key, made on the first start. Several workers may start at once: the key
+    is written to a temporary file and linked into place, so every worker reads the same one."""
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        os.makedirs(instance_path, exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    with open(path, encoding="ascii") as kept:
+        return kept.read().strip()
+
+
+def _secret_key(config: dict[str, Any], instance_path: str) -> str:
+    production = config["ENV"] == "production"
+    key = config["SECRET_KEY"]
+    if key == DEV_SECRET_KEY and not config.get("TESTING"):
+        raise ConfigError("PRIZEAPP_SECRET_KEY is the published development key: anyone could sign sessions and "
+                          "links with it. Unset it (a random key is then kept in the instance folder) or set a "
+                          "long random value.")
+    if production and len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"PRIZEAPP_SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} characters in "
+            "production, the same for every server (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    return key or _instance_secret_key(instance_path)
+
+
+def _base_url(config: dict[str, Any]) -> str:
+    base = config["BASE_URL"].rstrip("/")
+    if not base:
+        if config["ENV"] == "production":
+            raise ConfigError("PRIZEAPP_BASE_URL must be set in production to the site's public address, e.g. "
+                              "https://prix.example.gouv.fr: the links in emails are built from it.")
+        return DEVELOPMENT_BASE_URL
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"PRIZEAPP_BASE_URL must be an http(s) address such as https://prix.example.gouv.fr, "
+                          f"not {base!r}.")
+    return base
+
+
+def _proxy_networks(addresses: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    try:
+        return [ipaddress.ip_network(a, strict=False) for a in addresses]
+    except ValueError as error:
+        raise ConfigError(f"PRIZEAPP_PROXY_ADDRESSES: {error}") from error
+
+
 def finalise(config: dict[str, Any], instance_path: str) -> None:
     """Derive Flask and extension settings from ours, and refuse unsafe production settings."""
     production = config["ENV"] == "production"
-    if production and config["SECRET_KEY"] == DEV_SECRET_KEY:
-        raise ConfigError(
-            "PRIZEAPP_SECRET_KEY must be set to a long random value in production "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
-        )
+    config["SECRET_KEY"] = _secret_key(config, instance_path)
+    config["BASE_URL"] = _base_url(config)
+    trusted = list(config["TRUSTED_HOSTS"])
+    if production:
+        # Flask answers 400 to any other Host header: no page, link or redirect is built for a forged one.
+        config["TRUSTED_HOSTS"] = [urlsplit(config["BASE_URL"]).hostname, *trusted]
+    else:
+        config["TRUSTED_HOSTS"] = trusted or None
+    config["PROXY_NETWORKS"] = _proxy_networks(config["PROXY_ADDRESSES"])
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "prizeapp.sqlite")
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]

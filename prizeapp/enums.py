@@ -150,3 +150,11 @@ class NotificationMode(enum.StrEnum):
 
     IMMEDIATE = "immediate"
     DIGEST = "digest"  # one email a day
+
+
+class ExclusionRequestStatus(enum.StrEnum):
+    """Where an applicants' exclusion made after the submission deadline stands."""
+
+    PENDING = "pending"  # waiting for an organiser
+    ACCEPTED = "accepted"  # in force: a ConflictDeclaration (or a PendingExclusion) was made from it
+    DECLINED = "declined"  # never in force

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .enums import (CallKind, CallPhase, CallRoleKind, Locale, OutboxStatus, QuestionKind, ReviewMode,
-                    SubmissionStatus, UnitKind)
+from .enums import (CallKind, CallPhase, CallRoleKind, ExclusionRequestStatus, Locale, OutboxStatus, QuestionKind,
+                    ReviewMode, SubmissionStatus, UnitKind)
 
 LABELS = {
     CallKind.CALL_FOR_PROJECTS: _l("Call for projects"),
@@ -41,6 +41,13 @@ LABELS = {
     SubmissionStatus.WITHDRAWN: _l("Withdrawn"),
     Locale.FR: "Français",
     Locale.EN: "English",
+}
+
+# Its values ("accepted", "declined") are also the pool's: a table of its own.
+EXCLUSION_REQUEST_LABELS = {
+    ExclusionRequestStatus.PENDING: _l("Request pending"),
+    ExclusionRequestStatus.ACCEPTED: _l("Request accepted"),
+    ExclusionRequestStatus.DECLINED: _l("Request declined"),
 }
 
 

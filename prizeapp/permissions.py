@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort
+from flask import abort, has_request_context, request
 from flask_login import current_user
 
 from .enums import AssignmentStatus, BlindLevel, CallPhase, CallRoleKind, MemberRole
 from .extensions import db
 from .models import (Assignment, Call, CallRole, OutboxEmail, PoolMember, Submission, SubmissionFile,
                      SubmissionMember, User)
-from .services import review_pool
+from .models.review_pool import ExclusionRequest
+from .services import deliberation, review_pool
 
 RULES: dict[str, Callable[..., bool]] = {}
 
@@ -247,6 +248,13 @@ def can_exclude_reviewers(user: Any, submission: Submission) -> bool:
     return is_team_member(user, submission)
 
 
+@rule
+def can_decide_exclusion_request(user: Any, exclusion: ExclusionRequest) -> bool:
+    """The organisers of the call (and administrators) accept or decline what a team asked after the
+    submission deadline (an ExclusionRequest): the team itself never decides."""
+    return is_organiser(user, exclusion.submission.call)
+
+
 # --- the reviewers' pages -------------------------------------------------------------------------------
 
 @rule
@@ -313,20 +321,40 @@ def can_see_applicants(user: Any, submission: Submission) -> bool:
 
 # --- deliberation and results ---------------------------------------------------------------------------
 
-def is_recused(user: Any, submission: Submission) -> bool:
-    """Set aside from the project: recorded (by themselves or an organiser), or automatically for the team and
-    for a jury member conflicted with it by the reviewers' conflict rules (organisers see their calls whole)."""
-    from .models import Recusal
+def _request_memo() -> dict | None:
+    """What several rules of one page share, kept for the request (None outside one: nothing is kept)."""
+    if not has_request_context():
+        return None
+    return request.environ.setdefault("prizeapp.rules", {})
 
+
+def recused_from(user: Any, call: Call) -> frozenset[int]:
+    """Ids of the projects of `call` that `user` is recused from, by `deliberation.hidden_from` (the one rule:
+    recorded recusals, the team's projects, and for non-organisers the conflict rules). Computed once per
+    request: the jury's pages ask it for the whole call, then `is_recused` answers from it."""
+    if not _authenticated(user):
+        return frozenset()
+    memo = _request_memo()
+    key = ("recused_from", user.id, call.id)
+    if memo is not None and key in memo:
+        return memo[key]
+    hidden = frozenset(deliberation.hidden_from(call, user, organiser=is_organiser(user, call)))
+    if memo is not None:
+        memo[key] = hidden
+    return hidden
+
+
+def is_recused(user: Any, submission: Submission) -> bool:
+    """Set aside from the project (`recused_from`): from the request's answer for the whole call when a page
+    has asked it already, else for this one project (one row of the conflict matrix, not the whole call's)."""
     if not _authenticated(user):
         return False
-    if db.session.scalar(db.select(Recusal.id).where(
-            Recusal.submission_id == submission.id, Recusal.jury_member_id == user.id).limit(1)) is not None:
-        return True
-    if is_team_member(user, submission):
-        return True
-    return (is_jury_member(user, submission.call) and not is_organiser(user, submission.call)
-            and is_conflicted(user, submission))
+    call = submission.call
+    memo = _request_memo()
+    known = memo.get(("recused_from", user.id, call.id)) if memo is not None else None
+    if known is not None and submission.submitted_at is not None:
+        return submission.id in known
+    return bool(deliberation.hidden_from(call, user, submissions=[submission], organiser=is_organiser(user, call)))
 
 
 @rule
@@ -334,9 +362,7 @@ def can_view_project_as_jury(user: Any, submission: Submission) -> bool:
     """A project's file, reviews and explanation for the jury: never for a jury member recused from it (an
     organiser who is also recused sees it as an organiser only through the organisers' pages)."""
     call = submission.call
-    if is_organiser(user, call) and not is_recused(user, submission):
-        return True
-    return is_jury_member(user, call) and not is_recused(user, submission)
+    return (is_organiser(user, call) or is_jury_member(user, call)) and not is_recused(user, submission)
 
 
 @rule

@@ -9,6 +9,7 @@ HOST="${PRIZEAPP_HOST:-127.0.0.1}"
 PORT="${PRIZEAPP_PORT:-5000}"
 SMTP_PORT="${PRIZEAPP_MAIL_PORT:-8025}"
 export PRIZEAPP_MAIL_SERVER=127.0.0.1 PRIZEAPP_MAIL_PORT="$SMTP_PORT"
+export PRIZEAPP_BASE_URL="${PRIZEAPP_BASE_URL:-http://$HOST:$PORT}"  # the links in emails
 export FLASK_APP=wsgi
 
 echo "==> migrating the SQLite database (instance/prizeapp.sqlite)"

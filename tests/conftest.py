@@ -194,8 +194,9 @@ def post_form(client: FlaskClient, url: str, data: dict, *, page: str | None = N
 def sign_in_as(client: FlaskClient, user) -> None:
     """Open a session for `user` directly, as Flask-Login would after a login (no password check:
     for tests about what a signed-in person may do, not about signing in)."""
+    opened = factories.login_session(user)
     with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
+        session["_user_id"] = opened.token
         session["_fresh"] = True
 
 

@@ -8,9 +8,10 @@ from prizeapp.enums import (CallKind, CallPhase, CallRoleKind, Locale, MemberRol
                             SubmissionStatus, UnitKind)
 from prizeapp.extensions import db
 from prizeapp.models import (Call, CallRole, Criterion, FormQuestion, OrgUnit, OutboxEmail, PoolMember, Submission,
-                             SubmissionFile, SubmissionMember, User)
+                             SubmissionFile, SubmissionMember, User, UserSession)
 from prizeapp.models.types import utcnow
 from prizeapp.services.accounts import hash_password
+from prizeapp.services.demo import minimal_pdf
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -37,6 +38,15 @@ def user(*, email: str | None = None, password: str = PASSWORD, confirmed: bool 
 
 
 _new_user = user  # for factories whose `user` argument hides this function
+
+
+def login_session(u: User, *, remember: bool = False) -> UserSession:
+    """A server-side sign-in session of `u`, as signing in opens one."""
+    opened = UserSession(user=u, remember=remember, user_agent="pytest",
+                         expires_at=utcnow() + timedelta(days=30 if remember else 1))
+    db.session.add(opened)
+    db.session.commit()
+    return opened
 
 
 def unit(*, name: str | None = None, kind: UnitKind = UnitKind.ORGANISATION, parent: OrgUnit | None = None) -> OrgUnit:
@@ -109,7 +119,8 @@ def question(*, call: Call, label: str | None = None, kind: QuestionKind = Quest
     return q
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# A real one-page PDF: blind calls serve reviewers a copy without its metadata, which needs a readable file.
+PDF_BYTES = minimal_pdf(["Plan de financement"])
 
 
 def file(*, submission: Submission, data: bytes = PDF_BYTES, name: str = "dossier.pdf",

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from prizeapp import create_app
-from prizeapp.config import DEV_SECRET_KEY, ConfigError, from_environment
+from prizeapp.config import ConfigError, from_environment
 from prizeapp.extensions import db
 
 
@@ -19,7 +19,7 @@ def test_settings_are_read_from_prefixed_variables():
 
 def test_defaults_without_environment():
     config = from_environment({})
-    assert config["SECRET_KEY"] == DEV_SECRET_KEY
+    assert config["SECRET_KEY"] == ""  # a random one is made in the instance folder
     assert config["DEFAULT_LOCALE"] == "fr" and config["TIMEZONE"] == "Europe/Paris"
 
 
@@ -33,6 +33,7 @@ def test_production_refuses_the_development_secret_key(tmp_path, monkeypatch):
 def test_production_starts_with_a_real_secret(tmp_path, monkeypatch):
     monkeypatch.setenv("PRIZEAPP_ENV", "production")
     monkeypatch.setenv("PRIZEAPP_SECRET_KEY", "a-long-random-value-from-the-environment")
+    monkeypatch.setenv("PRIZEAPP_BASE_URL", "https://prix.example.gouv.fr")
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
     assert app.config["SECRET_KEY"] == "a-long-random-value-from-the-environment"
 

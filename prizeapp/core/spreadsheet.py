@@ -1,7 +1,10 @@
 """CSV as the spreadsheets of French administrations read it: UTF-8 with a BOM, semicolons, decimal commas.
 
-Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) are prefixed with
-a quote; numbers are written as numbers, so a negative leniency stays a number.
+Text cells that a spreadsheet would run as a formula are prefixed with a quote (OWASP's CSV injection guidance and
+ASVS 5.0 requirement 1.2.10): those starting with =, +, -, @, tab, carriage return, line feed or a null
+character, or with the full-width =, +, -, @ that some spreadsheets read as the same. Separators and quotes
+inside a cell are quoted by the csv module (RFC 4180), so they cannot start a cell of their own. Numbers are
+written as numbers, so a negative leniency stays a number.
 """
 from __future__ import annotations
 
@@ -10,8 +13,11 @@ import io
 from collections.abc import Iterable, Sequence
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r\n\x00\uff1d\uff0b\uff0d\uff20")
+
+
 def defuse(cell: str) -> str:
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+    return "'" + cell if cell[:1] in FORMULA_STARTS else cell
 
 
 def cell_text(value, decimals: int = 3) -> str:

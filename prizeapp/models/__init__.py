@@ -15,7 +15,7 @@ from .review_pool import (
 )
 from .review import CalibrationExclusion, CalibrationRun, Review, ReviewScore
 from .submission import Submission, SubmissionFile, SubmissionMember, TeamInvitation
-from .user import LoginAttempt, User
+from .user import LoginAttempt, User, UserSession
 
 __all__ = [
     "SentReminder",
@@ -38,6 +38,7 @@ __all__ = [
     "Criterion",
     "FormQuestion",
     "LoginAttempt",
+    "UserSession",
     "OrgUnit",
     "OutboxEmail",
     "PendingExclusion",

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..enums import BidLevel, ConflictSource, PoolStatus
+from ..enums import BidLevel, ConflictSource, ExclusionRequestStatus, PoolStatus
 from ..extensions import db
 from .call import Call
 from .submission import Submission
@@ -118,3 +118,28 @@ class PendingExclusion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     submission: Mapped[Submission] = relationship()
+
+
+class ExclusionRequest(db.Model):
+    """A person the applicants asked, after the submission deadline, not to review their project. Once the
+    pool and the jury are known, an exclusion could remove any reviewer or jury member at will, so it only
+    takes effect when an organiser accepts it; who decided, when and why is kept either way."""
+
+    __tablename__ = "exclusion_requests"
+    __table_args__ = (UniqueConstraint("submission_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    reason: Mapped[str] = mapped_column(Text, default="")  # the applicants' reason
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    status: Mapped[ExclusionRequestStatus] = mapped_column(
+        str_enum(ExclusionRequestStatus, "exclusion_request_status"), default=ExclusionRequestStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_reason: Mapped[str] = mapped_column(Text, default="")  # the organiser's reason
+
+    submission: Mapped[Submission] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

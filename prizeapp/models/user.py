@@ -29,9 +29,6 @@ class User(UserMixin, db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"), index=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Rotated on password change and logout-everywhere: sessions and "remember me" cookies carry it,
-    # so rotating it ends them all.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -41,12 +38,18 @@ class User(UserMixin, db.Model):
 
     unit: Mapped[OrgUnit | None] = relationship()
 
+    # The sign-in session this request runs in (set by the session loader or when signing in): Flask-Login
+    # stores its token, never the user's id, in the session and "remember me" cookies.
+    signed_in_session = None  # a UserSession, or None outside a signed-in request
+
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
         return self.active
 
     def get_id(self) -> str:
-        return self.session_token
+        if self.signed_in_session is None:
+            raise RuntimeError("open a sign-in session (accounts.open_session) before signing a user in")
+        return self.signed_in_session.token
 
     @property
     def full_name(self) -> str:
@@ -58,6 +61,23 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Cookies carry only its random token, so that deleting the row (sign out, sign out
+    everywhere, a password change) ends the session on the server, whatever copies of the cookies exist."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship()
 
 
 class LoginAttempt(db.Model):

@@ -8,17 +8,17 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.ratelimit import Decision, check_window
 from ..enums import Locale
 from ..extensions import db
-from ..models import LoginAttempt, OrgUnit, User
+from ..models import LoginAttempt, OrgUnit, User, UserSession
 from ..models.types import utcnow
-from ..models.user import new_session_token
-from . import audit
+from . import audit, locks
 from .outbox import queue_email
+from .review_pool import resolve_pending_exclusions
+from .tokens import TokenError, make_token, normalise_email, read_token
 
 PASSWORD_METHOD = "scrypt"
 
@@ -30,53 +30,21 @@ def _dummy_hash() -> str:
     return generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
 
 
-class TokenError(ValueError):
-    """A link that is forged, expired, or already used."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # "expired" or "invalid"
-
-
 class RateLimited(Exception):
     def __init__(self, retry_after: timedelta) -> None:
         super().__init__(f"retry after {retry_after}")
         self.retry_after = retry_after
 
 
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
-# --- signed tokens ------------------------------------------------------------------------------------
-
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"prizeapp.{purpose}")
-
+# --- reset tokens ------------------------------------------------------------------------------------
 
 def _password_fingerprint(user: User) -> str:
     # Part of reset tokens: once the password changes, every earlier reset link stops working.
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
-def make_token(purpose: str, payload: dict[str, Any]) -> str:
-    return _serializer(purpose).dumps(payload)
-
-
-def read_token(purpose: str, token: str, *, max_age: int) -> dict[str, Any]:
-    try:
-        payload = _serializer(purpose).loads(token, max_age=max_age)
-    except SignatureExpired as error:
-        raise TokenError("expired") from error
-    except BadSignature as error:
-        raise TokenError("invalid") from error
-    if not isinstance(payload, dict):
-        raise TokenError("invalid")
-    return payload
 
 
 # --- registration and confirmation --------------------------------------------------------------------
@@ -99,6 +67,8 @@ def register(
     link leads after signing in.
     """
     email = normalise_email(email)
+    # Hashed whether or not the address has an account, so that both answers take the same time.
+    password_hash = hash_password(password)
     existing = db.session.scalar(db.select(User).where(User.email == email))
     if existing is not None:
         queue_email(kind="account_exists", to=existing, context={"login_url": _external("auth.login",
@@ -107,7 +77,7 @@ def register(
         return None
     user = User(
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         locale=Locale(locale),
@@ -149,10 +119,7 @@ def confirm_email(*, token: str) -> User:
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         audit.record(action="user.email_confirmed", actor=user, obj=user)
-        # The applicants' exclusions of this address made before it had an account (a late import:
-        # review_pool imports this module).
-        from .review_pool import resolve_pending_exclusions
-
+        # The applicants' exclusions of this address made before it had an account.
         resolve_pending_exclusions(user=user)
     db.session.flush()
     return user
@@ -193,19 +160,32 @@ def login_allowed(*, email: str, ip: str) -> Decision:
     return decisions[0]
 
 
-def authenticate(*, email: str, password: str, ip: str) -> LoginResult:
-    """Check credentials, counting failures per address and per IP. Raises RateLimited when over the limit.
+def reserve_login_attempt(*, email: str, ip: str) -> LoginAttempt:
+    """Count the recent failures for this address and this client and, if under the limits, record the attempt
+    as a failure before the password is checked. Raises RateLimited when over a limit.
 
-    The caller must commit even on failure, so that the failed attempt is counted.
+    The count and the record are made under a lock per address and per client, and the caller commits before
+    checking the password: however many attempts arrive at once, each sees all the earlier ones, so no more
+    than the limit are ever evaluated.
     """
     email = normalise_email(email)
+    locks.hold(f"login:email:{email}", f"login:ip:{ip}")
     decision = login_allowed(email=email, ip=ip)
     if not decision.allowed:
         raise RateLimited(decision.retry_after)
-    user = db.session.scalar(db.select(User).where(User.email == email))
-    valid = check_password_hash(user.password_hash if user else _dummy_hash(), password) and user is not None
-    db.session.add(LoginAttempt(email=email, ip=ip, succeeded=valid))
+    attempt = LoginAttempt(email=email, ip=ip, succeeded=False)
+    db.session.add(attempt)
     _forget_old_attempts()
+    db.session.flush()
+    return attempt
+
+
+def authenticate(*, attempt: LoginAttempt, password: str) -> LoginResult:
+    """Check the password of a reserved attempt (see reserve_login_attempt); a right one clears its failure."""
+    user = db.session.scalar(db.select(User).where(User.email == attempt.email))
+    valid = check_password_hash(user.password_hash if user else _dummy_hash(), password) and user is not None
+    attempt.succeeded = valid
+    db.session.flush()
     if not valid:
         return LoginResult(None, "bad_credentials")
     assert user is not None
@@ -218,9 +198,69 @@ def authenticate(*, email: str, password: str, ip: str) -> LoginResult:
     return LoginResult(user, "ok")
 
 
+def lift_lockout(*, email: str) -> None:
+    """Forget the failed attempts on an address whose owner proved who they are by email (a password reset):
+    someone guessing from elsewhere must not keep the owner out."""
+    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.email == normalise_email(email),
+                                                     LoginAttempt.succeeded.is_(False)))
+
+
 def _forget_old_attempts() -> None:
     horizon = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"] * 4)
     db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.at < horizon))
+
+
+# --- sign-in sessions ------------------------------------------------------------------------------------
+
+def open_session(*, user: User, remember: bool, user_agent: str = "") -> UserSession:
+    """A new server-side session for `user`, whose token the cookies will carry. A remembered one lasts as long
+    as the "remember me" cookie; another one a working day (SESSION_HOURS)."""
+    cfg = current_app.config
+    lifetime = (timedelta(seconds=cfg["REMEMBER_COOKIE_DURATION"]) if remember
+                else timedelta(hours=cfg["SESSION_HOURS"]))
+    opened = UserSession(user=user, remember=remember, user_agent=(user_agent or "")[:200],
+                         expires_at=utcnow() + lifetime)
+    db.session.add(opened)
+    db.session.execute(db.delete(UserSession).where(UserSession.expires_at <= utcnow()))
+    db.session.flush()
+    user.signed_in_session = opened
+    return opened
+
+
+def session_user(token: str) -> User | None:
+    """The active user of a session that has not ended nor expired, or None."""
+    found = db.session.execute(
+        db.select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .where(UserSession.token == token, UserSession.expires_at > utcnow(), User.active)
+    ).first()
+    if found is None:
+        return None
+    opened, user = found
+    user.signed_in_session = opened
+    return user
+
+
+def sessions_of(user: User) -> list[UserSession]:
+    """The user's open sessions, newest first."""
+    return list(db.session.scalars(db.select(UserSession).where(
+        UserSession.user_id == user.id, UserSession.expires_at > utcnow())
+        .order_by(UserSession.created_at.desc(), UserSession.id.desc())))
+
+
+def end_session(*, user: User) -> None:
+    """Sign out: the session's row goes, so neither a copy of the session cookie nor of the remember-me cookie
+    opens it again."""
+    if user.signed_in_session is not None:
+        db.session.execute(db.delete(UserSession).where(UserSession.id == user.signed_in_session.id))
+        user.signed_in_session = None
+    db.session.flush()
+
+
+def end_all_sessions(*, user: User) -> None:
+    """Sign out everywhere: every session of the user ends, this one included."""
+    db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))
+    user.signed_in_session = None
+    db.session.flush()
 
 
 # --- password reset -----------------------------------------------------------------------------------
@@ -252,6 +292,7 @@ def user_for_reset_token(token: str) -> User:
 def reset_password(*, token: str, password: str) -> User:
     user = user_for_reset_token(token)
     set_password(user=user, password=password)
+    lift_lockout(email=user.email)
     # Following the emailed link proves the address, too.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
@@ -260,9 +301,9 @@ def reset_password(*, token: str, password: str) -> User:
 
 
 def set_password(*, user: User, password: str) -> None:
-    """Change the password and end every other session of this user."""
+    """Change the password and end every session of this user (whoever knew the old one is signed out)."""
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
+    end_all_sessions(user=user)
     db.session.flush()
 
 

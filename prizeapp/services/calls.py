@@ -15,7 +15,7 @@ from ..enums import CallKind, CallPhase, CallRoleKind, QuestionKind
 from ..extensions import db
 from ..models import Call, CallRole, Criterion, FormQuestion, OrgUnit, Submission, User
 from ..models.types import utcnow
-from . import audit
+from . import audit, locks
 
 # The SGMAP grid (see DOMAIN.md), offered as the default of every new call.
 DEFAULT_LEVELS = {"1": "insuffisant", "2": "faible", "3": "correct", "4": "bon", "5": "excellent"}
@@ -169,7 +169,9 @@ def grant_role(*, call: Call, actor: User, user: User, role: CallRoleKind) -> bo
 
 
 def revoke_role(*, call: Call, actor: User, user: User, role: CallRoleKind) -> None:
-    """Take a role back. A call always keeps at least one organiser."""
+    """Take a role back. A call always keeps at least one organiser (two organisers revoking each other at once
+    are serialised: the second sees the first's change)."""
+    locks.hold(f"call:{call.id}:roles")
     row = db.session.scalar(db.select(CallRole).where(
         CallRole.call_id == call.id, CallRole.user_id == user.id, CallRole.role == role))
     if row is None:

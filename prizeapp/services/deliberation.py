@@ -2,9 +2,11 @@
 
 A jury member is set aside from a project (recused) when they say so, when an organiser says so (with a
 reason), or automatically when they are in its team or conflicted with it by the reviewers' conflict rules
-(`review_pool.conflict_reasons`). A recused jury member sees nothing of the project and does not vote on it;
-organisers see everything. Votes and decisions can be changed until the results are published
-(`Call.results_published_at`); every change is written to the audit log with what it was before and after.
+(`review_pool.conflict_matrix`; organisers are not set aside by those rules). `hidden_from` is the one rule:
+the jury's pages, their exports, the per-project permission (`permissions.is_recused`) and the votes all
+ask it. A recused person sees nothing of the project in the jury's pages and does not vote on it. Votes and
+decisions can be changed until the results are published (`Call.results_published_at`); every change is
+written to the audit log with what it was before and after.
 """
 from __future__ import annotations
 
@@ -16,9 +18,9 @@ from decimal import Decimal
 from sqlalchemy.orm import selectinload
 
 from ..core.conflicts import Reason
-from ..enums import CalibrationStatus, CallRoleKind, DecisionOutcome, VoteChoice
+from ..enums import CalibrationStatus, CallRoleKind, DecisionOutcome, MemberRole, ReviewMode, VoteChoice
 from ..extensions import db
-from ..models import CalibrationRun, Call, CallRole, Submission, User
+from ..models import CalibrationRun, Call, CallRole, Submission, SubmissionMember, User
 from ..models.decision import Decision, Deliberation, JuryVote, Recusal
 from ..models.types import utcnow
 from . import audit, review_pool
@@ -55,20 +57,65 @@ def projects(call: Call) -> list[Submission]:
         .options(selectinload(Submission.members)).order_by(Submission.reference, Submission.id)))
 
 
-def automatic_recusals(call: Call, user: User) -> dict[int, list[Reason]]:
-    """Submission id → why `user` is set aside from it without anyone asking: in its team, or conflicted by
-    the conflict rules, computed for every project of the call at once."""
-    items = projects(call)
+def organises(call: Call, user: User) -> bool:
+    """Whether `user` organises `call` (administrators organise every call): `permissions.is_organiser`."""
+    if getattr(user, "is_admin", False):
+        return True
+    return db.session.scalar(db.select(CallRole.id).where(
+        CallRole.call_id == call.id, CallRole.user_id == user.id,
+        CallRole.role == CallRoleKind.ORGANISER).limit(1)) is not None
+
+
+def automatic_recusals(call: Call, user: User, *, submissions: list[Submission] | None = None,
+                       organiser: bool | None = None) -> dict[int, list[Reason]]:
+    """Submission id → why `user` is set aside from it without anyone asking: in its team, always; conflicted
+    with it by the conflict rules, unless they organise the call (they run it and see its projects whole in
+    their own pages; rules such as "same organisation" would otherwise set them aside from most projects).
+
+    For every project of the call at once, or only for `submissions` (projects of `call`): the answer for a
+    project does not depend on which others are asked about. `organiser`: whether `user` organises the
+    call, when the caller knows it already (looked up otherwise)."""
+    if organiser is None:
+        organiser = organises(call, user)
+    if organiser and submissions is None:  # only their team's projects: one query, not every project
+        return {sid: [_team_reason(user, role)] for sid, role in db.session.execute(
+            db.select(SubmissionMember.submission_id, SubmissionMember.role)
+            .join(Submission, Submission.id == SubmissionMember.submission_id)
+            .where(Submission.call_id == call.id, Submission.submitted_at.is_not(None),
+                   SubmissionMember.user_id == user.id))}
+    items = projects(call) if submissions is None else list(submissions)
     if not items:
         return {}
-    inputs = review_pool.CallInputs(call=call, submissions=items, reviewers=[user],
+    found = {} if organiser else _conflicts(call, user, items, whole=submissions is None)
+    for s in items:  # the team always, whatever the rules say
+        if not found.get(s.id):
+            member = next((m for m in s.members if m.user_id == user.id), None)
+            if member is not None:
+                found[s.id] = [_team_reason(user, member.role)]
+    return {sid: reasons for sid, reasons in found.items() if reasons}
+
+
+def _team_reason(user: User, role: MemberRole) -> Reason:
+    return Reason("author" if role == MemberRole.LEAD else "team_member", {"person_id": user.id})
+
+
+def _conflicts(call: Call, user: User, items: list[Submission], *, whole: bool) -> dict[int, list[Reason]]:
+    """The conflict rules' reasons between `user` and each of `items`: one matrix, one row per project."""
+    asked = [s.id for s in items]
+    subjects = list(items)
+    if not whole and call.review_mode == ReviewMode.PEER:
+        # In a peer prize, "teammate" pairs `user` with the members of another project they submitted
+        # together: those projects must be in the matrix for the answer to be the same as for the whole call.
+        known = set(asked)
+        subjects += [s for s in db.session.scalars(
+            db.select(Submission).join(SubmissionMember, SubmissionMember.submission_id == Submission.id)
+            .where(Submission.call_id == call.id, Submission.submitted_at.is_not(None),
+                   SubmissionMember.user_id == user.id).options(selectinload(Submission.members)))
+            if s.id not in known]
+    inputs = review_pool.CallInputs(call=call, submissions=subjects, reviewers=[user],
                                     members=review_pool._members(call))
     matrix = review_pool.conflict_matrix(call, inputs=inputs, partial=True)
-    found = {s.id: matrix.reasons_for(s.id, user.id) for s in items}
-    for s in items:  # the team always, whatever the rules say
-        if user.id in s.member_ids() and not found[s.id]:
-            found[s.id] = [Reason("team_member", {"person_id": user.id})]
-    return {sid: reasons for sid, reasons in found.items() if reasons}
+    return {sid: matrix.reasons_for(sid, user.id) for sid in asked}
 
 
 def recorded_recusals(call: Call) -> list[Recusal]:
@@ -77,14 +124,21 @@ def recorded_recusals(call: Call) -> list[Recusal]:
                                    .order_by(Recusal.created_at, Recusal.id)))
 
 
-def hidden_from(call: Call, user: User, *, organiser: bool) -> set[int]:
-    """Ids of the projects `user` must not see as a jury member (recorded or automatic recusals). Organisers
-    see every project of their calls: nothing is hidden from them."""
-    if organiser:
-        return set()
-    recorded = set(db.session.scalars(db.select(Recusal.submission_id).where(
-        Recusal.call_id == call.id, Recusal.jury_member_id == user.id)))
-    return recorded | set(automatic_recusals(call, user))
+def hidden_from(call: Call, user: User, *, submissions: list[Submission] | None = None,
+                organiser: bool | None = None) -> set[int]:
+    """Ids of the projects `user` is recused from: a recusal recorded for them (by themselves or by an
+    organiser), or an automatic one (`automatic_recusals`: their team's projects, and for anyone who does not
+    organise the call, the projects the conflict rules set them aside from). Among every project of `call`,
+    or among `submissions` only (one project for a permission check: one row of the conflict matrix).
+    `organiser`: whether `user` organises the call, when the caller knows it already."""
+    query = db.select(Recusal.submission_id).where(Recusal.call_id == call.id, Recusal.jury_member_id == user.id)
+    if submissions is not None:
+        items = list(submissions)
+        if not items:
+            return set()
+        query = query.where(Recusal.submission_id.in_([s.id for s in items]))
+    recorded = set(db.session.scalars(query))
+    return recorded | set(automatic_recusals(call, user, submissions=submissions, organiser=organiser))
 
 
 @dataclass
@@ -177,7 +231,7 @@ def record_vote(*, submission: Submission, jury_member: User, choice: VoteChoice
     never on a project they are recused from."""
     call = submission.call
     _still_open(call)
-    if submission.id in hidden_from(call, jury_member, organiser=False):
+    if hidden_from(call, jury_member, submissions=[submission]):
         raise DeliberationError("recused")
     vote = db.session.scalar(db.select(JuryVote).where(JuryVote.submission_id == submission.id,
                                                        JuryVote.jury_member_id == jury_member.id))

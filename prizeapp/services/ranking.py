@@ -7,6 +7,7 @@ by the job worker (`flask jobs work`), which reports progress.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections import defaultdict
@@ -16,9 +17,9 @@ import numpy as np
 
 from ..core import calibration
 from ..core import grid as grid_core
-from ..enums import CalibrationStatus, SubmissionStatus
+from ..enums import CalibrationStatus, ReviewStatus, SubmissionStatus
 from ..extensions import db
-from ..models import CalibrationRun, Call, Submission, User
+from ..models import CalibrationExclusion, CalibrationRun, Call, Review, Submission, User
 from ..models.types import utcnow
 from . import audit, reviews
 
@@ -218,6 +219,90 @@ def _plain(value):
     if isinstance(value, (np.floating, np.integer)):
         return value.item()
     return value
+
+
+# --- what a jury member recused from some projects sees --------------------------------------------------
+
+def view_without(result: dict, hidden: set[int] | frozenset[int]) -> dict:
+    """The stored ranking `result` as someone recused from the projects `hidden` sees it: as if those
+    projects did not exist. The stored result is not changed; with nothing hidden it is returned as is.
+
+    Recomputed over the other projects and their reviews only: ranks 1..n (calibrated and raw, ties sharing
+    the better rank, in the stored order), the reviews, each reviewer's number of reviews and co-reviewers
+    (reviewers left without a review are gone), and the groups of reviewers that share no project. Kept: each
+    project's own calibrated score and interval, and its criteria. Left out (None, or empty), because only the
+    whole call gives them: rank intervals and the chance of being among the laureates (read from posterior
+    draws over every project, which the run does not keep), reviewers' leniency, spread, reliability and
+    outlier flags (estimated from all their reviews) with the corrected totals that follow from them, and the
+    model's parameters and warnings (they count and name the whole call)."""
+    if not hidden:
+        return result
+    projects = [p for p in result["submissions"] if p["id"] not in hidden]
+    rank = _ranks_among([p["rank"] for p in projects])
+    raw_rank = _ranks_among([p["raw_rank"] for p in projects])
+    submissions = [{**p, "rank": rank[i], "raw_rank": raw_rank[i], "rank_low": None, "rank_high": None,
+                    "top_k_probability": None} for i, p in enumerate(projects)]
+    kept = {p["id"] for p in projects}
+    reviews_json = [{**r, "corrected": None} for r in result["reviews"] if r["submission_id"] in kept]
+    reviewers_of: dict[int, set[int]] = defaultdict(set)
+    for r in reviews_json:
+        reviewers_of[r["submission_id"]].add(r["reviewer_id"])
+    counts: dict[int, int] = defaultdict(int)
+    co: dict[int, set[int]] = defaultdict(set)
+    for r in reviews_json:
+        counts[r["reviewer_id"]] += 1
+        co[r["reviewer_id"]] |= reviewers_of[r["submission_id"]] - {r["reviewer_id"]}
+    reviewers_json = [{"id": r["id"], "name": r["name"], "n_reviews": counts[r["id"]],
+                       "co_reviewers": len(co[r["id"]]), "leniency": None, "leniency_low": None,
+                       "leniency_high": None, "scale": None, "scale_low": None, "scale_high": None,
+                       "reliability": None, "outlier": None}
+                      for r in result["reviewers"] if counts.get(r["id"])]
+    components = _components(reviewers_of)
+    return {**result, "submissions": submissions, "reviewers": reviewers_json, "reviews": reviews_json,
+            "parameters": {}, "warnings": [], "excluded_reviewer_ids": [], "restricted": True,
+            "connectivity": {"n_components": len(components), "components": components,
+                             "single_link_reviewers": [], "warnings": []}}
+
+
+def _ranks_among(ranks: list[int]) -> list[int]:
+    """Each project's rank among those listed, from its rank among more: one more than the number of listed
+    projects strictly ahead of it (projects that shared a rank still share one)."""
+    ordered = sorted(ranks)
+    return [bisect.bisect_left(ordered, value) + 1 for value in ranks]
+
+
+def _components(reviewers_of: dict[int, set[int]]) -> list[dict]:
+    """The groups of reviewers that share no project, from each project's reviewers: most reviewers first."""
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for people in reviewers_of.values():
+        first, *others = sorted(people)
+        for other in others:
+            parent[root(other)] = root(first)
+    groups: dict[int, dict] = {}
+    for people in reviewers_of.values():
+        group = groups.setdefault(root(min(people)), {"reviewers": set(), "submissions": 0})
+        group["reviewers"] |= people
+        group["submissions"] += 1
+    return sorted(({"reviewers": sorted(g["reviewers"]), "submissions": g["submissions"]} for g in groups.values()),
+                  key=lambda g: (-len(g["reviewers"]), g["reviewers"][0]))
+
+
+def exclusions(call: Call, hidden: set[int] | frozenset[int] = frozenset()) -> list[CalibrationExclusion]:
+    """The reviewers organisers left out of the call's calibration, oldest first; with `hidden` projects,
+    only those who reviewed one of the others (a reviewer of the hidden projects only does not exist there)."""
+    query = db.select(CalibrationExclusion).where(CalibrationExclusion.call_id == call.id)
+    if hidden:
+        query = query.where(CalibrationExclusion.reviewer_id.in_(db.select(Review.reviewer_id).where(
+            Review.call_id == call.id, Review.status == ReviewStatus.SUBMITTED,
+            Review.submission_id.not_in(list(hidden)))))
+    return list(db.session.scalars(query.order_by(CalibrationExclusion.excluded_at, CalibrationExclusion.id)))
 
 
 def latest(call: Call) -> CalibrationRun | None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import grid as grid_core
 from ..core import phases
-from ..enums import AssignmentStatus, ConflictSource, ReviewStatus
+from ..enums import AssignmentStatus, ConflictSource, ReviewMode, ReviewStatus
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -285,15 +285,50 @@ class ReviewRows:
     excluded_reviewer_ids: list[int]
 
 
+def counted_reviews(call: Call, *, submission: Submission | None = None) -> list[Review]:
+    """The submitted reviews of `call` (or of one of its projects) by project then reviewer, without those
+    whose reviewer is now conflicted with the project: a conflict declared or set after the review was
+    submitted (a late conflict declared from the review form discards the review anyway), unless an
+    organiser waived it. The ranking is computed from these and the jury reads these."""
+    query = db.select(Review).where(Review.call_id == call.id, Review.status == ReviewStatus.SUBMITTED)
+    if submission is not None:
+        query = query.where(Review.submission_id == submission.id)
+    reviews = list(db.session.scalars(query.order_by(Review.submission_id, Review.reviewer_id)))
+    conflicted = _conflicted_pairs(call, reviews)
+    return [r for r in reviews if (r.submission_id, r.reviewer_id) not in conflicted]
+
+
+def _conflicted_pairs(call: Call, reviews: list[Review]) -> set[tuple[int, int]]:
+    """(submission id, reviewer id) of the `reviews` whose reviewer the conflict rules now keep away from the
+    project: one matrix over the reviewed projects and their reviewers."""
+    if not reviews:
+        return set()
+    submission_ids = {r.submission_id for r in reviews}
+    query = db.select(Submission).options(selectinload(Submission.members))
+    if call.review_mode == ReviewMode.PEER:
+        # "teammate" looks at the other projects each reviewer submitted: the matrix needs them all
+        query = query.where(db.or_(Submission.id.in_(submission_ids), db.and_(
+            Submission.call_id == call.id, Submission.submitted_at.is_not(None))))
+    else:
+        query = query.where(Submission.id.in_(submission_ids))
+    submissions = list(db.session.scalars(query.order_by(Submission.id)))
+    people = list(db.session.scalars(db.select(User).where(User.id.in_({r.reviewer_id for r in reviews}))
+                                     .order_by(User.id)))
+    inputs = review_pool.CallInputs(call=call, submissions=submissions, reviewers=people,
+                                    members=review_pool._members(call))
+    matrix = review_pool.conflict_matrix(call, inputs=inputs, partial=True)
+    rows, columns = matrix.submission_index, matrix.reviewer_index
+    return {(r.submission_id, r.reviewer_id) for r in reviews
+            if matrix.mask[rows[r.submission_id], columns[r.reviewer_id]]}
+
+
 def review_rows(call: Call) -> ReviewRows:
     """Submitted reviews of `call`, in a stable order, without those of reviewers excluded by organisers
-    nor of reviewers now conflicted with the project (a late conflict discards the review anyway)."""
+    nor of reviewers now conflicted with the project (`counted_reviews`)."""
     excluded = sorted(db.session.scalars(db.select(CalibrationExclusion.reviewer_id)
                                           .where(CalibrationExclusion.call_id == call.id)))
-    reviews = db.session.scalars(db.select(Review).where(
-        Review.call_id == call.id, Review.status == ReviewStatus.SUBMITTED,
-        Review.reviewer_id.not_in(excluded) if excluded else db.true())
-        .order_by(Review.submission_id, Review.reviewer_id)).all()
+    left_out = set(excluded)
+    reviews = [r for r in counted_reviews(call) if r.reviewer_id not in left_out]
     criteria = [c.id for c in db.session.scalars(db.select(Criterion).where(Criterion.call_id == call.id)
                                                  .order_by(Criterion.position))]
     scores = {(s.review_id, s.criterion_id): s.score for s in db.session.scalars(

@@ -2,6 +2,7 @@
 on the server, whatever the page showed."""
 from __future__ import annotations
 
+import glob
 import hashlib
 import io
 import os
@@ -15,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import questions as engine
-from ..core import spreadsheet
-from ..core.uploads import display_name, sniff
+from ..core import scrubbing, spreadsheet
+from ..core.uploads import ArchiveLimits, display_name, kind_of_content_type, sniff
 from ..enums import MemberRole, QuestionKind, SubmissionStatus
 from ..extensions import db
 from ..models import (
@@ -30,8 +31,8 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import audit
-from .accounts import TokenError, make_token, normalise_email, read_token
+from . import audit, locks
+from .tokens import TokenError, make_token, normalise_email, read_token
 from .calls import accepts_submissions
 from .outbox import queue_email
 
@@ -110,14 +111,24 @@ def eligibility_problem(call: Call, user: User) -> str | None:
         ways_in.append(_domain_allowed(call, user.email))
     if ways_in and not any(ways_in):
         return "not_eligible"
-    if call.max_submissions_per_applicant:
-        count = db.session.scalar(
-            db.select(db.func.count(Submission.id)).join(SubmissionMember)
-            .where(Submission.call_id == call.id, SubmissionMember.user_id == user.id,
-                   SubmissionMember.role == MemberRole.LEAD, Submission.status != SubmissionStatus.WITHDRAWN))
-        if count >= call.max_submissions_per_applicant:
-            return "max_submissions_reached"
+    if call.max_submissions_per_applicant and _led_count(call, user.id) >= call.max_submissions_per_applicant:
+        return "max_submissions_reached"
     return None
+
+
+def _led_count(call: Call, user_id: int) -> int:
+    """How many projects of `call` the person leads, withdrawn ones aside (what the call's maximum counts)."""
+    return db.session.scalar(
+        db.select(db.func.count(Submission.id)).join(SubmissionMember)
+        .where(Submission.call_id == call.id, SubmissionMember.user_id == user_id,
+               SubmissionMember.role == MemberRole.LEAD, Submission.status != SubmissionStatus.WITHDRAWN))
+
+
+def _hold_projects_of(call: Call, user_id: int) -> None:
+    """Serialise, until the end of the transaction, the requests that count the projects a person leads in
+    `call` and then add one (ten tabs, a double click): counting then inserting is only a limit if nobody
+    else can count in between. Take it before counting."""
+    locks.hold(f"submissions:{call.id}:lead:{user_id}")
 
 
 def _domain_allowed(call: Call, email: str) -> bool:
@@ -145,6 +156,7 @@ def _next_reference(call: Call, skip: int = 0) -> str:
 
 def create_draft(*, call: Call, user: User, title: str, creation_key: str | None = None) -> Submission:
     """Start a submission. With the same `creation_key` (a double click, a second tab), return the first."""
+    _hold_projects_of(call, user.id)
     if creation_key:
         existing = db.session.scalar(db.select(Submission).where(Submission.creation_key == creation_key))
         if existing is not None and user.id in existing.member_ids():
@@ -292,10 +304,17 @@ def withdraw(*, submission: Submission, user: User) -> None:
 
 
 def reopen(*, submission: Submission, user: User) -> None:
-    """Bring a withdrawn submission back as a draft, before the deadline."""
-    require_open(submission.call)
+    """Bring a withdrawn submission back as a draft, before the deadline, if its lead still has room under
+    the call's maximum (a withdrawn project freed its place, which another may have taken since)."""
+    call = submission.call
+    require_open(call)
     if submission.status != SubmissionStatus.WITHDRAWN:
         return
+    lead = next((m.user_id for m in submission.members if m.role == MemberRole.LEAD), None)
+    if call.max_submissions_per_applicant and lead is not None:
+        _hold_projects_of(call, lead)
+        if _led_count(call, lead) >= call.max_submissions_per_applicant:
+            raise SubmissionError("max_submissions_reached", max=call.max_submissions_per_applicant)
     submission.status = SubmissionStatus.DRAFT
     submission.submitted_at = None
     db.session.flush()
@@ -379,7 +398,9 @@ def add_file(*, submission: Submission, user: User, stream: IO[bytes], filename:
         raise SubmissionError("file_too_large", max_mb=limit // (1024 * 1024))
     if not data:
         raise SubmissionError("file_empty")
-    kind = sniff(data[:16], lambda: io.BytesIO(data))
+    # An office document whose archive declares absurd inflated sizes is refused like any unknown file,
+    # before a byte of it is inflated.
+    kind = sniff(data[:16], lambda: io.BytesIO(data), limits=archive_limits())
     if kind is None:
         raise SubmissionError("file_type_refused")
     stored_name = f"{uuid.uuid4().hex}.{kind.extension}"
@@ -408,6 +429,57 @@ def file_path(record: SubmissionFile) -> str:
     return os.path.join(upload_folder(), record.stored_name)
 
 
+def archive_limits() -> ArchiveLimits:
+    """What an uploaded office document may declare once inflated, given the upload limit."""
+    return ArchiveLimits.for_upload_limit(current_app.config["MAX_UPLOAD_BYTES"])
+
+
+def _cleaned_path(record: SubmissionFile) -> str:
+    stem, _dot, extension = record.stored_name.rpartition(".")
+    return os.path.join(upload_folder(), f"{stem}.clean{scrubbing.VERSION}.{extension}")
+
+
+def _cleaned_copies(record: SubmissionFile) -> list[str]:
+    """Every clean copy of the file, by this version of the cleaner or an earlier one."""
+    stem = record.stored_name.rpartition(".")[0]
+    return glob.glob(os.path.join(glob.escape(upload_folder()), f"{glob.escape(stem)}.clean*"))
+
+
+def file_to_serve(*, record: SubmissionFile, without_metadata: bool) -> str:
+    """The path of the bytes to send: the file as uploaded or, `without_metadata`, a copy without what names
+    its authors (prizeapp.core.scrubbing), for people who must not learn who the applicants are.
+
+    The copy is made once and kept beside the original, which never changes (a new upload is a new file);
+    the original stays as uploaded for everyone else. Raises FileNotFoundError when the stored file is
+    missing, and SubmissionError "file_not_cleaned" when no clean copy can be made: the original must then
+    not be sent instead.
+    """
+    original = file_path(record)
+    if not without_metadata:
+        return original
+    cleaned = _cleaned_path(record)
+    if os.path.exists(cleaned):
+        return cleaned
+    with open(original, "rb") as stored:
+        data = stored.read()
+    # Judged again from its bytes, with today's archive limits: it may have been stored before them.
+    kind = sniff(data[:16], lambda: io.BytesIO(data), limits=archive_limits())
+    try:
+        if kind is None or kind != kind_of_content_type(record.content_type):
+            raise scrubbing.ScrubError(f"stored as {record.content_type}, recognised as {kind}")
+        clean = scrubbing.scrub(data, kind, limits=archive_limits())
+    except scrubbing.ScrubError as error:
+        current_app.logger.warning("Metadata of file %s (submission %s) could not be removed, not served: %s",
+                                   record.id, record.submission_id, error)
+        raise SubmissionError("file_not_cleaned") from error
+    # Written aside then renamed: a reader never sees half a copy, two requests at once both end well.
+    partial = f"{cleaned}.{uuid.uuid4().hex}.part"
+    with open(partial, "xb") as out:
+        out.write(clean)
+    os.replace(partial, cleaned)
+    return cleaned
+
+
 def remove_file(*, record: SubmissionFile, user: User) -> None:
     submission = record.submission
     require_open(submission.call)
@@ -422,10 +494,11 @@ def remove_file(*, record: SubmissionFile, user: User) -> None:
     audit.record(action="submission.file_removed", actor=user, obj=submission, call=submission.call,
                  details={"file": record.display_name})
     # The bytes go once the row is gone; a rolled-back request keeps a harmless orphan, never a dangling row.
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
+    for stale in (path, *_cleaned_copies(record)):
+        try:
+            os.remove(stale)
+        except FileNotFoundError:
+            pass
 
 
 # --- export -------------------------------------------------------------------------------------------

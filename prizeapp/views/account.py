@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from ..enums import CallRoleKind, NotificationMode
 from ..extensions import db
 from ..forms.account import LanguageForm, PasswordForm, ProfileForm
+from ..forms.admin import ConfirmForm
 from ..models import Call, CallRole
 from ..permissions import can_use_account, require
 from ..services import accounts, notifications
@@ -49,7 +50,38 @@ def profile():
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("account.profile"))
-    return render_template("account/profile.html", form=form), 400 if form.errors else 200
+    return render_template("account/profile.html", form=form, sessions=accounts.sessions_of(current_user),
+                           this_session=current_user.signed_in_session, end_form=ConfirmForm(),
+                           device_label=device_label), 400 if form.errors else 200
+
+
+@bp.route("/sessions/end", methods=["POST"])
+@login_required
+def end_sessions():
+    """Sign out everywhere: every browser where the account is open, this one included."""
+    require(can_use_account(current_user))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    accounts.end_all_sessions(user=current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out on every device. Sign in again to continue."), "success")
+    return redirect(url_for("auth.login"))
+
+
+_BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+            ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+def device_label(user_agent: str) -> str:
+    """A browser's name and system, enough for a person to recognise their own devices."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
+    if browser and system:
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or _("Unknown browser")
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -60,7 +92,7 @@ def password():
     if form.validate_on_submit():
         if accounts.change_password(user=current_user, current=form.current.data, new=form.password.data):
             db.session.commit()
-            logout_user()  # the session token changed: sign in again everywhere, here included
+            logout_user()  # every session ended with the old password: sign in again, here included
             flash(_("Your password is changed. Sign in with the new one."), "success")
             return redirect(url_for("auth.login"))
         form.current.errors.append(_("This is not your current password."))

@@ -15,6 +15,7 @@ from ..permissions import (
     require,
     visible_emails_filter,
 )
+from ..web import int_arg
 from .helpers import resend_email
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -23,7 +24,7 @@ PAGE_SIZE = 50
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int))
+    return int_arg("page", 1)
 
 
 @bp.route("/outbox")

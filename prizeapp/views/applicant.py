@@ -23,13 +23,15 @@ from ..formatting import datetime_filter, number
 from ..forms.admin import ConfirmForm
 from ..forms.applicant import InviteForm, NewSubmissionForm, SubmissionForm, UploadForm
 from ..forms.reviewer import ExclusionForm, RemoveExclusionForm
+from ..labels import EXCLUSION_REQUEST_LABELS
 from ..models import Call, OrgUnit, Submission, SubmissionFile, SubmissionMember
 from ..models.types import utcnow
 from ..permissions import (can_download_file, can_edit_submission, can_exclude_reviewers, can_remove_member,
                            can_see_applicants, can_view_call, can_view_decision, is_lead, require)
 from ..services import calls as call_service
 from ..services import results, review_pool, submissions
-from ..services.accounts import TokenError
+from ..services.tokens import TokenError
+from ..services.review_pool import PoolError
 
 bp = Blueprint("applicant", __name__)
 
@@ -304,6 +306,7 @@ def _render_edit(submission: Submission, page: EditPage, status: int = 200):
         invite_form=page.invite_form or InviteForm(formdata=None), confirm_form=ConfirmForm(),
         exclusion_form=page.exclusion_form or ExclusionForm(formdata=None),
         exclusions=review_pool.exclusions_of(submission), remove_exclusion_form=RemoveExclusionForm(formdata=None),
+        exclusion_window=review_pool.exclusion_window(call).value, exclusion_labels=EXCLUSION_REQUEST_LABELS,
         upload_form=UploadForm(formdata=None), accepting=accepting, editable=editable,
         missing=_missing_labels(submission), files_by_question=files_by_question,
         countdown=countdown(call.submission_deadline), is_lead=is_lead(current_user, submission),
@@ -467,14 +470,18 @@ def _render_upload_error(submission: Submission, key: str | None, message: str, 
 def download(file_id: int):
     record = db.get_or_404(SubmissionFile, file_id)
     require(can_download_file(current_user, record))
-    # In blind calls a file's name may give its authors away: reviewers get a neutral one.
-    name = record.display_name if can_see_applicants(current_user, record.submission) \
-        else submissions.anonymous_file_name(record)
+    # In blind calls a file's name and its properties may give its authors away: reviewers get a neutral
+    # name and a copy without the properties; the team, organisers and jury get the file as uploaded.
+    sees_applicants = can_see_applicants(current_user, record.submission)
+    name = record.display_name if sees_applicants else submissions.anonymous_file_name(record)
     try:
-        response = send_file(submissions.file_path(record), mimetype=record.content_type, as_attachment=True,
+        path = submissions.file_to_serve(record=record, without_metadata=not sees_applicants)
+        response = send_file(path, mimetype=record.content_type, as_attachment=True,
                              download_name=name, max_age=0, conditional=False, etag=False)
     except FileNotFoundError:
         abort(404)
+    except submissions.SubmissionError:
+        return render_template("applicant/file_not_cleaned.html", call=record.submission.call), 422
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -598,7 +605,18 @@ def join(token: str):
 
 # --- people who must not review the project ----------------------------------------------------------
 # The same answer whether or not the address has an account or reviews for the call: the page must not
-# tell the team who is registered.
+# tell the team who is registered. After the submission deadline an exclusion is a request an organiser
+# decides (review_pool.exclude_reviewer); once the results are published the list is closed.
+
+def _exclusion_refused(submission: Submission, error: PoolError):
+    db.session.rollback()
+    if "results_published" in error.codes:
+        notice = _("The results are published: the people who review this project can no longer be changed. "
+                   "Nothing was changed.")
+    else:
+        notice = _("This action is not possible now.")
+    return _render_edit(submission, _fresh_page(submission, notice=notice), 409)
+
 
 @bp.route("/submissions/<int:submission_id>/exclusions", methods=["POST"])
 @login_required
@@ -608,10 +626,17 @@ def exclude(submission_id: int):
     form = ExclusionForm()
     if not form.validate_on_submit():
         return _render_edit(submission, _fresh_page(submission, exclusion_form=form), 400)
-    review_pool.exclude_reviewer(submission=submission, email=form.email.data, actor=current_user,
-                                 reason=form.reason.data or "")
+    try:
+        request_made = review_pool.exclude_reviewer(submission=submission, email=form.email.data,
+                                                    actor=current_user, reason=form.reason.data or "")
+    except PoolError as error:
+        return _exclusion_refused(submission, error)
     db.session.commit()
-    flash(_("%(email)s will not be asked to review this project.", email=form.email.data.lower()), "success")
+    if request_made is not None:
+        flash(_("Your request that %(email)s not review this project is sent to the organisers: it applies once "
+                "they accept it.", email=form.email.data.strip().lower()), "success")
+    else:
+        flash(_("%(email)s will not be asked to review this project.", email=form.email.data.lower()), "success")
     return redirect(url_for("applicant.edit", submission_id=submission.id, _anchor="exclusions"))
 
 
@@ -623,7 +648,10 @@ def remove_exclusion(submission_id: int):
     form = RemoveExclusionForm()
     if not form.validate_on_submit():
         abort(400)
-    review_pool.remove_exclusion(submission=submission, email=form.email.data, actor=current_user)
+    try:
+        review_pool.remove_exclusion(submission=submission, email=form.email.data, actor=current_user)
+    except PoolError as error:
+        return _exclusion_refused(submission, error)
     db.session.commit()
     flash(_("%(email)s is no longer excluded from reviewing this project.", email=form.email.data.strip().lower()),
           "success")

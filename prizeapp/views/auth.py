@@ -82,13 +82,19 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            result = accounts.authenticate(email=form.email.data, password=form.password.data, ip=client_ip())
+            attempt = accounts.reserve_login_attempt(email=form.email.data, ip=client_ip())
         except accounts.RateLimited as limited:
+            db.session.rollback()
             wait = timedelta(minutes=max(1, math.ceil(limited.retry_after.total_seconds() / 60)))
             form.form_errors.append(_("Too many failed attempts. Try again in %(duration)s, or reset "
                                       "your password.", duration=duration(wait)))
             return render_template("auth/login.html", form=form), 429
-        db.session.commit()  # failed attempts count too
+        db.session.commit()  # the attempt counts before the password is checked
+        result = accounts.authenticate(attempt=attempt, password=form.password.data)
+        if result.reason == "ok":
+            accounts.open_session(user=result.user, remember=form.remember.data,
+                                  user_agent=request.headers.get("User-Agent", ""))
+        db.session.commit()
         if result.reason == "ok":
             login_user(result.user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=result.user.first_name), "success")
@@ -113,6 +119,8 @@ def unconfirmed():
 @login_required
 def logout():
     if ConfirmForm().validate_on_submit():
+        accounts.end_session(user=current_user)
+        db.session.commit()
         logout_user()
         flash(_("You are signed out."), "success")
     return redirect(url_for("public.index"))

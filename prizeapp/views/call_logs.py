@@ -34,7 +34,8 @@ from ..services import assignment as assignment_service
 from ..services import audit, reminders
 from ..services import calls as calls_service
 from ..services import reviews as reviews_service
-from .helpers import csv_download, resend_email
+from ..web import int_arg
+from .helpers import csv_download, resend_email, same_origin_download
 from .solver_messages import say
 
 bp = Blueprint("call_logs", __name__, url_prefix="/manage")
@@ -102,6 +103,9 @@ ACTIONS = {
     "conflict.exclusion_pending": _l("Exclusion of a reviewer requested"),
     "conflict.exclusion_resolved": _l("Exclusion of a reviewer decided"),
     "conflict.exclusion_withdrawn": _l("Exclusion of a reviewer withdrawn"),
+    "conflict.exclusion_requested": _l("Exclusion of a reviewer asked after the deadline"),
+    "conflict.exclusion_accepted": _l("Exclusion asked after the deadline accepted"),
+    "conflict.exclusion_declined": _l("Exclusion asked after the deadline declined"),
     "bid.placed": _l("Interest in a project given"),
     "assignment.run_queued": _l("Assignment computation started"),
     "assignment.run_done": _l("Assignment computed"),
@@ -151,7 +155,7 @@ def _kind_label(kind: str) -> str:
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int))
+    return int_arg("page", 1)
 
 
 # --- the email log --------------------------------------------------------------------------------------
@@ -263,6 +267,7 @@ def audit_log(call_id: int):
 
 @bp.route("/calls/<int:call_id>/audit.csv")
 @login_required
+@same_origin_download
 def audit_export(call_id: int):
     call = _call(call_id, can_view_call_audit)
     prefix = request.args.get("action") or None

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
-from flask import current_app, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
@@ -67,6 +68,20 @@ def dossier_context(submission: Submission) -> dict:
             "file_url": _file_url,
             "budget": format_decimal(submission.budget_requested) if submission.budget_requested is not None
             else None}
+
+
+def same_origin_download(view):
+    """For downloads that leave a trace in the audit log: a link or an image on another site must not make
+    someone "export". Browsers say where a navigation comes from (Sec-Fetch-Site); one from elsewhere gets a
+    page with the same link to click, which then comes from this site. Bookmarks and typed addresses ("none")
+    and browsers that send no such header go straight through."""
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if request.headers.get("Sec-Fetch-Site", "none") not in ("same-origin", "none"):
+            return render_template("confirm_download.html", url=request.full_path.rstrip("?"))
+        return view(*args, **kwargs)
+
+    return guarded
 
 
 def csv_download(body: str, name: str):

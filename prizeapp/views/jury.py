@@ -3,9 +3,10 @@ the organisers' controls over it (compute with a model, leave out an outlier rev
 recusals.
 
 A jury member recused from a project (by themselves, by an organiser, or automatically: in its team or
-conflicted with it) sees nothing of it: its page, files and reviews are refused, and its row is left out of
-the ranking, the exports and the counts shown to them (reviewers' leniency is still estimated from every
-review: it describes reviewers, not one project). Organisers see everything.
+conflicted with it; `permissions.recused_from`) sees nothing of it: its page, files and reviews are refused,
+and every jury page and export shows them the ranking as if it did not exist (`ranking.view_without`): ranks
+1..n among the others, counts, reviewers and their reviews, categories and groups of reviewers, without what
+only the whole call gives. Organisers who are not recused see the stored ranking as it is.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core import spreadsheet
-from ..enums import CalibrationStatus, CallRoleKind, ReviewStatus
+from ..enums import CalibrationStatus, CallRoleKind
 from ..extensions import db
 from ..forms.admin import ConfirmForm
 from ..forms.deliberation import VOTE_LABELS, SelfRecusalForm, VoteForm
@@ -34,7 +35,6 @@ from ..models import (
     CalibrationRun,
     Call,
     CallRole,
-    Review,
     Submission,
     User,
 )
@@ -46,13 +46,13 @@ from ..permissions import (
     can_view_ranking,
     can_vote,
     is_jury_member,
-    is_organiser,
+    recused_from,
     require,
 )
 from ..services import audit, deliberation, ranking, reviews
 from . import job_progress
 from .charts import Row, interval_chart
-from .helpers import csv_download, dossier_context
+from .helpers import csv_download, dossier_context, same_origin_download
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 
@@ -65,9 +65,9 @@ def _call(call_id: int) -> Call:
     return call
 
 
-def _hidden(call: Call) -> set[int]:
-    """Projects the current user is recused from (none for organisers)."""
-    return deliberation.hidden_from(call, current_user, organiser=is_organiser(current_user, call))
+def _hidden(call: Call) -> frozenset[int]:
+    """Projects the current user is recused from (computed once for the request)."""
+    return recused_from(current_user, call)
 
 
 def _reviewer_label(result: dict, reviewer_id: int, named: bool) -> str:
@@ -127,11 +127,11 @@ def ranking_page(call_id: int):
                "progress_text": job_progress.progress_text(pending) if pending else ""}
     if run is None:
         return render_template("jury/ranking.html", **context)
-    result = run.result
+    result = ranking.view_without(run.result, hidden)
+    restricted = bool(result.get("restricted"))
     category = request.args.get("category") or ""
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "rank"
-    rows = [p for p in result["submissions"] if (not category or p["category"] == category)
-            and p["id"] not in hidden]
+    rows = [p for p in result["submissions"] if not category or p["category"] == category]
     if sort == "disagreement":
         rows.sort(key=lambda p: (-p["spread"], p["rank"]))
     elif sort == "reference":
@@ -145,22 +145,24 @@ def ranking_page(call_id: int):
                             _zoomed(result["scale"], [v for p in rows for v in (p["score_low"], p["score_high"],
                                                                                 p["raw_mean"])]))
     named = can_see_reviewer_names(current_user, call)
-    leniency_rows = sorted(result["reviewers"], key=lambda r: r["leniency"])
-    bound = max([abs(r["leniency_low"]) for r in leniency_rows] + [abs(r["leniency_high"]) for r in leniency_rows]
-                + [0.5])
-    leniency = interval_chart([Row(label=_reviewer_label(result, r["id"], named), value=r["leniency"],
-                                   low=r["leniency_low"], high=r["leniency_high"], highlight=bool(r["outlier"]))
-                               for r in leniency_rows], (-bound, bound), reference=0.0)
-    excluded = db.session.scalars(db.select(CalibrationExclusion).where(CalibrationExclusion.call_id == call.id)
-                                  .order_by(CalibrationExclusion.excluded_at)).all()
+    if restricted:  # leniency is estimated from every review of the call: not in this view
+        leniency_rows, leniency = result["reviewers"], None
+    else:
+        leniency_rows = sorted(result["reviewers"], key=lambda r: r["leniency"])
+        bound = max([abs(r["leniency_low"]) for r in leniency_rows]
+                    + [abs(r["leniency_high"]) for r in leniency_rows] + [0.5])
+        leniency = interval_chart([Row(label=_reviewer_label(result, r["id"], named), value=r["leniency"],
+                                       low=r["leniency_low"], high=r["leniency_high"],
+                                       highlight=bool(r["outlier"])) for r in leniency_rows],
+                                  (-bound, bound), reference=0.0)
     context |= {
-        "result": result, "rows": rows, "category": category, "sort": sort, "forest": forest,
-        "leniency": leniency, "leniency_rows": leniency_rows, "named": named,
+        "result": result, "restricted": restricted, "rows": rows, "category": category, "sort": sort,
+        "forest": forest, "leniency": leniency, "leniency_rows": leniency_rows, "named": named,
         "reviewer_label": lambda rid: _reviewer_label(result, rid, named),
         "categories": sorted({p["category"] for p in result["submissions"] if p["category"]}),
-        "up_to_date": ranking.is_current(call, run), "exclusions": excluded,
+        "up_to_date": ranking.is_current(call, run), "exclusions": ranking.exclusions(call, hidden),
         "exclude_form": ExcludeReviewerForm(), "model_label": MODEL_LABELS.get(run.model, run.model),
-        "n_reviews": sum(1 for r in result["reviews"] if r["submission_id"] not in hidden),
+        "n_reviews": len(result["reviews"]),
         "my_votes": deliberation.votes_of(call, current_user) if is_jury_member(current_user, call) else {},
         "vote_labels": VOTE_LABELS,
     }
@@ -205,6 +207,7 @@ def _project(call: Call, submission_id: int) -> Submission:
     submission = db.get_or_404(Submission, submission_id)
     if submission.call_id != call.id or submission.submitted_at is None:
         abort(404)
+    _hidden(call)  # the whole call's answer, once: the rule below and the page read it
     require(can_view_project_as_jury(current_user, submission))
     return submission
 
@@ -212,21 +215,22 @@ def _project(call: Call, submission_id: int) -> Submission:
 def _project_page(call: Call, submission: Submission, vote_form: VoteForm | None = None, status: int = 200):
     run = ranking.latest(call)
     named = can_see_reviewer_names(current_user, call)
-    entry = next((p for p in run.result["submissions"] if p["id"] == submission.id), None) if run else None
+    result = ranking.view_without(run.result, _hidden(call)) if run else None
+    restricted = bool(result and result.get("restricted"))
+    entry = next((p for p in result["submissions"] if p["id"] == submission.id), None) if run else None
     explained = []
     chart = None
     if entry is not None:
-        result = run.result
         by_id = {r["id"]: r for r in result["reviewers"]}
         for review in (r for r in result["reviews"] if r["submission_id"] == submission.id):
             explained.append({**review, "label": _reviewer_label(result, review["reviewer_id"], named),
                               "reviewer": by_id.get(review["reviewer_id"])})
-        chart = interval_chart([Row(label=e["label"], value=e["corrected"], marker=e["total"]) for e in explained]
-                               + [Row(label=_("Calibrated"), value=entry["score"], low=entry["score_low"],
-                                      high=entry["score_high"], highlight=True)], tuple(result["scale"]))
-    full_reviews = db.session.scalars(db.select(Review).where(Review.submission_id == submission.id,
-                                                              Review.status == ReviewStatus.SUBMITTED)
-                                      .order_by(Review.submitted_at, Review.id)).all()
+        given = [Row(label=e["label"], value=e["total"]) if restricted else
+                 Row(label=e["label"], value=e["corrected"], marker=e["total"]) for e in explained]
+        chart = interval_chart(given + [Row(label=_("Calibrated"), value=entry["score"], low=entry["score_low"],
+                                            high=entry["score_high"], highlight=True)], tuple(result["scale"]))
+    full_reviews = sorted(reviews.counted_reviews(call, submission=submission),
+                          key=lambda r: (r.submitted_at, r.id))
     juror = is_jury_member(current_user, call)
     vote = deliberation.votes_of(call, current_user).get(submission.id) if juror else None
     if vote_form is None and juror:
@@ -234,7 +238,8 @@ def _project_page(call: Call, submission: Submission, vote_form: VoteForm | None
                              comment=vote.comment if vote else "")
     return render_template("jury/project.html", call=call, submission=submission, run=run, entry=entry,
                            explained=explained, chart=chart, reviews=full_reviews, named=named,
-                           reviewer_label=(lambda rid: _reviewer_label(run.result, rid, named)) if run else
+                           restricted=restricted,
+                           reviewer_label=(lambda rid: _reviewer_label(result, rid, named)) if run else
                            (lambda rid: _("Reviewer")), show_team=True, juror=juror, vote=vote,
                            vote_form=vote_form, may_vote=can_vote(current_user, call),
                            recusal_form=SelfRecusalForm(formdata=None), vote_labels=VOTE_LABELS,
@@ -249,13 +254,13 @@ def _exported(call: Call, what: str, rows: int) -> None:
 
 @bp.route("/calls/<int:call_id>/ranking.csv")
 @login_required
+@same_origin_download
 def export_ranking(call_id: int):
     call = _call(call_id)
     run = ranking.latest(call)
     if run is None:
         abort(404)
-    result = run.result
-    hidden = _hidden(call)
+    result = ranking.view_without(run.result, _hidden(call))
     criteria = result.get("criteria", [])
     headers = ["rank", "rank_low", "rank_high", "reference", "title", "category", "calibrated_score",
                "score_low", "score_high", "raw_mean", "raw_rank", "rank_change", "reviews", "spread",
@@ -263,32 +268,31 @@ def export_ranking(call_id: int):
     rows = [[p["rank"], p["rank_low"], p["rank_high"], p["reference"], p["title"], p["category"] or "",
              p["score"], p["score_low"], p["score_high"], p["raw_mean"], p["raw_rank"], p["raw_rank"] - p["rank"],
              p["n_reviews"], p["spread"], p["disagreement"], p["top_k_probability"]]
-            + [p["criteria"].get(str(c["id"])) for c in criteria] for p in result["submissions"]
-            if p["id"] not in hidden]
+            + [p["criteria"].get(str(c["id"])) for c in criteria] for p in result["submissions"]]
     _exported(call, "ranking", len(rows))
     return csv_download(spreadsheet.to_csv(headers, rows), f"{call.slug}-classement")
 
 
 @bp.route("/calls/<int:call_id>/reviews.csv")
 @login_required
+@same_origin_download
 def export_reviews(call_id: int):
     call = _call(call_id)
     named = can_see_reviewer_names(current_user, call)
     run = ranking.latest(call)
-    corrected = {(r["submission_id"], r["reviewer_id"]): r["corrected"] for r in run.result["reviews"]} if run \
+    hidden = _hidden(call)
+    result = ranking.view_without(run.result, hidden) if run else None
+    corrected = {(r["submission_id"], r["reviewer_id"]): r["corrected"] for r in result["reviews"]} if run \
         else {}
     criteria = list(call.criteria)
-    hidden = _hidden(call)
-    items = [r for r in db.session.scalars(db.select(Review).where(
-        Review.call_id == call.id, Review.status == ReviewStatus.SUBMITTED)
-        .order_by(Review.submission_id, Review.reviewer_id)) if r.submission_id not in hidden]
+    items = [r for r in reviews.counted_reviews(call) if r.submission_id not in hidden]
     headers = ["reference", "title", "reviewer", "confidence", "total", "corrected_total"] + \
         [c.name for c in criteria] + ["comment_to_applicants", "comment_to_jury", "submitted_at"]
     rows = []
     for r in items:
         scores = r.score_by_criterion()
         label = r.reviewer.full_name if named else (
-            _reviewer_label(run.result, r.reviewer_id, False) if run else _("Reviewer"))
+            _reviewer_label(result, r.reviewer_id, False) if run else _("Reviewer"))
         rows.append([r.submission.reference, r.submission.title, label, r.confidence, r.total,
                      corrected.get((r.submission_id, r.reviewer_id))] + [scores.get(c.id) for c in criteria]
                     + [r.comment_to_applicants, r.comment_to_jury, r.submitted_at.isoformat()])
@@ -339,11 +343,14 @@ def _jury_call(call_id: int) -> Call:
 def _votes_page(call: Call, failed: tuple[int, VoteForm] | None = None, status: int = 200):
     """Every project the jury member may see, in calibrated-rank order, each with its own vote form."""
     hidden = _hidden(call)
+    run = ranking.latest(call)
+    seen = {p["id"]: p for p in ranking.view_without(run.result, hidden)["submissions"]} if run else {}
     mine = deliberation.votes_of(call, current_user)
     items = []
-    for submission, entry in deliberation.in_ranking_order(call, ranking.latest(call)):
+    for submission, _entry in deliberation.in_ranking_order(call, run):
         if submission.id in hidden:
             continue
+        entry = seen.get(submission.id)
         vote = mine.get(submission.id)
         if failed is not None and failed[0] == submission.id:
             form = failed[1]

@@ -48,9 +48,10 @@ from ..services import audit
 from ..services import calls as calls_service
 from ..services import reviews as reviews_service
 from ..services import submissions as submissions_service
-from ..services.accounts import normalise_email
+from ..services.tokens import normalise_email
 from ..services.calls import CallError, CriterionSpec, QuestionSpec
-from .helpers import NO_UNIT, csv_download, dossier_context, unit_choices
+from ..web import int_arg
+from .helpers import NO_UNIT, csv_download, dossier_context, same_origin_download, unit_choices
 
 bp = Blueprint("organiser", __name__, url_prefix="/manage")
 
@@ -145,7 +146,7 @@ def dashboard(call_id: int):
     search = (filters.q.data or "").strip()
     if search:
         query = _search(query, search)
-    page = db.paginate(query.order_by(Submission.reference), page=max(1, request.args.get("page", 1, type=int)),
+    page = db.paginate(query.order_by(Submission.reference), page=int_arg("page", 1),
                        per_page=PAGE_SIZE, error_out=False)
     current = calls_service.current_phase(call)
     order = list(CallPhase)  # the life of a call, in order: forward any steps, back one (services.calls.move_phase)
@@ -437,6 +438,7 @@ def move_question(call_id: int, question_id: int):
 
 @bp.route("/calls/<int:call_id>/submissions.csv")
 @login_required
+@same_origin_download
 def export(call_id: int):
     call = _managed_call(call_id)
     rows = db.session.scalars(_visible_submissions(call).options(selectinload(Submission.files))

@@ -16,9 +16,11 @@ from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from ..core.conflicts import CODES, UNWAIVABLE
-from ..enums import AssignmentStatus, BidLevel, ConflictSource, PoolStatus, ReviewMode
+from ..enums import (AssignmentStatus, BidLevel, CallRoleKind, ConflictSource, ExclusionRequestStatus, PoolStatus,
+                     ReviewMode)
 from ..extensions import db
 from ..forms.admin import ConfirmForm
+from ..forms.exclusion_requests import DECISIONS, ExclusionDecisionForm
 from ..forms.pool import (
     AffinityForm,
     ConflictFilterForm,
@@ -27,8 +29,11 @@ from ..forms.pool import (
     MaxLoadForm,
     WaiveForm,
 )
+from ..labels import EXCLUSION_REQUEST_LABELS
 from ..models import (
+    Assignment,
     Call,
+    CallRole,
     ConflictDeclaration,
     ConflictWaiver,
     PoolMember,
@@ -36,12 +41,14 @@ from ..models import (
     Submission,
     User,
 )
-from ..permissions import can_manage_call, require
+from ..models.review_pool import ExclusionRequest
+from ..permissions import can_decide_exclusion_request, can_manage_call, require
 from ..services import calls as calls_service
 from ..services import review_pool
 from ..services.assignment import max_loads
 from ..services.outbox import queue_email
 from ..services.review_pool import PoolError
+from ..web import int_arg
 from .reasons import code_label, describe, describe_many
 
 bp = Blueprint("pool", __name__, url_prefix="/manage")
@@ -138,7 +145,8 @@ def _pool_view(call: Call) -> dict:
     capacity = sum(loads.values())
     return {"rows": rows, "pending": review_pool.pending_invitations(call) if call.review_mode == ReviewMode.PANEL
             else [], "accepted": len(inputs.reviewers), "submitted": len(inputs.submissions), "needed": needed,
-            "capacity": capacity, "default_load": default_load, "short": capacity < needed}
+            "capacity": capacity, "default_load": default_load, "short": capacity < needed,
+            "pending_requests": review_pool.pending_exclusion_requests(call)}
 
 
 def _render_pool(call: Call, *, invite_form: InviteForm | None = None, load_error: tuple[int, MaxLoadForm] | None = None,
@@ -403,7 +411,7 @@ def _conflicts_view(call: Call) -> dict:
             waived_counts[code] += 1
         if (wanted_s is None or s == wanted_s) and (wanted_r is None or r == wanted_r):
             listed.append((s, r, active, waived))
-    page = Page.of(listed, request.args.get("page", 1, type=int))
+    page = Page.of(listed, int_arg("page", 1))
 
     words = describe_many({(s, r, kind): reasons for s, r, active, waived in page.items
                            for kind, reasons in (("active", active), ("waived", [w.reason for w in waived]))})
@@ -429,15 +437,56 @@ def _conflicts_view(call: Call) -> dict:
             "filtered": wanted_s is not None or wanted_r is not None}
 
 
+@dataclass
+class RequestRow:
+    """An exclusion the applicants asked for after the deadline, with who the address is in this call."""
+
+    request: ExclusionRequest
+    person: User | None  # the account with this address, if any
+    reviewer: bool  # among the call's reviewers
+    jury: bool  # a member of the call's jury
+    committed: int  # their announced assignments to this project
+
+
+def _requests_view(call: Call) -> list[RequestRow]:
+    """The call's exclusion requests with who each address is here: a few queries, whatever their number."""
+    rows = review_pool.exclusion_requests(call)
+    emails = {r.email for r in rows}
+    people = {u.email: u for u in db.session.scalars(db.select(User).where(User.email.in_(emails)))} if emails else {}
+    jury, committed, reviewer_ids = set(), {}, set()
+    if people:
+        jury = set(db.session.scalars(db.select(CallRole.user_id).where(
+            CallRole.call_id == call.id, CallRole.role == CallRoleKind.JURY)))
+        committed = {(sid, rid): n for sid, rid, n in db.session.execute(
+            db.select(Assignment.submission_id, Assignment.reviewer_id, db.func.count(Assignment.id))
+            .where(Assignment.call_id == call.id, Assignment.status == AssignmentStatus.COMMITTED,
+                   Assignment.reviewer_id.in_([u.id for u in people.values()]))
+            .group_by(Assignment.submission_id, Assignment.reviewer_id))}
+        reviewer_ids = {u.id for u in review_pool.reviewers(call)}
+    result = []
+    for row in rows:
+        person = people.get(row.email)
+        result.append(RequestRow(request=row, person=person, reviewer=person is not None and person.id in reviewer_ids,
+                                 jury=person is not None and person.id in jury,
+                                 committed=committed.get((row.submission_id, person.id), 0) if person else 0))
+    return result
+
+
 def _render_conflicts(call: Call, *, declare_form: DeclareConflictForm | None = None,
-                      waive_form: WaiveForm | None = None, problem: str | None = None, status: int = 200):
+                      waive_form: WaiveForm | None = None, decision: tuple[int, ExclusionDecisionForm] | None = None,
+                      problem: str | None = None, status: int = 200):
     view = _conflicts_view(call)
     if declare_form is None:
         declare_form = DeclareConflictForm(formdata=None)
     declare_form.submission.choices = view["submission_choices"]
     declare_form.reviewer.choices = view["reviewer_choices"]
+    requests = _requests_view(call)
     return render_template("pool/conflicts.html", call=call, declare_form=declare_form, waive_form=waive_form,
-                           problem=problem, confirm_form=ConfirmForm(), args=_filter_args(), **view), status
+                           problem=problem, confirm_form=ConfirmForm(), args=_filter_args(),
+                           pending_requests=[r for r in requests if r.request.status == ExclusionRequestStatus.PENDING],
+                           decided_requests=[r for r in requests if r.request.status != ExclusionRequestStatus.PENDING],
+                           request_labels=EXCLUSION_REQUEST_LABELS, decision=decision,
+                           decision_form=ExclusionDecisionForm(formdata=None), **view), status
 
 
 @bp.route("/calls/<int:call_id>/conflicts")
@@ -540,6 +589,45 @@ def withdraw(call_id: int, declaration_id: int):
     db.session.commit()
     flash(_("The conflict set by an organiser on %(reference)s is withdrawn.", reference=reference), "success")
     return _back_to_conflicts(call)
+
+
+DECISION_ERRORS = {
+    "request_decided": _l("This request was already decided: nothing was changed."),
+    "results_published": _l("The results are published: this request can no longer be accepted. Nothing was "
+                            "changed; you may still decline it."),
+}
+
+
+@bp.route("/calls/<int:call_id>/conflicts/requests/<int:request_id>/decide", methods=["POST"])
+@login_required
+def decide_request(call_id: int, request_id: int):
+    call = _managed_call(call_id)
+    exclusion = db.get_or_404(ExclusionRequest, request_id)
+    _of_call(call, exclusion, exclusion.submission.call_id)
+    require(can_decide_exclusion_request(current_user, exclusion))
+    form = ExclusionDecisionForm()
+    valid = form.validate_on_submit()
+    decision = request.form.get("decision")
+    if "csrf_token" in form.errors or decision not in DECISIONS:
+        abort(400)
+    if not valid:
+        return _render_conflicts(call, decision=(exclusion.id, form), status=400)
+    try:
+        review_pool.decide_exclusion_request(request=exclusion, actor=current_user, accept=decision == "accept",
+                                             reason=form.reason.data)
+    except PoolError as error:
+        db.session.rollback()
+        return _render_conflicts(call, status=409, problem=str(DECISION_ERRORS.get(
+            error.codes[0], _l("This action is not possible now."))))
+    db.session.commit()
+    reference = exclusion.submission.reference
+    if decision == "accept":
+        flash(_("Request accepted: %(email)s will not review %(reference)s.", email=exclusion.email,
+                reference=reference), "success")
+    else:
+        flash(_("Request declined: the exclusion of %(email)s from %(reference)s does not apply.",
+                email=exclusion.email, reference=reference), "success")
+    return redirect(url_for("pool.conflicts", call_id=call.id, **_filter_args()) + "#requests-title")
 
 
 # --- affinity ------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from ..permissions import can_decide, can_manage_call_emails, can_view_decision,
 from ..services import calls as calls_service
 from ..services import results
 from ..services.calls import CallError
+from ..web import parse_int
 
 bp = Blueprint("results", __name__)
 
@@ -288,7 +289,7 @@ def laureates():
     form.call.choices = [("", _("All calls"))] + [(str(c.id), c.title) for c in calls]
     categories = sorted({c for call in calls for c in (call.categories or [])})
     form.category.choices = [("", _("All categories"))] + [(c, c) for c in categories]
-    call_id = int(form.call.data) if (form.call.data or "").isdigit() else None
+    call_id = parse_int(form.call.data)
     rows = results.laureates(call_id=call_id, category=form.category.data or None,
                              q=(form.q.data or "").strip() or None)
     return render_template("results/laureates.html", form=form, rows=rows, any_published=bool(calls))

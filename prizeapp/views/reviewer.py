@@ -44,7 +44,7 @@ from ..permissions import (
 from ..services import assignment as assignment_service
 from ..services import calls as call_service
 from ..services import review_pool, reviews
-from ..services.accounts import TokenError
+from ..services.tokens import TokenError
 
 bp = Blueprint("reviewer", __name__, url_prefix="/reviewing")
 
@@ -227,18 +227,28 @@ class TitleRow:
     error: str | None = None
 
 
+# Reasons a reviewer is never told of: that the applicants named them must not reach them, or the
+# exclusion would expose the team to the person it feared. Such a project is simply not offered.
+UNTOLD = frozenset({"declared_by_applicant"})
+
+
 def _title_rows(call: Call) -> tuple[list[TitleRow], list[Submission]]:
     """The projects the reviewer may declare a conflict with (their own declarations ticked), and those
-    already excluded for them by another rule (their team, their service, the applicants, an organiser)."""
+    already excluded for them by another rule they may know of (their team, their service, an organiser).
+    A project only the applicants' exclusion keeps from them is in neither list, unless they declared a
+    conflict with it themselves."""
     reasons = review_pool.conflicts_of_reviewer(call, current_user)
     own = {d.submission_id: d for d in db.session.scalars(db.select(ConflictDeclaration).where(
         ConflictDeclaration.reviewer_id == current_user.id, ConflictDeclaration.source == ConflictSource.REVIEWER))}
     rows, excluded = [], []
     for s in sorted(review_pool.submissions_to_review(call), key=lambda s: (s.title.casefold(), s.id)):
-        if any(r.code != "declared_by_reviewer" for r in reasons.get(s.id, [])):
+        codes = {r.code for r in reasons.get(s.id, [])}
+        declaration = own.get(s.id)
+        if codes - UNTOLD - {"declared_by_reviewer"}:
             excluded.append(s)
+        elif codes & UNTOLD and declaration is None:
+            continue
         else:
-            declaration = own.get(s.id)
             rows.append(TitleRow(s, declaration is not None, declaration.reason if declaration else ""))
     return rows, excluded
 

@@ -29,6 +29,13 @@ ROWS: list[Route] = [
     Route("pool.revoke_waiver", "POST", "/manage/calls/{other_call}/conflicts/waivers/{pool_waiver}/revoke",
           only({"admin": 404})),
     Route("pool.withdraw", "POST", CONFLICTS + "/declarations/{pool_declaration}/withdraw", ACT),
+    # An applicants' exclusion asked for after the deadline: decided by the call's organisers only, never by
+    # its reviewers or jury, and reached through its own call only.
+    Route("pool.decide_request", "POST", CONFLICTS + "/requests/{pool_exclusion_request}/decide", ACT,
+          data={"decision": "decline", "reason": "Aucun lien établi"}),
+    Route("pool.decide_request", "POST",
+          "/manage/calls/{other_call}/conflicts/requests/{pool_exclusion_request}/decide", only({"admin": 404}),
+          data={"decision": "decline", "reason": "Aucun lien établi"}),
     Route("pool.affinity", "GET", "/manage/calls/{call}/affinity", SEE),
     Route("pool.affinity", "GET", "/manage/calls/{call}/affinity?submission={submission}&reviewer={pool_reviewer}",
           SEE),
@@ -41,7 +48,7 @@ ROWS: list[Route] = [
 def build(call, people) -> dict:
     """An unanswered invitation, someone in the pool without assignments, and, on the pair of the conflicted
     reviewer and {submission} (conflicted already, so nothing else changes), a conflict set by an organiser and
-    a waiver of a reason that does not apply."""
+    a waiver of a reason that does not apply; and a pending request of {submission}'s team to exclude someone."""
     from prizeapp.enums import ConflictSource, PoolStatus
     from prizeapp.extensions import db
     from prizeapp.models import (
@@ -65,7 +72,12 @@ def build(call, people) -> dict:
                                       declared_by_id=people["organiser"].id)
     waiver = ConflictWaiver(submission_id=submission.id, reviewer_id=conflicted.id, code="same_service",
                             reason="Services séparés", waived_by_id=people["organiser"].id)
-    db.session.add_all([invitation, declaration, waiver])
+    from prizeapp.models.review_pool import ExclusionRequest
+
+    exclusion_request = ExclusionRequest(submission_id=submission.id, email="ecarte@ville-exemple.org",
+                                         reason="Concurrent direct")
+    db.session.add_all([invitation, declaration, waiver, exclusion_request])
     db.session.commit()
     return {"pool_invitation": invitation.id, "pool_removable": removable.user_id,
-            "pool_reviewer": people["reviewer"].id, "pool_declaration": declaration.id, "pool_waiver": waiver.id}
+            "pool_reviewer": people["reviewer"].id, "pool_declaration": declaration.id, "pool_waiver": waiver.id,
+            "pool_exclusion_request": exclusion_request.id}

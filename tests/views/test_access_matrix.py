@@ -43,6 +43,7 @@ MATRIX = [
     Route("account.dashboard", "GET", "/account/", signed_in(200)),
     Route("account.profile", "GET", "/account/profile", signed_in(200)),
     Route("account.password", "GET", "/account/password", signed_in(200)),
+    Route("account.end_sessions", "POST", "/account/sessions/end", signed_in(302)),
     Route("account.language", "POST", "/account/language", everyone(302), data={"locale": "en"}),
     Route("admin.outbox_list", "GET", "/admin/outbox", only({"organiser": 200, "admin": 200})),
     Route("admin.outbox_email", "GET", "/admin/outbox/{call_email}", only({"organiser": 200, "admin": 200})),

@@ -10,7 +10,7 @@ from itsdangerous import URLSafeTimedSerializer
 from werkzeug.security import check_password_hash
 
 from prizeapp.extensions import db
-from prizeapp.models import AuditEvent, LoginAttempt, OutboxEmail, User
+from prizeapp.models import AuditEvent, LoginAttempt, OutboxEmail, User, UserSession
 from prizeapp.models.types import utcnow
 from prizeapp.services.outbox import deliver_pending
 
@@ -114,7 +114,7 @@ def test_bad_confirmation_links_are_refused(app, client, problem):
 
 def test_password_reset_by_the_emailed_link(client, mailbox):
     user = factories.user(email="agent@example.gouv.fr")
-    old_session_token = user.session_token
+    elsewhere = factories.login_session(user).id
 
     response = post_form(client, "/reset", {"email": "Agent@example.gouv.fr"})
     assert response.status_code == 200
@@ -123,8 +123,7 @@ def test_password_reset_by_the_emailed_link(client, mailbox):
 
     response = post_form(client, link, {"password": "nouvelle phrase secrète", "confirm": "nouvelle phrase secrète"})
     assert response.status_code == 302
-    db.session.refresh(user)
-    assert user.session_token != old_session_token  # every other session is ended
+    assert db.session.get(UserSession, elsewhere) is None  # every other session is ended
     login(client, "agent@example.gouv.fr", "nouvelle phrase secrète")
 
     # The link works once: the password it was made for has changed.

@@ -1,0 +1,1 @@
+"""Regression tests of security findings: each fails on the code before its fix."""
