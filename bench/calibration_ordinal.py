@@ -89,7 +89,8 @@ class Ordinal:
         """Negative penalised log likelihood and its gradient (over the free parameters)."""
         _, shift, log_sd, sd, upper, lower, p, post, loglik = self._terms(x)
         K, R = self.K, self.R
-        value = -loglik + 0.5 * float(shift @ shift) / self.shift_sd**2 + 0.5 * float(log_sd @ log_sd) / self.noise_sd**2
+        value = (-loglik + 0.5 * float(shift @ shift) / self.shift_sd**2
+                 + 0.5 * float(log_sd @ log_sd) / self.noise_sd**2)
         g = post[self.s] / p  # d loglik / d p, per review and grid point
         du, dl = g * _phi(upper), g * _phi(lower)
         inv_sd = 1.0 / sd[:, 0]
@@ -161,7 +162,8 @@ def fit_oracle(matrix, lo, shift_sd, noise_sd) -> np.ndarray:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--datasets", default="braun", help="comma-separated, among those on a level scale: braun,style")
+    parser.add_argument("--datasets", default="braun",
+                        help="comma-separated, among those on a level scale: braun,style")
     parser.add_argument("--splits", type=int, default=200)
     parser.add_argument("--per-essay", type=int, default=3)
     parser.add_argument("--shift-sd", type=float, default=0.5, help="prior sd of a rater's shift (quality sd = 1)")

@@ -41,7 +41,7 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from bench.common import describe_source, free_port  # noqa: E402
+
 REFERENCE = "/healthz"
 PAGES = ["/", "/login"]
 WRK_THREADS = 2
@@ -219,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             wait_until_ready(base, server, log)
             check_pages(base)
             print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-                  f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", flush=True)
+                  f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", flush=True)
             print(f"code: {describe_source(ROOT)}", flush=True)
             print(f"each path: wrk -t{WRK_THREADS} -c{args.connections} -d{args.duration}s --latency", flush=True)
             results: list[WrkResult] = []

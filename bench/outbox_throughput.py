@@ -53,7 +53,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -371,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--postgres expects a postgresql+psycopg:// URL")
 
     print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; N={args.n}", flush=True)
+          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; N={args.n}", flush=True)
     print(f"code: {describe_source(Path(prizeapp.__file__).resolve().parent.parent)}", flush=True)
     results = [run(args.n)]
     if args.postgres:

@@ -48,8 +48,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401  (registers the tables)
-    from . import permissions, web
+    from . import (
+        models,  # noqa: F401  (registers the tables)
+        permissions,
+        web,
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -72,10 +75,13 @@ def _init_extensions(app: Flask) -> None:
         return session_user(session_token)
 
     web.install(app)
+    permissions.install()
     from flask_babel import get_locale
 
+    from .services.calls import current_phase
+
     app.jinja_env.globals.update(can=permissions.can, get_locale=get_locale, operator_name=app.config["OPERATOR_NAME"],
-                                 operator_logo=app.config["OPERATOR_LOGO"])
+                                 operator_logo=app.config["OPERATOR_LOGO"], phase_of=current_phase)
     from . import formatting, markup
 
     formatting.install(app)
@@ -97,8 +103,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import (account, admin, applicant, assignment, auth, deliberation, jury, organiser, pool, public,
-                        review, reviewer)
+    from .views import (
+        account,
+        admin,
+        applicant,
+        assignment,
+        auth,
+        deliberation,
+        jury,
+        organiser,
+        pool,
+        public,
+        review,
+        reviewer,
+    )
 
     for blueprint in (public.bp, auth.bp, account.bp, admin.bp, organiser.bp, applicant.bp, pool.bp, reviewer.bp,
                       review.bp, assignment.bp, jury.bp, deliberation.bp):

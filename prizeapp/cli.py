@@ -24,7 +24,7 @@ def register(app: Flask) -> None:
 @click.option("--quiet", is_flag=True, help="Do not print the demo logins.")
 def demo(quiet: bool) -> None:
     """Load the demo organisations, people and calls (safe to run again)."""
-    from .services.demo import DEMO_PASSWORD, load_demo
+    from .demo import DEMO_PASSWORD, load_demo
 
     if current_app.config["ENV"] == "production":
         raise click.ClickException("The demo has shared passwords: it is not loaded in production.")
@@ -64,7 +64,7 @@ def create_admin(email: str, first_name: str, last_name: str, password: str) -> 
     else:
         accounts.set_password(user=user, password=password)
     user.is_admin = True
-    audit.record(action="user.made_admin", obj=user, details={"via": "cli"})
+    audit.record(action=audit.AuditAction.USER_MADE_ADMIN, obj=user, details={"via": "cli"})
     db.session.commit()
     click.echo(f"{email} is an administrator.")
 

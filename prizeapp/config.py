@@ -77,6 +77,7 @@ class ConfigError(RuntimeError):
 
 
 MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_SYMBOLS = 10  # "aaaa…" is long, not random; a hex key has 16 symbols, token_urlsafe about 40
 
 
 def _instance_secret_key(instance_path: str) -> str:
@@ -102,14 +103,15 @@ def _instance_secret_key(instance_path: str) -> str:
 def _secret_key(config: dict[str, Any], instance_path: str) -> str:
     production = config["ENV"] == "production"
     key = config["SECRET_KEY"]
-    if key == DEV_SECRET_KEY and not config.get("TESTING"):
+    if key.strip() == DEV_SECRET_KEY and not config.get("TESTING"):
         raise ConfigError("PRIZEAPP_SECRET_KEY is the published development key: anyone could sign sessions and "
                           "links with it. Unset it (a random key is then kept in the instance folder) or set a "
                           "long random value.")
-    if production and len(key) < MIN_SECRET_KEY_LENGTH:
+    if production and (len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < MIN_SECRET_KEY_SYMBOLS):
         raise ConfigError(
             f"PRIZEAPP_SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} characters in "
-            "production, the same for every server (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            "production (not a repeated pattern), the same for every server "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
     return key or _instance_secret_key(instance_path)
 

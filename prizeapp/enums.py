@@ -1,114 +1,143 @@
-"""Closed vocabularies shared by models, services and templates."""
+"""Closed vocabularies shared by models, services and templates.
+
+Each vocabulary shown to people is a `LabelledEnum`: its members carry their label, declared beside them and
+translated when shown (`CallPhase.DRAFT.label`). Labels are per enum because the values collide across
+enums ("draft" is a call phase, a submission status and a review status; "organiser" a role and a source of
+conflicts). The core never imports this module, so flask_babel here keeps the core pure.
+"""
 from __future__ import annotations
 
 import enum
 
+from flask_babel import lazy_gettext as _l
 
-class UnitKind(enum.StrEnum):
+
+class LabelledEnum(enum.StrEnum):
+    """A str enum whose members are declared with their label: `DRAFT = "draft", _l("Draft")`."""
+
+    def __new__(cls, value: str, label=None):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self):
+        """The member's name for people: a lazy string, translated in the reader's language when shown."""
+        return self._label
+
+
+class UnitKind(LabelledEnum):
     """Levels of the organisation chart: a ministry or a city, its directions, their services."""
 
-    ORGANISATION = "organisation"
-    DIRECTION = "direction"
-    SERVICE = "service"
+    ORGANISATION = "organisation", _l("Organisation")
+    DIRECTION = "direction", _l("Direction")
+    SERVICE = "service", _l("Service")
 
 
-class CallKind(enum.StrEnum):
-    CALL_FOR_PROJECTS = "call_for_projects"  # appel à projets
-    CALL_FOR_INTEREST = "call_for_interest"  # appel à manifestation d'intérêt
-    INNOVATION_PRIZE = "innovation_prize"  # prix de l'innovation
+class CallKind(LabelledEnum):
+    CALL_FOR_PROJECTS = "call_for_projects", _l("Call for projects")  # appel à projets
+    CALL_FOR_INTEREST = "call_for_interest", _l("Call for expressions of interest")  # appel à manifestation d'intérêt
+    INNOVATION_PRIZE = "innovation_prize", _l("Innovation prize")  # prix de l'innovation
 
 
-class CallPhase(enum.StrEnum):
+class CallPhase(LabelledEnum):
     """The life of a call, in order."""
 
-    DRAFT = "draft"
-    OPEN = "open"
-    REVIEW = "review"
-    DELIBERATION = "deliberation"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
+    DRAFT = "draft", _l("Draft")
+    OPEN = "open", _l("Open for submissions")
+    REVIEW = "review", _l("Under review")
+    DELIBERATION = "deliberation", _l("Deliberation")
+    PUBLISHED = "published", _l("Results published")
+    ARCHIVED = "archived", _l("Archived")
 
 
-class CallRoleKind(enum.StrEnum):
+class CallRoleKind(LabelledEnum):
     """Roles a person holds in one call; the platform administrator is a flag on the user."""
 
-    ORGANISER = "organiser"
-    REVIEWER = "reviewer"
-    JURY = "jury"
+    ORGANISER = "organiser", _l("Organiser")
+    REVIEWER = "reviewer", _l("Reviewer")
+    JURY = "jury", _l("Jury member")
 
 
-class OutboxStatus(enum.StrEnum):
-    QUEUED = "queued"  # waiting for its next attempt
-    SENDING = "sending"  # claimed by a worker
-    SENT = "sent"
-    FAILED = "failed"  # permanent error, or attempts exhausted
+class OutboxStatus(LabelledEnum):
+    QUEUED = "queued", _l("Queued")  # waiting for its next attempt
+    SENDING = "sending", _l("Sending")  # claimed by a worker
+    SENT = "sent", _l("Sent")
+    FAILED = "failed", _l("Failed")  # permanent error, or attempts exhausted
 
 
-class Locale(enum.StrEnum):
-    FR = "fr"
-    EN = "en"
+class Locale(LabelledEnum):
+    # A language is labelled in itself, as language pickers do: these labels are never translated.
+    FR = "fr", "Français"
+    EN = "en", "English"
+
+    @property
+    def language(self):
+        """The language's name in the reader's language ("French" to an English reader)."""
+        return _l("French") if self is Locale.FR else _l("English")
 
 
-class ReviewMode(enum.StrEnum):
-    PANEL = "panel"  # invited reviewers
-    PEER = "peer"  # the applicants review each other's projects
+class ReviewMode(LabelledEnum):
+    PANEL = "panel", _l("Panel of invited reviewers")  # invited reviewers
+    PEER = "peer", _l("Peer prize: the applicants review each other's projects")
 
 
-class BlindLevel(enum.StrEnum):
-    OPEN = "open"  # reviewers see who the applicants are
-    BLIND = "blind"  # the applicants' identity is hidden from reviewers everywhere
+class BlindLevel(LabelledEnum):
+    OPEN = "open", _l("Open: reviewers see who the applicants are")
+    BLIND = "blind", _l("Blind: the applicants' identity is hidden from reviewers")  # everywhere
 
 
-class QuestionKind(enum.StrEnum):
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
-    SINGLE_CHOICE = "single_choice"
-    MULTIPLE_CHOICE = "multiple_choice"
-    NUMBER = "number"
-    DATE = "date"
-    FILE = "file"
+class QuestionKind(LabelledEnum):
+    SHORT_TEXT = "short_text", _l("Short text")
+    LONG_TEXT = "long_text", _l("Long text")
+    SINGLE_CHOICE = "single_choice", _l("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _l("Multiple choice")
+    NUMBER = "number", _l("Number")
+    DATE = "date", _l("Date")
+    FILE = "file", _l("File")
 
 
-class SubmissionStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    WITHDRAWN = "withdrawn"
+class SubmissionStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
-class MemberRole(enum.StrEnum):
-    LEAD = "lead"  # porteur de projet: created the submission
-    CO_APPLICANT = "co_applicant"
+class MemberRole(LabelledEnum):
+    LEAD = "lead", _l("Lead applicant")  # porteur de projet: created the submission
+    CO_APPLICANT = "co_applicant", _l("Co-applicant")
 
 
-class PoolStatus(enum.StrEnum):
+class PoolStatus(LabelledEnum):
     """A person's answer to an invitation to review for a call."""
 
-    INVITED = "invited"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
+    INVITED = "invited", _l("Invited, no answer yet")
+    ACCEPTED = "accepted", _l("Accepted")
+    DECLINED = "declined", _l("Declined")
 
 
-class ConflictSource(enum.StrEnum):
+class ConflictSource(LabelledEnum):
     """Who declared a conflict: the reviewer (from the list of titles), the applicants (about a person), or
     an organiser."""
 
-    REVIEWER = "reviewer"
-    APPLICANT = "applicant"
-    ORGANISER = "organiser"
+    REVIEWER = "reviewer", _l("Declared by the reviewer")
+    APPLICANT = "applicant", _l("The applicants asked that this person not review them")
+    ORGANISER = "organiser", _l("Set by an organiser")
 
 
-class BidLevel(enum.StrEnum):
+class BidLevel(LabelledEnum):
     """A reviewer's interest in a submission (the values of prizeapp.core.affinity.Bid)."""
 
-    EAGER = "eager"
-    WILLING = "willing"
-    NOT_INTERESTED = "not_interested"
+    EAGER = "eager", _l("Eager")
+    WILLING = "willing", _l("Willing")
+    NOT_INTERESTED = "not_interested", _l("Not interested")
 
 
-class AssignmentStatus(enum.StrEnum):
-    PROPOSED = "proposed"  # computed or added by hand, not yet announced
-    COMMITTED = "committed"  # announced to the reviewer
-    DECLINED = "declined"  # the reviewer declined it
+class AssignmentStatus(LabelledEnum):
+    PROPOSED = "proposed", _l("Proposed, not yet announced")  # computed or added by hand
+    COMMITTED = "committed", _l("Announced to the reviewer")
+    DECLINED = "declined", _l("Given back by the reviewer")
 
 
 class JobStatus(enum.StrEnum):
@@ -123,38 +152,39 @@ class JobStatus(enum.StrEnum):
 AssignmentRunStatus = JobStatus
 
 
-class ReviewStatus(enum.StrEnum):
-    DRAFT = "draft"  # saved, not yet counted
-    SUBMITTED = "submitted"  # counted; editable until the review deadline
+class ReviewStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft saved")  # saved, not yet counted
+    SUBMITTED = "submitted", _l("Review submitted")  # counted; editable until the review deadline
 
 
 CalibrationStatus = JobStatus
 
 
-class VoteChoice(enum.StrEnum):
+class VoteChoice(LabelledEnum):
     """A jury member's preference for one project."""
 
-    LAUREATE = "laureate"
-    MENTION = "mention"
-    NOT_SELECTED = "not_selected"
+    LAUREATE = "laureate", _l("Laureate")
+    MENTION = "mention", _l("Honourable mention")
+    NOT_SELECTED = "not_selected", _l("Not selected")
 
 
-class DecisionOutcome(enum.StrEnum):
-    LAUREATE = "laureate"  # lauréat, with a prize or an amount
-    MENTION = "mention"  # mention honorable
-    NOT_SELECTED = "not_selected"
+class DecisionOutcome(LabelledEnum):
+    LAUREATE = "laureate", _l("Laureate")  # lauréat, with a prize or an amount
+    MENTION = "mention", _l("Honourable mention")  # mention honorable
+    NOT_SELECTED = "not_selected", _l("Not selected")
 
 
-class NotificationMode(enum.StrEnum):
+class NotificationMode(LabelledEnum):
     """How a person receives non-essential messages; receipts, assignments and decisions always come at once."""
 
-    IMMEDIATE = "immediate"
-    DIGEST = "digest"  # one email a day
+    IMMEDIATE = "immediate", _l("Send each one at once")
+    DIGEST = "digest", _l("Gather them in one email a day")  # one email a day
 
 
-class ExclusionRequestStatus(enum.StrEnum):
+class ExclusionRequestStatus(LabelledEnum):
     """Where an applicants' exclusion made after the submission deadline stands."""
 
-    PENDING = "pending"  # waiting for an organiser
-    ACCEPTED = "accepted"  # in force: a ConflictDeclaration (or a PendingExclusion) was made from it
-    DECLINED = "declined"  # never in force
+    # Labels of their own: "accepted" and "declined" are also a pool invitation's answers.
+    PENDING = "pending", _l("Request pending")  # waiting for an organiser
+    ACCEPTED = "accepted", _l("Request accepted")  # in force: a ConflictDeclaration (or a PendingExclusion)
+    DECLINED = "declined", _l("Request declined")  # never in force

@@ -7,7 +7,6 @@ from typing import Any
 
 from babel.numbers import format_decimal
 from babel.units import format_unit
-
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 

@@ -1,55 +1,64 @@
-"""Human labels of the closed vocabularies, translated at render time."""
+"""Labels for templates (`member|label`), and those of the vocabularies that are plain strings rather than
+enums: the core's conflict reason codes, the calibration models and the kinds of email. The enums carry their
+own labels (prizeapp.enums)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .enums import (CallKind, CallPhase, CallRoleKind, ExclusionRequestStatus, Locale, OutboxStatus, QuestionKind,
-                    ReviewMode, SubmissionStatus, UnitKind)
-
-LABELS = {
-    CallKind.CALL_FOR_PROJECTS: _l("Call for projects"),
-    CallKind.CALL_FOR_INTEREST: _l("Call for expressions of interest"),
-    CallKind.INNOVATION_PRIZE: _l("Innovation prize"),
-    CallPhase.DRAFT: _l("Draft"),
-    CallPhase.OPEN: _l("Open for submissions"),
-    CallPhase.REVIEW: _l("Under review"),
-    CallPhase.DELIBERATION: _l("Deliberation"),
-    CallPhase.PUBLISHED: _l("Results published"),
-    CallPhase.ARCHIVED: _l("Archived"),
-    CallRoleKind.ORGANISER: _l("Organiser"),
-    CallRoleKind.REVIEWER: _l("Reviewer"),
-    CallRoleKind.JURY: _l("Jury member"),
-    OutboxStatus.QUEUED: _l("Queued"),
-    OutboxStatus.SENDING: _l("Sending"),
-    OutboxStatus.SENT: _l("Sent"),
-    OutboxStatus.FAILED: _l("Failed"),
-    UnitKind.ORGANISATION: _l("Organisation"),
-    UnitKind.DIRECTION: _l("Direction"),
-    UnitKind.SERVICE: _l("Service"),
-    ReviewMode.PANEL: _l("Panel of invited reviewers"),
-    ReviewMode.PEER: _l("Peer prize: the applicants review each other's projects"),
-    QuestionKind.SHORT_TEXT: _l("Short text"),
-    QuestionKind.LONG_TEXT: _l("Long text"),
-    QuestionKind.SINGLE_CHOICE: _l("Single choice"),
-    QuestionKind.MULTIPLE_CHOICE: _l("Multiple choice"),
-    QuestionKind.NUMBER: _l("Number"),
-    QuestionKind.DATE: _l("Date"),
-    QuestionKind.FILE: _l("File"),
-    # The keys are str enums, equal to their values: SubmissionStatus.DRAFT is CallPhase.DRAFT's key ("Draft"),
-    # and BlindLevel.OPEN would overwrite CallPhase.OPEN, so blind levels are labelled by their own form.
-    SubmissionStatus.SUBMITTED: _l("Submitted"),
-    SubmissionStatus.WITHDRAWN: _l("Withdrawn"),
-    Locale.FR: "Français",
-    Locale.EN: "English",
+# The reasons prizeapp.core.conflicts gives for a conflicted pair.
+CONFLICT_CODES = {
+    "author": _l("Author of the project"),
+    "team_member": _l("Member of the project's team"),
+    "teammate": _l("Teammate of an applicant in another project"),
+    "same_service": _l("Same service as an applicant"),
+    "same_direction": _l("Same direction as an applicant"),
+    "same_organisation": _l("Same organisation as an applicant"),
+    "same_email_domain": _l("Same email domain as an applicant"),
+    "declared_tie": _l("Declared tie with an applicant"),
+    "declared_by_reviewer": _l("Declared by the reviewer"),
+    "declared_by_applicant": _l("The applicants asked that this person not review them"),
+    "set_by_organiser": _l("Set by an organiser"),
 }
 
-# Its values ("accepted", "declined") are also the pool's: a table of its own.
-EXCLUSION_REQUEST_LABELS = {
-    ExclusionRequestStatus.PENDING: _l("Request pending"),
-    ExclusionRequestStatus.ACCEPTED: _l("Request accepted"),
-    ExclusionRequestStatus.DECLINED: _l("Request declined"),
+# The models of prizeapp.core.calibration.MODELS.
+CALIBRATION_MODELS = {
+    "hierarchical": _l("Calibrated (recommended): each reviewer's leniency, spread and reliability, learned "
+                       "from the reviews"),
+    "additive": _l("Leniency only: each reviewer's average generosity is taken off"),
+    "zscore": _l("Standardised per reviewer (z-scores)"),
+    "raw_mean": _l("Raw mean, without calibration"),
+}
+
+# The kinds of the outbox's emails (OutboxEmail.kind) that a call's organisers see.
+EMAIL_KINDS = {
+    "submission_receipt": _l("Submission receipt"),
+    "team_invitation": _l("Invitation to a project's team"),
+    "reviewer_invitation": _l("Invitation to review"),
+    "assignments": _l("Projects to review"),
+    "review_reminder": _l("Reminder to reviewers (sent by an organiser)"),
+    "review_deadline_reminder": _l("Reminder to reviewers before the deadline"),
+    "draft_reminder": _l("Reminder to applicants with a draft"),
+    "organiser_digest": _l("Daily summary of late reviewers"),
+    "digest": _l("Daily summary"),
+    "decision_laureate": _l("Decision: laureate"),
+    "decision_mention": _l("Decision: honourable mention"),
+    "decision_not_selected": _l("Decision: not selected"),
 }
 
 
 def label(member) -> str:
-    return str(LABELS.get(member, member))
+    """The label of an enum member (see prizeapp.enums.LabelledEnum); anything without one as it is."""
+    found = getattr(member, "label", None)
+    return str(found) if found is not None else str(member)
+
+
+def code_label(code: str) -> str:
+    return str(CONFLICT_CODES.get(code, code))
+
+
+def model_label(model: str) -> str:
+    return str(CALIBRATION_MODELS.get(model, model))
+
+
+def email_kind_label(kind: str) -> str:
+    return str(EMAIL_KINDS.get(kind, kind))

@@ -11,10 +11,21 @@ from typing import Any
 from flask import abort, has_request_context, request
 from flask_login import current_user
 
-from .enums import AssignmentStatus, BlindLevel, CallPhase, CallRoleKind, MemberRole
+from .enums import AssignmentStatus, BlindLevel, CallPhase, CallRoleKind, ConflictSource, MemberRole
 from .extensions import db
-from .models import (Assignment, Call, CallRole, OutboxEmail, PoolMember, Submission, SubmissionFile,
-                     SubmissionMember, User)
+from .models import (
+    Assignment,
+    Call,
+    CallRole,
+    ConflictDeclaration,
+    OutboxEmail,
+    PoolMember,
+    ReviewerInvitation,
+    Submission,
+    SubmissionFile,
+    SubmissionMember,
+    User,
+)
 from .models.review_pool import ExclusionRequest
 from .services import deliberation, review_pool
 
@@ -26,6 +37,13 @@ def rule(fn: Callable[..., bool]) -> Callable[..., bool]:
     return fn
 
 
+def _request_memo() -> dict | None:
+    """What several rules of one page share, kept for the request (None outside one: nothing is kept)."""
+    if not has_request_context():
+        return None
+    return request.environ.setdefault("prizeapp.rules", {})
+
+
 def _authenticated(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
@@ -34,14 +52,57 @@ def is_admin(user: Any) -> bool:
     return _authenticated(user) and user.is_admin
 
 
+def _roles_by_call(user: Any) -> dict[int, frozenset[CallRoleKind]]:
+    """Every role of the user, by call: one query per request, shared by all the rules of a page."""
+    memo = _request_memo()
+    key = ("roles", user.id)
+    if memo is not None and key in memo:
+        return memo[key]
+    found: dict[int, set[CallRoleKind]] = {}
+    for call_id, role in db.session.execute(db.select(CallRole.call_id, CallRole.role)
+                                            .where(CallRole.user_id == user.id)):
+        found.setdefault(call_id, set()).add(role)
+    roles = {call_id: frozenset(kinds) for call_id, kinds in found.items()}
+    if memo is not None:
+        memo[key] = roles
+    return roles
+
+
 def call_roles(user: Any, call: Call | None = None) -> set[CallRoleKind]:
     """The roles the user holds in `call`, or in any call when `call` is None."""
     if not _authenticated(user):
         return set()
-    query = db.select(CallRole.role).where(CallRole.user_id == user.id)
+    roles = _roles_by_call(user)
     if call is not None:
-        query = query.where(CallRole.call_id == call.id)
-    return set(db.session.scalars(query.distinct()).all())
+        return set(roles.get(call.id, ()))
+    return set().union(*roles.values())
+
+
+def forget_rules() -> None:
+    """After a change of roles, conflicts or recusals within a request, the rules answer afresh."""
+    memo = _request_memo()
+    if memo is not None:
+        memo.clear()
+
+
+# Rows whose change alters what the memoised rules answer (roles, conflicts, recusals).
+_RULE_INPUTS = ("CallRole", "ConflictDeclaration", "ConflictWaiver", "PendingExclusion", "ExclusionRequest",
+                "Recusal", "PoolMember", "Assignment", "SubmissionMember", "OrgUnit", "User")
+
+
+def _forget_after_changes(session, _flush_context) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(type(obj).__name__ in _RULE_INPUTS for obj in changed):
+        forget_rules()
+
+
+def install() -> None:
+    """Keep the request's memo of rules true to the database: a flush that changes their inputs empties it."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_flush", _forget_after_changes):
+        event.listen(Session, "after_flush", _forget_after_changes)
 
 
 def has_call_role(user: Any, role: CallRoleKind, call: Call | None = None) -> bool:
@@ -68,7 +129,8 @@ def can_view_outbox(user: Any) -> bool:
 def can_view_email(user: Any, email: OutboxEmail) -> bool:
     if is_admin(user):
         return True
-    return email.call_id is not None and has_call_role(user, CallRoleKind.ORGANISER, db.session.get(Call, email.call_id))
+    return email.call_id is not None and has_call_role(user, CallRoleKind.ORGANISER,
+                                                       db.session.get(Call, email.call_id))
 
 
 @rule
@@ -208,7 +270,15 @@ def is_reviewer(user: Any, call: Call) -> bool:
 
 
 def is_conflicted(user: Any, submission: Submission) -> bool:
-    return bool(review_pool.conflict_reasons(submission, user))
+    """Any reason of the conflict rules for this pair (asked several times by one page: answered once)."""
+    memo = _request_memo()
+    key = ("conflicted", user.id, submission.id)
+    if memo is not None and key in memo:
+        return memo[key]
+    conflicted = bool(review_pool.conflict_reasons(submission, user))
+    if memo is not None:
+        memo[key] = conflicted
+    return conflicted
 
 
 def is_assigned(user: Any, submission: Submission) -> bool:
@@ -255,7 +325,21 @@ def can_decide_exclusion_request(user: Any, exclusion: ExclusionRequest) -> bool
     return is_organiser(user, exclusion.submission.call)
 
 
+@rule
+def can_withdraw_conflict(user: Any, declaration: ConflictDeclaration) -> bool:
+    """The organisers of the call withdraw the conflicts organisers set. What reviewers and applicants declare
+    is theirs to withdraw: organisers waive it instead, giving a reason."""
+    return declaration.source == ConflictSource.ORGANISER and is_organiser(user, declaration.submission.call)
+
+
 # --- the reviewers' pages -------------------------------------------------------------------------------
+
+@rule
+def can_answer_invitation(user: Any, invitation: ReviewerInvitation) -> bool:
+    """The invited person answers an invitation to review, signed in with the address it was sent to (the
+    link alone proves nothing: it may have been forwarded)."""
+    return _authenticated(user) and user.email == invitation.email
+
 
 @rule
 def can_review_anything(user: Any) -> bool:
@@ -321,13 +405,6 @@ def can_see_applicants(user: Any, submission: Submission) -> bool:
 
 # --- deliberation and results ---------------------------------------------------------------------------
 
-def _request_memo() -> dict | None:
-    """What several rules of one page share, kept for the request (None outside one: nothing is kept)."""
-    if not has_request_context():
-        return None
-    return request.environ.setdefault("prizeapp.rules", {})
-
-
 def recused_from(user: Any, call: Call) -> frozenset[int]:
     """Ids of the projects of `call` that `user` is recused from, by `deliberation.hidden_from` (the one rule:
     recorded recusals, the team's projects, and for non-organisers the conflict rules). Computed once per
@@ -363,6 +440,12 @@ def can_view_project_as_jury(user: Any, submission: Submission) -> bool:
     organiser who is also recused sees it as an organiser only through the organisers' pages)."""
     call = submission.call
     return (is_organiser(user, call) or is_jury_member(user, call)) and not is_recused(user, submission)
+
+
+@rule
+def can_deliberate_as_jury(user: Any, call: Call) -> bool:
+    """A jury member's own pages of the deliberation (their votes, their recusals): the call's jury."""
+    return is_jury_member(user, call)
 
 
 @rule

@@ -1,10 +1,10 @@
 """HTTP plumbing shared by every blueprint: absolute links, security headers, safe redirects, language choice."""
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Any
 import ipaddress
 import re
+from functools import cached_property
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, abort, current_app, has_request_context, request, session

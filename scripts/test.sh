@@ -69,6 +69,9 @@ marker=()
 [ "$E2E" = 1 ] || marker=(-m "not e2e")
 export PYTHONDONTWRITEBYTECODE=1
 
+echo "==> ruff (pyflakes, pycodestyle, bugbear, complexity, import order: pyproject.toml)"
+.venv/bin/ruff check .
+
 echo "==> test suite on SQLite"
 .venv/bin/python -m pytest -p no:cacheprovider "${marker[@]}" "$@"
 

@@ -10,14 +10,21 @@ import os
 import re
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from html import unescape
 
 import flask_migrate
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from flask_babel import force_locale, gettext
+from flask_sqlalchemy.session import Session as FlaskSession
+from hypothesis import settings
+from sqlalchemy import text as sql
+from sqlalchemy.engine import Connection
 
 from prizeapp import create_app
 from prizeapp.extensions import db
@@ -26,6 +33,14 @@ from . import factories
 
 TEST_DATABASE_URL = os.environ.get("PRIZEAPP_TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+# Property tests: in CI the same examples on every run (a failure is reproducible from the log, with the blob
+# to replay it); elsewhere new examples each run, fewer of them. No deadline: a shared machine's timings are
+# noise, and the solver's and the calibration's examples take a varying while by nature. A test that needs
+# another number of examples says so, and why, in its own `settings`.
+settings.register_profile("ci", derandomize=True, database=None, max_examples=200, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=100, deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -108,8 +123,8 @@ def mailbox(smtp_server) -> MailHandler:
 
 def _reset_postgres_schema() -> None:
     with db.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(sql("DROP SCHEMA public CASCADE"))
+        conn.execute(sql("CREATE SCHEMA public"))
 
 
 @pytest.fixture(scope="session")
@@ -140,22 +155,97 @@ def _truncate_all() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if ON_POSTGRES:
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            conn.execute(sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             # org_units.parent_id is ON DELETE RESTRICT, which SQLite checks row by row: unlink first.
-            conn.execute(text("UPDATE org_units SET parent_id = NULL"))
+            conn.execute(sql("UPDATE org_units SET parent_id = NULL"))
             for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
+                conn.execute(sql(f"DELETE FROM {name}"))
 
 
 @pytest.fixture(autouse=True)
 def _app_context(request, app):
-    """Each test runs in an app context on an empty database."""
+    """Each test runs in an app context on an empty database; in a module that shares one transaction
+    (`module_transaction`), on what the module built, and what the test did is rolled back after it."""
+    if "module_transaction" in request.fixturenames:
+        with app.app_context(), undone(request.getfixturevalue("module_transaction")):
+            yield
+        return
     with app.app_context():
         yield
         db.session.rollback()
         db.session.remove()
         _truncate_all()
+
+
+class _JoinedSession(FlaskSession):
+    """A session on the connection it was given (Flask-SQLAlchemy's own picks the engine), which it joins
+    through a savepoint: its commit releases the savepoint, its rollback returns to it."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture(scope="module")
+def module_transaction(app) -> Iterator[Connection]:
+    """One transaction on one connection for a whole module, rolled back at its end: every session (the
+    tests' and each request's, in its own app context) joins it through a savepoint, so what the module
+    builds once is seen by all its tests, and each test is undone after it (see `_app_context`). Nothing
+    is committed, on SQLite as on PostgreSQL. Use it with
+    `pytestmark = pytest.mark.usefixtures("module_transaction")` so that every test of the module joins."""
+    with app.app_context():
+        connection = db.engine.connect()
+    raw = connection.connection.dbapi_connection
+    sqlite_isolation = getattr(raw, "isolation_level", None) if not ON_POSTGRES else None
+    if not ON_POSTGRES:
+        # pysqlite opens no transaction before a SAVEPOINT, and releasing an outermost savepoint commits:
+        # the transaction is opened here, explicitly, so that every savepoint nests inside it.
+        raw.isolation_level = None
+    transaction = connection.begin()
+    if not ON_POSTGRES:
+        connection.exec_driver_sql("BEGIN")
+    factory = db.session.session_factory
+    saved_class, saved_options = factory.class_, dict(factory.kw)
+    factory.class_ = _JoinedSession
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield connection
+    finally:
+        factory.class_ = saved_class
+        factory.kw.clear()
+        factory.kw.update(saved_options)
+        transaction.rollback()
+        if not ON_POSTGRES:
+            raw.isolation_level = sqlite_isolation
+        connection.close()
+        with app.app_context():
+            _truncate_all()  # in case something reached the database by another connection
+
+
+@pytest.fixture(scope="module")
+def access_world(app, module_transaction) -> tuple[dict[str, int], dict]:
+    """The access matrix's world (tests/views/access_world.py), built once for the module in its transaction:
+    the ids of its people by role (objects do not outlive the session of a test) and of its objects by name."""
+    from .views.access_world import build_world
+
+    with app.app_context():
+        people, ids = build_world()
+        people_ids = {role: person.id for role, person in people.items()}
+        db.session.remove()
+    return people_ids, ids
+
+
+@contextmanager
+def undone(connection: Connection) -> Iterator[None]:
+    """Whatever the test's session and its requests do inside is rolled back at the end (in a module that
+    shares one transaction: see `module_transaction`)."""
+    db.session.remove()
+    savepoint = connection.begin_nested()
+    try:
+        yield
+    finally:
+        db.session.remove()
+        savepoint.rollback()
 
 
 class IsolatedClient(FlaskClient):
@@ -204,3 +294,14 @@ def login(client: FlaskClient, email: str, password: str = factories.PASSWORD):
     response = post_form(client, "/login", {"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+def fr(msgid: str, **variables) -> str:
+    """A message as the French pages show it, from the app's own catalog."""
+    with force_locale("fr"):
+        return gettext(msgid, **variables)
+
+
+def text(response) -> str:
+    """A page's text with its HTML entities decoded, as a reader sees it (apostrophes, quotes)."""
+    return unescape(response.get_data(as_text=True))

@@ -4,14 +4,35 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from prizeapp.enums import (CallKind, CallPhase, CallRoleKind, Locale, MemberRole, PoolStatus, QuestionKind,
-                            SubmissionStatus, UnitKind)
+from prizeapp.demo.files import minimal_pdf
+from prizeapp.enums import (
+    CallKind,
+    CallPhase,
+    CallRoleKind,
+    Locale,
+    MemberRole,
+    PoolStatus,
+    QuestionKind,
+    SubmissionStatus,
+    UnitKind,
+)
 from prizeapp.extensions import db
-from prizeapp.models import (Call, CallRole, Criterion, FormQuestion, OrgUnit, OutboxEmail, PoolMember, Submission,
-                             SubmissionFile, SubmissionMember, User, UserSession)
+from prizeapp.models import (
+    Call,
+    CallRole,
+    Criterion,
+    FormQuestion,
+    OrgUnit,
+    OutboxEmail,
+    PoolMember,
+    Submission,
+    SubmissionFile,
+    SubmissionMember,
+    User,
+    UserSession,
+)
 from prizeapp.models.types import utcnow
 from prizeapp.services.accounts import hash_password
-from prizeapp.services.demo import minimal_pdf
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -182,3 +203,49 @@ def submitted_review(*, call: Call, submission: Submission, reviewer: User, tota
     db.session.add(review)
     db.session.commit()
     return review
+
+
+def decision(submission: Submission, outcome, **values):
+    """The jury's decision on a project (DecisionOutcome)."""
+    from prizeapp.models.decision import Decision
+
+    d = Decision(call_id=submission.call_id, submission_id=submission.id, outcome=outcome, **values)
+    db.session.add(d)
+    db.session.commit()
+    return d
+
+
+def assignment_call() -> tuple[Call, list[Submission], list[User], User]:
+    """A call to assign: 4 submitted projects ("Projet A" to "Projet D"), 4 reviewers in its pool (k = 2, the
+    first reviewer shares a service with the first project's lead), and its organiser-to-be (no role yet)."""
+    units = chart()
+    c = call(title="Prix de l'innovation")
+    c.reviewers_per_submission = 2
+    leads = [user(email=f"lead{i}@porteur{i}.fr", unit=units["s1"] if i == 0 else None) for i in range(4)]
+    projects = [submission(call=c, lead=lead, status=SubmissionStatus.SUBMITTED, title=f"Projet {'ABCD'[i]}")
+                for i, lead in enumerate(leads)]
+    reviewers = [user(email=f"expert{j}@labo{j}.fr", first_name="Expert", last_name=f"N{j}",
+                      unit=units["s1"] if j == 0 else None) for j in range(4)]
+    for reviewer in reviewers:
+        pool_member(call=c, user=reviewer)
+    organiser = user(email="orga@ville.fr")
+    db.session.commit()
+    return c, projects, reviewers, organiser
+
+
+def reviewed_call(*, title: str, reviewers: int, spread: float, jury_comments: bool = False
+                  ) -> tuple[Call, list[Submission]]:
+    """A call in review after its deadline, one prize, three submitted projects ("Projet Alpha", "Bêta",
+    "Gamma") that every reviewer scored in that order (4.5, 3.5, 2.5, each reviewer `spread` lower than the
+    one before); with `jury_comments`, each review says "Confidentiel <project title>" to the jury."""
+    c = call(phase=CallPhase.REVIEW, title=title)
+    c.submission_deadline = utcnow() - timedelta(days=1)
+    c.prize_count = 1
+    projects = [submission(call=c, status=SubmissionStatus.SUBMITTED, title=f"Projet {name}")
+                for name in ("Alpha", "Bêta", "Gamma")]
+    for j in range(reviewers):
+        reviewer = user(email=f"expert{j}@labo{j}.fr")
+        for i, project in enumerate(projects):
+            submitted_review(call=c, submission=project, reviewer=reviewer, total=4.5 - i - spread * j,
+                             jury_comment=f"Confidentiel {project.title}" if jury_comments else "")
+    return c, projects

@@ -97,3 +97,21 @@ def test_the_ordinal_study_has_a_true_gradient_and_runs_on_one_split(monkeypatch
     *_, out = bench.one_split(("braun", matrix, scale, 0, 3, 0.5, 0.3, oracle))
     assert set(out) == {*bench.VARIANTS, "hierarchical (default)", "oracle"}
     assert all(-2 <= v["spearman"] <= 2 for v in out.values())
+
+
+# ------------------------------------------------------------------------------------- assignment benchmark
+
+
+def test_assignment_benchmark_matches_the_full_model_on_a_small_call():
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent / "bench" / "assignment.py"
+
+    proc = subprocess.run([sys.executable, str(script), "--sizes", "60x20", "--seeds", "0"], capture_output=True,
+                          text=True, timeout=120, check=False)
+
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split()[2]: line.split() for line in proc.stdout.splitlines() if line.strip().startswith("60x20")}
+    assert set(rows) == {"solver", "full"}
+    assert all(row[7] == "0" for row in rows.values())  # no violated constraint
+    assert float(rows["solver"][9]) == 0.0  # solver objective / full-model objective - 1

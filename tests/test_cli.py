@@ -9,6 +9,10 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from prizeapp.core.uploads import PDF, sniff_bytes
+from prizeapp.demo import DEMO_PASSWORD, texts
+from prizeapp.demo.files import minimal_pdf
+from prizeapp.demo.people import NAMED
+from prizeapp.demo.plan import SEED, generated_people, prize_plans
 from prizeapp.enums import (
     CallKind,
     CallPhase,
@@ -40,9 +44,7 @@ from prizeapp.models import (
     User,
 )
 from prizeapp.models.types import utcnow
-from prizeapp.services import demo
 from prizeapp.services.calls import accepts_submissions, current_phase
-from prizeapp.services.demo import DEMO_PASSWORD
 from prizeapp.services.submissions import file_path, missing_items
 
 from . import factories
@@ -269,27 +271,27 @@ def assert_valid_pdf_structure(data: bytes) -> None:
 
 
 def test_minimal_pdf_escapes_text_and_keeps_accents():
-    data = demo.minimal_pdf(["Coût (estimé) : 12 000 €", "a\\b"])
+    data = minimal_pdf(["Coût (estimé) : 12 000 €", "a\\b"])
     assert_valid_pdf_structure(data)
     assert "Coût \\(estimé\\) : 12 000 €".encode("cp1252") in data and b"a\\\\b" in data
 
 
 def test_demo_texts_are_reproducible():
     def plans():
-        r = random.Random(demo.SEED)
-        generated = demo._generated_people(r)
-        return generated, demo._prize_plans(r, generated)
+        r = random.Random(SEED)
+        generated = generated_people(r)
+        return generated, prize_plans(r, generated)
 
     (people1, plans1), (people2, plans2) = plans(), plans()
     assert people1 == people2
     assert [(p.key, p.lead.email, p.text.title, p.text.description) for p in plans1] == \
            [(p.key, p.lead.email, p.text.title, p.text.description) for p in plans2]
-    emails = [p.email for p in demo.NAMED + people1]
+    emails = [p.email for p in NAMED + people1]
     assert len(emails) == len(set(emails))
     # Each direction's agents write about their own field: a crèche team about crèches, not about data.
     for plan in plans1:
         assert any(plan.text.title in theme.titles and theme.direction == plan.lead.direction
-                   for theme in demo.texts.THEMES), plan.text.title
+                   for theme in texts.THEMES), plan.text.title
 
 
 def test_demo_is_refused_in_production(app, monkeypatch):
@@ -334,7 +336,8 @@ def test_outbox_worker_loop_stops_cleanly_on_sigterm(app, mailbox, tmp_path):
     from pathlib import Path
 
     factories.email(recipient="worker@example.gouv.fr")
-    env = {"PRIZEAPP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "PRIZEAPP_MAIL_PORT": str(app.config["MAIL_PORT"]),
+    env = {"PRIZEAPP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "PRIZEAPP_MAIL_PORT": str(app.config["MAIL_PORT"]),
            "PRIZEAPP_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"}
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "send", "--loop",
                                "--interval", "0.2"], cwd=Path(__file__).parents[1], env=env,

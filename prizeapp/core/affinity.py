@@ -30,7 +30,7 @@ import numpy as np
 from scipy import sparse
 
 
-class Bid(str, Enum):
+class Bid(str, Enum):  # noqa: UP042 (str() of a member stays "Bid.EAGER", as callers expect)
     EAGER = "eager"
     WILLING = "willing"
     NOT_INTERESTED = "not_interested"

@@ -217,9 +217,14 @@ def shared_domains(people: Iterable[Person], policy: ConflictPolicy) -> frozense
         total += 1
         if person.domain:
             by_domain[person.domain] += 1
-    wide = {domain for domain, count in by_domain.items()
-            if count >= policy.institution_min_people and count > policy.institution_share * total}
-    return policy.shared_domains | wide
+    return policy.shared_domains | wide_domains(by_domain, total=total, policy=policy)
+
+
+def wide_domains(people_by_domain: dict[str, int], *, total: int, policy: ConflictPolicy) -> frozenset[str]:
+    """The institution-wide domains among those counted: used by enough people of a population of `total`,
+    and by a large enough share of it, that sharing one says nothing of a tie."""
+    return frozenset(domain for domain, count in people_by_domain.items()
+                     if count >= policy.institution_min_people and count > policy.institution_share * total)
 
 
 @dataclass
@@ -280,8 +285,15 @@ class ConflictMatrix:
         """Conflicted (submission index, reviewer index) pairs, as an int array of shape (n, 2)."""
         return np.argwhere(self.mask)
 
+    def code_counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """For every code, how many pairs it keeps apart (not waived), and how many pairs have it waived:
+        what counting the codes of every pair's `reasons` and `waived` gives, without listing them (the
+        chart and domain rules are counted by broadcasting, the others from their sparse sources)."""
+        return _code_counts(self._context, self.team)
 
-def compute_conflicts(*, submissions: Iterable[Submission], reviewers: Iterable[Person],
+
+# C901: one short step per rule, in the order the rules are documented; split, that order would be lost.
+def compute_conflicts(*, submissions: Iterable[Submission], reviewers: Iterable[Person],  # noqa: C901
                       people: Iterable[Person] = (), policy: ConflictPolicy = ConflictPolicy(),
                       organiser_conflicts: Iterable[OrganiserConflict] = (),
                       waivers: Iterable[Waiver] = (), chunk_size: int = 1024) -> ConflictMatrix:
@@ -366,7 +378,16 @@ def _check_unique(what: str, ids: list[int]) -> None:
 
 def _mask_chart_and_domains(mask, submissions, reviewers, persons, policy, shared, chunk_size) -> None:
     """Set in `mask` the pairs where a team member shares a counted chart unit or a non-shared email domain
-    with the reviewer: one int code per person and rule, compared by broadcasting, member slot by slot."""
+    with the reviewer."""
+    for _code, start, hit in _chart_and_domain_hits(submissions, reviewers, persons, policy, shared, chunk_size):
+        mask[start:start + len(hit)] |= hit
+
+
+def _chart_and_domain_hits(submissions, reviewers, persons, policy, shared, chunk_size):
+    """For each chart level the policy counts, then the email domain, and each chunk of `chunk_size`
+    submissions: (code, start, hit), where hit[i, r] says that a team member of submission `start + i` (the
+    reviewer included, when they are in it) shares that unit, or that non-shared domain, with reviewer `r`.
+    One int code per person and rule, compared by broadcasting, member slot by slot."""
     if not submissions or not reviewers:
         return
     domain_codes: dict[str, int] = {}
@@ -380,7 +401,8 @@ def _mask_chart_and_domains(mask, submissions, reviewers, persons, policy, share
         return [-1 if code is None else code for code in codes]
 
     width = max(len(s.team_ids) for s in submissions)
-    n_rules = len(policy.levels) + 1
+    rule_codes = [f"same_{level}" for level in policy.levels] + ["same_email_domain"]
+    n_rules = len(rule_codes)
     members = np.full((len(submissions), width, n_rules), -1, dtype=np.int64)
     for i, sub in enumerate(submissions):
         for slot, pid in enumerate(sub.team_ids):
@@ -393,7 +415,7 @@ def _mask_chart_and_domains(mask, submissions, reviewers, persons, policy, share
             continue
         for start in range(0, len(submissions), chunk_size):
             block = members[start:start + chunk_size, :, rule]
-            hit = mask[start:start + chunk_size]
+            hit = np.zeros((len(block), len(reviewers)), dtype=bool)
             for slot in range(width):
                 values = block[:, slot]
                 rows = np.flatnonzero(values >= 0)
@@ -403,9 +425,60 @@ def _mask_chart_and_domains(mask, submissions, reviewers, persons, policy, share
                     hit |= values[:, None] == column[None, :]
                 else:
                     hit[rows] |= values[rows, None] == column[None, :]
+            yield rule_codes[rule], start, hit
 
 
-def _pair_reasons(ctx: _Context, s: int, r: int) -> tuple[list[Reason], list[WaivedReason]]:
+def _code_counts(ctx: _Context, team: np.ndarray, chunk_size: int = 1024) -> tuple[dict[str, int], dict[str, int]]:
+    """`ConflictMatrix.code_counts`. The pairs a count by rule would get wrong — the reviewer in the team
+    (the chart and domain rules compare the other members only) and pairs with a waiver — are counted from
+    their own reasons; the others by rule."""
+    counts = dict.fromkeys(CODES, 0)
+    waived_counts = dict.fromkeys(CODES, 0)
+    sub_index = {s.id: i for i, s in enumerate(ctx.submissions)}
+    rev_index = {p.id: j for j, p in enumerate(ctx.reviewers)}
+    exact = {(int(s), int(r)) for s, r in np.argwhere(team)}
+    exact |= {(sub_index[sid], rev_index[rid]) for sid, rid in ctx.waivers}
+    for s, r in exact:
+        active, waived = _pair_reasons(ctx, s, r)
+        for code in {reason.code for reason in active}:
+            counts[code] += 1
+        for code in {w.reason.code for w in waived}:
+            waived_counts[code] += 1
+
+    exact_rows = defaultdict(list)  # submission index → reviewer indices of its exact pairs
+    for s, r in exact:
+        exact_rows[s].append(r)
+    for code, start, hit in _chart_and_domain_hits(ctx.submissions, ctx.reviewers, ctx.persons, ctx.policy,
+                                                   ctx.shared, chunk_size):
+        counts[code] += int(hit.sum())
+        for s, columns in exact_rows.items():
+            if start <= s < start + len(hit):
+                counts[code] -= int(hit[s - start, columns].sum())
+
+    tied: dict[int, set[int]] = defaultdict(set)  # symmetric, as in compute_conflicts
+    for person in ctx.persons.values():
+        for other in person.ties:
+            tied[person.id].add(other)
+            tied[other].add(person.id)
+    sparse: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for i, sub in enumerate(ctx.submissions):
+        for pid in sub.team_ids:
+            sparse["declared_tie"].update((i, rev_index[o]) for o in tied.get(pid, ()) if o in rev_index)
+            if ctx.policy.peer_prize:
+                sparse["teammate"].update((i, rev_index[mate]) for k in ctx.submissions_of.get(pid, ()) if k != i
+                                          for mate in ctx.submissions[k].team_ids if mate in rev_index)
+        sparse["declared_by_applicant"].update((i, rev_index[p]) for p in sub.excluded_reviewer_ids if p in rev_index)
+    for j, reviewer in enumerate(ctx.reviewers):
+        sparse["declared_by_reviewer"].update((sub_index[sid], j) for sid in reviewer.declared_submission_ids
+                                              if sid in sub_index)
+    sparse["set_by_organiser"] = {(sub_index[sid], rev_index[rid]) for sid, rid in ctx.organiser}
+    for code, pairs in sparse.items():
+        counts[code] += len(pairs - exact)
+    return counts, waived_counts
+
+
+# C901: the reference implementation reads as the rules' list, one test per rule.
+def _pair_reasons(ctx: _Context, s: int, r: int) -> tuple[list[Reason], list[WaivedReason]]:  # noqa: C901
     """Reasons for one pair, computed directly from the rules (also the reference the tests compare the
     vectorised mask with)."""
     sub, reviewer = ctx.submissions[s], ctx.reviewers[r]

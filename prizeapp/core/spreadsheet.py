@@ -12,7 +12,6 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-
 FORMULA_STARTS = frozenset("=+-@\t\r\n\x00\uff1d\uff0b\uff0d\uff20")
 
 

@@ -6,6 +6,7 @@ from wtforms import PasswordField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from ..enums import NotificationMode
 from . import fields
 
 
@@ -16,8 +17,7 @@ class ProfileForm(FlaskForm):
     locale = fields.locale(_l("Language"))
     notification_mode = RadioField(
         _l("Reminders and summaries"),
-        choices=[SelectChoice("immediate", _l("Send each one at once")),
-                 SelectChoice("digest", _l("Gather them in one email a day"))],
+        choices=[SelectChoice(mode.value, mode.label) for mode in NotificationMode],
         default="immediate",
         description=_l("Reminders of deadlines and organisers' summaries. Receipts, assignments, decisions and "
                        "emails about your account are always sent at once."))

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
+from .fields import id_number
+
 MAX_SEED = 2**31 - 1
 
 
@@ -28,7 +30,7 @@ class RunForm(FlaskForm):
 
 
 class AddPairForm(FlaskForm):
-    submission_id = SelectField(_l("Project"), coerce=int, validators=[DataRequired(_l("Choose a project."))],
+    submission_id = SelectField(_l("Project"), coerce=id_number, validators=[DataRequired(_l("Choose a project."))],
                                 validate_choice=False)
-    reviewer_id = SelectField(_l("Reviewer"), coerce=int, validators=[DataRequired(_l("Choose a reviewer."))],
+    reviewer_id = SelectField(_l("Reviewer"), coerce=id_number, validators=[DataRequired(_l("Choose a reviewer."))],
                               validate_choice=False)

@@ -1,4 +1,5 @@
-"""The filters of a call's email log and audit log: GET forms (nothing changes, no CSRF)."""
+"""The filters of a call's email log and of the audit logs (a call's, the platform's): GET forms (nothing
+changes, no CSRF)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -6,7 +7,6 @@ from wtforms import Form, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ..enums import OutboxStatus
-from ..labels import LABELS
 
 
 class EmailFilterForm(Form):
@@ -17,7 +17,7 @@ class EmailFilterForm(Form):
         super().__init__(formdata)
         self.kind.choices = [SelectChoice("", _l("All kinds"))] + [SelectChoice(k, text) for k, text in kinds]
         self.status.choices = [SelectChoice("", _l("All statuses"))] + [
-            SelectChoice(s.value, LABELS[s]) for s in OutboxStatus]
+            SelectChoice(s.value, s.label) for s in OutboxStatus]
 
 
 class AuditFilterForm(Form):

@@ -9,24 +9,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..enums import DecisionOutcome, VoteChoice
+from .fields import id_number
 from .organiser import FrenchDecimalField, ParisDateTimeField
 from .reviewer import CheckboxesField
 
-VOTE_LABELS = {
-    VoteChoice.LAUREATE: _l("Laureate"),
-    VoteChoice.MENTION: _l("Honourable mention"),
-    VoteChoice.NOT_SELECTED: _l("Not selected"),
-}
-OUTCOME_LABELS = {
-    DecisionOutcome.LAUREATE: _l("Laureate"),
-    DecisionOutcome.MENTION: _l("Honourable mention"),
-    DecisionOutcome.NOT_SELECTED: _l("Not selected"),
-}
 COMMENT_MAX = 2000
 
 
 class VoteForm(FlaskForm):
-    choice = RadioField(_l("Your vote"), choices=[SelectChoice(c.value, VOTE_LABELS[c]) for c in VoteChoice],
+    choice = RadioField(_l("Your vote"), choices=[SelectChoice(c.value, c.label) for c in VoteChoice],
                         validators=[DataRequired(message=_l("Choose laureate, honourable mention or not selected."))])
     comment = TextAreaField(_l("Comment to the jury (optional)"), render_kw={"rows": 2},
                             validators=[Length(max=COMMENT_MAX, message=_l("At most %(max)d characters.",
@@ -42,9 +33,10 @@ class SelfRecusalForm(FlaskForm):
 class RecusalForm(FlaskForm):
     """An organiser sets a jury member aside from a project."""
 
-    jury_member = SelectField(_l("Jury member"), coerce=int,
+    jury_member = SelectField(_l("Jury member"), coerce=id_number,
                               validators=[DataRequired(message=_l("Choose a jury member."))])
-    submission = SelectField(_l("Project"), coerce=int, validators=[DataRequired(message=_l("Choose a project."))])
+    submission = SelectField(_l("Project"), coerce=id_number,
+                             validators=[DataRequired(message=_l("Choose a project."))])
     reason = TextAreaField(_l("Reason"), render_kw={"rows": 2},
                            description=_l("Written in the deliberation record, for example: "
                                           "“works with the project's lead”."),
@@ -53,7 +45,7 @@ class RecusalForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    outcome = RadioField(_l("Decision"), choices=[SelectChoice(c.value, OUTCOME_LABELS[c]) for c in DecisionOutcome],
+    outcome = RadioField(_l("Decision"), choices=[SelectChoice(c.value, c.label) for c in DecisionOutcome],
                          validators=[DataRequired(message=_l("Choose laureate, honourable mention or not selected."))])
     prize = StringField(_l("Prize (laureates)"), validators=[Optional(), Length(max=200)],
                         description=_l("For example: “First prize”."))
@@ -68,9 +60,9 @@ class DecisionForm(FlaskForm):
 class DeliberationForm(FlaskForm):
     held_at = ParisDateTimeField(_l("Date and time of the meeting"),
                                  validators=[DataRequired(message=_l("Give the date and time of the meeting."))])
-    present = CheckboxesField(_l("Jury members present"), coerce=int, choices=[],
+    present = CheckboxesField(_l("Jury members present"), coerce=id_number, choices=[],
                               validators=[DataRequired(message=_l("Tick the jury members who were present."))])
-    calibration_run = SelectField(_l("Ranking used"), coerce=int, choices=[])
+    calibration_run = SelectField(_l("Ranking used"), coerce=id_number, choices=[])
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 6}, validators=[Length(max=20000)])
 
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.fields.choices import SelectChoice
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from ..enums import Locale
-from ..labels import LABELS
+from ..web import MAX_ID, parse_int
 
 MIN_PASSWORD = 10
 
@@ -61,14 +61,27 @@ def last_name() -> StringField:
                        render_kw={"autocomplete": "family-name"})
 
 
+def id_number(value) -> int:
+    """`coerce` of the selects whose options are ids: an id within the database's range, else a ValueError,
+    which WTForms reports as an invalid choice (a forged huge number must not reach a query)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value <= MAX_ID:
+            return value
+        raise ValueError("not an id")
+    parsed = parse_int(None if value is None else str(value), minimum=0)
+    if parsed is None:
+        raise ValueError("not an id")
+    return parsed
+
+
 def unit() -> SelectField:
     # Choices are set per request from the organisation chart (forms.choices.unit_choices).
     return SelectField(
         _l("Your unit"),
-        coerce=int,
+        coerce=id_number,
         description=_l("Your organisation, direction and service. It is used to avoid conflicts of interest."),
     )
 
 
 def locale(label) -> SelectField:
-    return SelectField(label, choices=[SelectChoice(loc.value, LABELS[loc]) for loc in Locale])
+    return SelectField(label, choices=[SelectChoice(loc.value, loc.label) for loc in Locale])

@@ -8,18 +8,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..core.calibration import MODELS
-
-MODEL_LABELS = {
-    "hierarchical": _l("Calibrated (recommended): each reviewer's leniency, spread and reliability, learned "
-                       "from the reviews"),
-    "additive": _l("Leniency only: each reviewer's average generosity is taken off"),
-    "zscore": _l("Standardised per reviewer (z-scores)"),
-    "raw_mean": _l("Raw mean, without calibration"),
-}
+from ..labels import CALIBRATION_MODELS
 
 
 class ComputeRankingForm(FlaskForm):
-    model = RadioField(_l("Model"), choices=[SelectChoice(name, MODEL_LABELS[name]) for name in MODELS],
+    model = RadioField(_l("Model"), choices=[SelectChoice(name, CALIBRATION_MODELS[name]) for name in MODELS],
                        validators=[DataRequired()])
 
 

@@ -6,8 +6,19 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FieldList, Form, FormField, IntegerField, RadioField, SearchField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -15,13 +26,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..core.localtime import LocalTimeError, to_local, to_utc
 from ..core.questions import parse_number
 from ..enums import BlindLevel, CallKind, CallPhase, QuestionKind, ReviewMode, SubmissionStatus
-from ..labels import LABELS
+from ..web import MAX_ID
+from .fields import id_number
 
-# Blind levels are labelled here rather than in LABELS: BlindLevel.OPEN equals CallPhase.OPEN as a key.
-BLIND_LABELS = {
-    BlindLevel.OPEN: _l("Open: reviewers see who the applicants are"),
-    BlindLevel.BLIND: _l("Blind: the applicants' identity is hidden from reviewers"),
-}
 DATE_FIELDS = ("opens_at", "submission_deadline", "review_deadline", "deliberation_at", "results_at")
 
 
@@ -126,7 +133,7 @@ def _each_at_most(length: int):
 
 
 def _kind_choices() -> list[SelectChoice]:
-    return [SelectChoice(kind.value, LABELS[kind]) for kind in CallKind]
+    return [SelectChoice(kind.value, kind.label) for kind in CallKind]
 
 
 # --- the call -----------------------------------------------------------------------------------------
@@ -155,7 +162,7 @@ class CallForm(FlaskForm):
                             description=_l("One per line. Leave empty for a call without categories; otherwise "
                                            "each applicant chooses one."))
     eligible_unit_ids = SelectMultipleField(
-        _l("Eligible units"), coerce=int,
+        _l("Eligible units"), coerce=id_number,
         description=_l("A unit includes everything below it. Hold Ctrl (or ⌘) to choose several. "
                        "Choose none to leave the call open to every unit."))
     eligible_email_domains = LinesField(
@@ -167,13 +174,14 @@ class CallForm(FlaskForm):
         _l("Maximum number of submissions per applicant"),
         validators=[Optional(), NumberRange(min=1, max=100, message=_l("Enter a number from 1 to 100."))],
         description=_l("Leave empty for no limit."))
-    review_mode = RadioField(_l("How projects are reviewed"), choices=[SelectChoice(m.value, LABELS[m]) for m in ReviewMode],
+    review_mode = RadioField(_l("How projects are reviewed"),
+                             choices=[SelectChoice(m.value, m.label) for m in ReviewMode],
                              validators=[InputRequired(message=_l("Choose how projects are reviewed."))])
     reviewers_per_submission = IntegerField(
         _l("Reviewers per submission"),
         validators=[InputRequired(message=_l("Enter a number from 1 to 20.")),
                     NumberRange(min=1, max=20, message=_l("Enter a number from 1 to 20."))])
-    blind = RadioField(_l("Applicants' identity"), choices=[SelectChoice(b.value, BLIND_LABELS[b]) for b in BlindLevel],
+    blind = RadioField(_l("Applicants' identity"), choices=[SelectChoice(b.value, b.label) for b in BlindLevel],
                        validators=[InputRequired(message=_l("Choose what reviewers see of the applicants."))])
     opens_at = ParisDateTimeField(_l("Opening of submissions"))
     submission_deadline = ParisDateTimeField(
@@ -213,8 +221,10 @@ class CriterionForm(Form):
     description = TextAreaField(_l("What reviewers look at"), validators=[Optional()])
     weight = IntegerField(_l("Weight (%)"),
                           validators=[Optional(), NumberRange(min=0, max=100, message=_l("From 0 to 100."))])
-    scale_min = IntegerField(_l("Lowest score"), default=1, validators=[Optional()])
-    scale_max = IntegerField(_l("Highest score"), default=5, validators=[Optional()])
+    scale_min = IntegerField(_l("Lowest score"), default=1,
+                             validators=[Optional(), NumberRange(min=0, max=1000, message=_l("From 0 to 1000."))])
+    scale_max = IntegerField(_l("Highest score"), default=5,
+                             validators=[Optional(), NumberRange(min=0, max=1000, message=_l("From 0 to 1000."))])
     levels = TextAreaField(_l("Label of each score"),
                            description=_l("One line per score, from the lowest to the highest: with scores from 1 "
                                           "to 5, the first line names score 1. A line may be left empty."))
@@ -243,7 +253,7 @@ def levels_text(level_labels: dict[str, str], scale_min: int, scale_max: int) ->
 # --- the submission form ------------------------------------------------------------------------------
 
 class QuestionForm(FlaskForm):
-    kind = SelectField(_l("Kind of answer"), choices=[SelectChoice(k.value, LABELS[k]) for k in QuestionKind])
+    kind = SelectField(_l("Kind of answer"), choices=[SelectChoice(k.value, k.label) for k in QuestionKind])
     label = StringField(_l("Question"), validators=[DataRequired(message=_l("Enter the question.")),
                                                     Length(max=300)])
     help_text = TextAreaField(_l("Help text"), description=_l("Shown under the question, to help applicants answer."))
@@ -291,7 +301,7 @@ class SubmissionFilterForm(Form):
     def __init__(self, formdata, categories: list[str]) -> None:
         super().__init__(formdata)
         self.status.choices = [SelectChoice("", _l("All statuses"))] + [
-            SelectChoice(status.value, LABELS[status]) for status in (SubmissionStatus.SUBMITTED,
+            SelectChoice(status.value, status.label) for status in (SubmissionStatus.SUBMITTED,
                                                                       SubmissionStatus.WITHDRAWN)]
         self.category.choices = [SelectChoice("", _l("All categories"))] + [SelectChoice(c, c) for c in categories]
 
@@ -312,5 +322,5 @@ class PersonRoleForm(FlaskForm):
 
 
 class RevokeRoleForm(FlaskForm):
-    user_id = IntegerField(validators=[DataRequired()])
+    user_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     role = StringField(validators=[DataRequired()])

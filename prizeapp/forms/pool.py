@@ -16,6 +16,7 @@ from wtforms.validators import (
 )
 
 from ..core.conflicts import CODES
+from .fields import id_number
 
 MAX_ADDRESSES = 200
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -74,9 +75,9 @@ class MaxLoadForm(FlaskForm):
 class DeclareConflictForm(FlaskForm):
     """An organiser sets a conflict for one pair; choices are the call's submitted projects and reviewers."""
 
-    submission = SelectField(_l("Project"), coerce=int,
+    submission = SelectField(_l("Project"), coerce=id_number,
                              validators=[DataRequired(message=_l("Choose a project."))])
-    reviewer = SelectField(_l("Reviewer"), coerce=int,
+    reviewer = SelectField(_l("Reviewer"), coerce=id_number,
                            validators=[DataRequired(message=_l("Choose a reviewer."))])
     reason = TextAreaField(
         _l("Reason"),
@@ -111,8 +112,8 @@ class ConflictFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    submission = SelectField(_l("Project"), coerce=int, validators=[Optional()])
-    reviewer = SelectField(_l("Reviewer"), coerce=int, validators=[Optional()])
+    submission = SelectField(_l("Project"), coerce=id_number, validators=[Optional()])
+    reviewer = SelectField(_l("Reviewer"), coerce=id_number, validators=[Optional()])
 
 
 class AffinityForm(FlaskForm):
@@ -121,5 +122,5 @@ class AffinityForm(FlaskForm):
     class Meta:
         csrf = False
 
-    submission = SelectField(_l("Project"), coerce=int, validators=[Optional()])
-    reviewer = SelectField(_l("Reviewer"), coerce=int, validators=[Optional()])
+    submission = SelectField(_l("Project"), coerce=id_number, validators=[Optional()])
+    reviewer = SelectField(_l("Reviewer"), coerce=id_number, validators=[Optional()])

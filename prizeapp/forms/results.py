@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from .fields import id_number
+
 
 class PublishForm(FlaskForm):
     confirm = BooleanField(_l("I have checked the decisions: publish the results and send the emails now"),
@@ -24,7 +26,7 @@ class ProjectChoiceForm(FlaskForm):
     class Meta:
         csrf = False
 
-    submission = SelectField(_l("Project used for the preview"), coerce=int, validators=[Optional()])
+    submission = SelectField(_l("Project used for the preview"), coerce=id_number, validators=[Optional()])
 
 
 class LaureateFilterForm(FlaskForm):

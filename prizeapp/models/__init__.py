@@ -5,6 +5,7 @@ from .call import Call, CallRole, Criterion, FormQuestion
 from .decision import Decision, Deliberation, DigestItem, EmailTemplate, JuryVote, Recusal, SentReminder
 from .org import OrgUnit
 from .outbox import OutboxEmail
+from .review import CalibrationExclusion, CalibrationRun, Review, ReviewScore
 from .review_pool import (
     Bid,
     ConflictDeclaration,
@@ -13,7 +14,6 @@ from .review_pool import (
     PoolMember,
     ReviewerInvitation,
 )
-from .review import CalibrationExclusion, CalibrationRun, Review, ReviewScore
 from .submission import Submission, SubmissionFile, SubmissionMember, TeamInvitation
 from .user import LoginAttempt, User, UserSession
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import BlindLevel, CallKind, CallPhase, CallRoleKind, QuestionKind, ReviewMode
 from ..extensions import db
-from .types import UTCDateTime, str_enum, utcnow
 from .org import OrgUnit
+from .types import UTCDateTime, str_enum, utcnow
 from .user import User
 
 

@@ -86,7 +86,7 @@ def register(
     db.session.add(user)
     db.session.flush()
     send_confirmation(user=user, next_url=next_url)
-    audit.record(action="user.registered", actor=user, obj=user)
+    audit.record(action=audit.AuditAction.USER_REGISTERED, actor=user, obj=user)
     return user
 
 
@@ -118,7 +118,7 @@ def confirm_email(*, token: str) -> User:
         raise TokenError("invalid")
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-        audit.record(action="user.email_confirmed", actor=user, obj=user)
+        audit.record(action=audit.AuditAction.USER_EMAIL_CONFIRMED, actor=user, obj=user)
         # The applicants' exclusions of this address made before it had an account.
         resolve_pending_exclusions(user=user)
     db.session.flush()
@@ -143,17 +143,22 @@ class LoginResult:
 
 
 def login_allowed(*, email: str, ip: str) -> Decision:
+    """Whether a new attempt on `email` from `ip` may be checked: under the failures limit per address, and
+    under the limit per client unless the address's owner proved themselves lately (a sign-in or a password
+    reset within the window): people behind one shared address (a ministry's proxy) must not all be kept out
+    by someone guessing from the same address."""
     cfg = current_app.config
     now = utcnow()
     window = timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
     since = now - window
     failures = LoginAttempt.succeeded.is_(False) & (LoginAttempt.at > since)
     by_email = db.session.scalars(db.select(LoginAttempt.at).where(failures, LoginAttempt.email == email)).all()
-    by_ip = db.session.scalars(db.select(LoginAttempt.at).where(failures, LoginAttempt.ip == ip)).all()
-    decisions = [
-        check_window(by_email, now=now, limit=cfg["LOGIN_MAX_FAILURES_PER_EMAIL"], window=window),
-        check_window(by_ip, now=now, limit=cfg["LOGIN_MAX_FAILURES_PER_IP"], window=window),
-    ]
+    decisions = [check_window(by_email, now=now, limit=cfg["LOGIN_MAX_FAILURES_PER_EMAIL"], window=window)]
+    owner_proven = db.session.scalar(db.select(LoginAttempt.id).where(
+        LoginAttempt.email == email, LoginAttempt.succeeded.is_(True), LoginAttempt.at > since).limit(1))
+    if owner_proven is None:
+        by_ip = db.session.scalars(db.select(LoginAttempt.at).where(failures, LoginAttempt.ip == ip)).all()
+        decisions.append(check_window(by_ip, now=now, limit=cfg["LOGIN_MAX_FAILURES_PER_IP"], window=window))
     refused = [d for d in decisions if not d.allowed]
     if refused:
         return max(refused, key=lambda d: d.retry_after)
@@ -194,15 +199,18 @@ def authenticate(*, attempt: LoginAttempt, password: str) -> LoginResult:
     if not user.email_confirmed:
         return LoginResult(user, "unconfirmed")
     user.last_login_at = utcnow()
-    audit.record(action="user.logged_in", actor=user, obj=user)
+    audit.record(action=audit.AuditAction.USER_LOGGED_IN, actor=user, obj=user)
     return LoginResult(user, "ok")
 
 
-def lift_lockout(*, email: str) -> None:
-    """Forget the failed attempts on an address whose owner proved who they are by email (a password reset):
-    someone guessing from elsewhere must not keep the owner out."""
-    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.email == normalise_email(email),
+def lift_lockout(*, email: str, ip: str) -> None:
+    """The owner of an address proved who they are by email (a password reset): forget its failed attempts,
+    and record the proof, which lets them in past the limit per client too (see login_allowed). Someone
+    guessing, from elsewhere or from the same shared address, must not keep the owner out."""
+    email = normalise_email(email)
+    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.email == email,
                                                      LoginAttempt.succeeded.is_(False)))
+    db.session.add(LoginAttempt(email=email, ip=ip, succeeded=True))
 
 
 def _forget_old_attempts() -> None:
@@ -278,7 +286,7 @@ def request_password_reset(*, email: str) -> None:
         context={"reset_url": _external("auth.reset", token=token),
                  "valid_for": current_app.config["RESET_TOKEN_MAX_AGE_SECONDS"]},
     )
-    audit.record(action="user.reset_requested", actor=None, obj=user)
+    audit.record(action=audit.AuditAction.USER_RESET_REQUESTED, actor=None, obj=user)
 
 
 def user_for_reset_token(token: str) -> User:
@@ -289,14 +297,14 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
-def reset_password(*, token: str, password: str) -> User:
+def reset_password(*, token: str, password: str, ip: str) -> User:
     user = user_for_reset_token(token)
     set_password(user=user, password=password)
-    lift_lockout(email=user.email)
+    lift_lockout(email=user.email, ip=ip)
     # Following the emailed link proves the address, too.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-    audit.record(action="user.password_reset", actor=user, obj=user)
+    audit.record(action=audit.AuditAction.USER_PASSWORD_RESET, actor=user, obj=user)
     return user
 
 
@@ -311,7 +319,7 @@ def change_password(*, user: User, current: str, new: str) -> bool:
     if not check_password_hash(user.password_hash, current):
         return False
     set_password(user=user, password=new)
-    audit.record(action="user.password_changed", actor=user, obj=user)
+    audit.record(action=audit.AuditAction.USER_PASSWORD_CHANGED, actor=user, obj=user)
     return True
 
 
@@ -324,7 +332,7 @@ def update_profile(*, user: User, first_name: str, last_name: str, unit: OrgUnit
     for name in changed:
         setattr(user, name, wanted[name])
     if changed:
-        audit.record(action="user.profile_updated", actor=user, obj=user, details={"changed": changed})
+        audit.record(action=audit.AuditAction.USER_PROFILE_UPDATED, actor=user, obj=user, details={"changed": changed})
     db.session.flush()
 
 

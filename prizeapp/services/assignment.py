@@ -18,6 +18,7 @@ from ..core import assignment as solver
 from ..core import conflicts as conflicts_core
 from ..core.conflicts import Reason
 from ..enums import AssignmentRunStatus, AssignmentStatus, ReviewMode
+from ..errors import RuleError
 from ..extensions import db
 from ..models import Assignment, AssignmentRun, Call, OutboxEmail, Submission, User
 from ..models.types import utcnow
@@ -27,13 +28,8 @@ from .outbox import queue_email
 ACTIVE = (AssignmentStatus.PROPOSED, AssignmentStatus.COMMITTED)
 
 
-class AssignmentError(ValueError):
-    """A change the assignment's rules do not allow; `codes` name each reason for the page to explain."""
-
-    def __init__(self, *codes: str, **params) -> None:
-        super().__init__(", ".join(codes))
-        self.codes = list(codes)
-        self.params = params
+class AssignmentError(RuleError):
+    """A change the assignment's rules do not allow."""
 
 
 class ConflictedPair(AssignmentError):
@@ -128,7 +124,7 @@ def start_run(*, call: Call, actor: User, seed: int = 0, fairness: bool = False,
                         status=AssignmentRunStatus.QUEUED, progress=0, created_by_id=actor.id)
     db.session.add(run)
     db.session.flush()
-    audit.record(action="assignment.run_queued", actor=actor, obj=run, call=call,
+    audit.record(action=audit.AuditAction.ASSIGNMENT_RUN_QUEUED, actor=actor, obj=run, call=call,
                  details={"seed": seed, "options": run.options})
     return run
 
@@ -207,7 +203,7 @@ def run_assignment(*, run: AssignmentRun, report: Report = _flush) -> Assignment
     run.result = _summary(result, matrix, affinity.scores, inputs, loads, solves=len(results))
     run.status, run.finished_at = AssignmentRunStatus.DONE, utcnow()
     _progress(run, 100, report)
-    audit.record(action="assignment.run_done", obj=run, call=call,
+    audit.record(action=audit.AuditAction.ASSIGNMENT_RUN_DONE, obj=run, call=call,
                  details={"seed": run.seed, "options": options, "pairs": len(result.pairs),
                           "objective": result.objective})
     return run
@@ -226,7 +222,7 @@ def _fail(run: AssignmentRun, messages: list, report: Report, inputs: review_poo
     run.error = "; ".join(reason["text"] for reason in reasons)
     run.result = {"reasons": reasons}
     _progress(run, 100, report)
-    audit.record(action="assignment.run_failed", obj=run, call=run.call, details={"seed": run.seed,
+    audit.record(action=audit.AuditAction.ASSIGNMENT_RUN_FAILED, obj=run, call=run.call, details={"seed": run.seed,
                                                                                 "reasons": reasons})
     return run
 
@@ -287,7 +283,7 @@ def commit_assignment(*, call: Call, actor: User, notify: bool = True) -> list[O
         submissions = sorted(by_reviewer[reviewer_id], key=lambda s: s.reference)
         emails.append(queue_email(kind="assignments", to=reviewer, call=call,
                                   context={"call": call, "submissions": submissions}))
-    audit.record(action="assignment.committed", actor=actor, obj=call, call=call,
+    audit.record(action=audit.AuditAction.ASSIGNMENT_COMMITTED, actor=actor, obj=call, call=call,
                  details={"pairs": len(proposed), "reviewers": len(notified),
                           "seeds": sorted({a.seed for a in proposed if a.seed is not None})})
     return emails
@@ -313,7 +309,7 @@ def add_pair(*, call: Call, submission: Submission, reviewer: User, actor: User)
                             status=AssignmentStatus.PROPOSED)
     db.session.add(assignment)
     db.session.flush()
-    audit.record(action="assignment.added", actor=actor, obj=assignment, call=call,
+    audit.record(action=audit.AuditAction.ASSIGNMENT_ADDED, actor=actor, obj=assignment, call=call,
                  details={"submission_id": submission.id, "reviewer_id": reviewer.id})
     return assignment
 
@@ -322,7 +318,8 @@ def remove_pair(*, assignment: Assignment, actor: User) -> None:
     """Remove a pair by hand; a started review stays."""
     if assignment.started_at is not None:
         raise AssignmentError("review_started")
-    audit.record(action="assignment.removed", actor=actor, obj=assignment, call=assignment.submission.call,
+    audit.record(action=audit.AuditAction.ASSIGNMENT_REMOVED, actor=actor, obj=assignment,
+                 call=assignment.submission.call,
                  details={"submission_id": assignment.submission_id, "reviewer_id": assignment.reviewer_id,
                           "status": assignment.status.value})
     db.session.delete(assignment)
@@ -340,7 +337,8 @@ def decline(*, assignment: Assignment, reviewer: User, reason: str = "") -> None
         raise AssignmentError("review_started")
     assignment.status, assignment.declined_at = AssignmentStatus.DECLINED, utcnow()
     db.session.flush()
-    audit.record(action="assignment.declined", actor=reviewer, obj=assignment, call=assignment.submission.call,
+    audit.record(action=audit.AuditAction.ASSIGNMENT_DECLINED, actor=reviewer, obj=assignment,
+                 call=assignment.submission.call,
                  details={"submission_id": assignment.submission_id, "reason": reason.strip()})
 
 
@@ -398,7 +396,7 @@ def reassign_after_changes(*, call: Call, actor: User, seed: int = 0) -> Reassig
         db.session.add(a)
         change.added.append(a)
     db.session.flush()
-    audit.record(action="assignment.reassigned", actor=actor, obj=call, call=call,
+    audit.record(action=audit.AuditAction.ASSIGNMENT_REASSIGNED, actor=actor, obj=call, call=call,
                  details={"seed": seed, "removed": [list(p) for p in change.removed],
                           "added": [[a.submission_id, a.reviewer_id] for a in change.added]})
     return change

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core import phases
 from ..enums import CallKind, CallPhase, CallRoleKind, QuestionKind
+from ..errors import RuleError
 from ..extensions import db
 from ..models import Call, CallRole, Criterion, FormQuestion, OrgUnit, Submission, User
 from ..models.types import utcnow
@@ -28,13 +29,8 @@ SGMAP_GRID = [
 ]
 
 
-class CallError(ValueError):
-    """A change the call's rules do not allow; `codes` name each reason for the page to explain."""
-
-    def __init__(self, *codes: str, **params: Any) -> None:
-        super().__init__(", ".join(codes))
-        self.codes = list(codes)
-        self.params = params
+class CallError(RuleError):
+    """A change the call's rules do not allow."""
 
 
 def slugify(text: str) -> str:
@@ -64,7 +60,7 @@ def create_call(*, actor: User, kind: CallKind, title: str) -> Call:
     db.session.add(call)
     db.session.flush()
     db.session.add(CallRole(call_id=call.id, user_id=actor.id, role=CallRoleKind.ORGANISER))
-    audit.record(action="call.created", actor=actor, obj=call, call=call, details={"title": call.title})
+    audit.record(action=audit.AuditAction.CALL_CREATED, actor=actor, obj=call, call=call, details={"title": call.title})
     db.session.flush()
     return call
 
@@ -86,7 +82,8 @@ def update_call(*, call: Call, actor: User, **values: Any) -> list[str]:
     if problems:
         raise CallError(*problems)
     if changed:
-        audit.record(action="call.updated", actor=actor, obj=call, call=call, details={"changed": sorted(changed)})
+        audit.record(action=audit.AuditAction.CALL_UPDATED, actor=actor, obj=call, call=call,
+                     details={"changed": sorted(changed)})
     db.session.flush()
     return changed
 
@@ -150,7 +147,7 @@ def move_phase(*, call: Call, actor: User, target: CallPhase, now: datetime | No
     if by_dates != target:
         raise CallError("phase_set_by_dates", current=current.value, target=target.value, phase=by_dates.value)
     call.phase = target
-    audit.record(action="call.phase_changed", actor=actor, obj=call, call=call,
+    audit.record(action=audit.AuditAction.CALL_PHASE_CHANGED, actor=actor, obj=call, call=call,
                  details={"from": current.value, "to": target.value})
     db.session.flush()
 
@@ -162,7 +159,7 @@ def grant_role(*, call: Call, actor: User, user: User, role: CallRoleKind) -> bo
     if exists:
         return False
     db.session.add(CallRole(call_id=call.id, user_id=user.id, role=role))
-    audit.record(action="call.role_granted", actor=actor, obj=call, call=call,
+    audit.record(action=audit.AuditAction.CALL_ROLE_GRANTED, actor=actor, obj=call, call=call,
                  details={"user_id": user.id, "email": user.email, "role": role.value})
     db.session.flush()
     return True
@@ -180,7 +177,7 @@ def revoke_role(*, call: Call, actor: User, user: User, role: CallRoleKind) -> N
             CallRole.call_id == call.id, CallRole.role == CallRoleKind.ORGANISER)) <= 1:
         raise CallError("last_organiser")
     db.session.delete(row)
-    audit.record(action="call.role_revoked", actor=actor, obj=call, call=call,
+    audit.record(action=audit.AuditAction.CALL_ROLE_REVOKED, actor=actor, obj=call, call=call,
                  details={"user_id": user.id, "email": user.email, "role": role.value})
     db.session.flush()
 
@@ -239,7 +236,7 @@ def set_grid(*, call: Call, actor: User, specs: list[CriterionSpec]) -> None:
                   scale_min=s.scale_min, scale_max=s.scale_max,
                   level_labels={k: v.strip() for k, v in s.level_labels.items() if v.strip()})
         for i, s in enumerate(specs, start=1))
-    audit.record(action="call.grid_changed", actor=actor, obj=call, call=call,
+    audit.record(action=audit.AuditAction.CALL_GRID_CHANGED, actor=actor, obj=call, call=call,
                  details={"criteria": [f"{s.name} {s.weight}%" for s in specs]})
     db.session.flush()
 
@@ -286,7 +283,8 @@ def add_question(*, call: Call, actor: User, spec: QuestionSpec) -> FormQuestion
     question = FormQuestion(call=call, position=position, **_question_values(spec))
     db.session.add(question)
     db.session.flush()
-    audit.record(action="call.question_added", actor=actor, obj=call, call=call, details={"label": spec.label})
+    audit.record(action=audit.AuditAction.CALL_QUESTION_ADDED, actor=actor, obj=call, call=call,
+                 details={"label": spec.label})
     return question
 
 
@@ -298,7 +296,7 @@ def update_question(*, question: FormQuestion, actor: User, spec: QuestionSpec) 
         raise CallError("form_locked")
     for name, value in _question_values(spec).items():
         setattr(question, name, value)
-    audit.record(action="call.question_changed", actor=actor, obj=question.call, call=question.call,
+    audit.record(action=audit.AuditAction.CALL_QUESTION_CHANGED, actor=actor, obj=question.call, call=question.call,
                  details={"label": spec.label})
     db.session.flush()
 
@@ -314,7 +312,8 @@ def delete_question(*, question: FormQuestion, actor: User) -> None:
     db.session.flush()
     for remaining in call.questions:
         remaining.position = -remaining.position
-    audit.record(action="call.question_deleted", actor=actor, obj=call, call=call, details={"label": question.label})
+    audit.record(action=audit.AuditAction.CALL_QUESTION_DELETED, actor=actor, obj=call, call=call,
+                 details={"label": question.label})
     db.session.flush()
 
 

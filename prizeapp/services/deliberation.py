@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core.conflicts import Reason
 from ..enums import CalibrationStatus, CallRoleKind, DecisionOutcome, MemberRole, ReviewMode, VoteChoice
+from ..errors import RuleError
 from ..extensions import db
 from ..models import CalibrationRun, Call, CallRole, Submission, SubmissionMember, User
 from ..models.decision import Decision, Deliberation, JuryVote, Recusal
@@ -26,13 +27,8 @@ from ..models.types import utcnow
 from . import audit, review_pool
 
 
-class DeliberationError(ValueError):
-    """A change the deliberation's rules do not allow; `codes` name each reason for the page to explain."""
-
-    def __init__(self, *codes: str, **params) -> None:
-        super().__init__(", ".join(codes))
-        self.codes = list(codes)
-        self.params = params
+class DeliberationError(RuleError):
+    """A change the deliberation's rules do not allow."""
 
 
 def _still_open(call: Call) -> None:
@@ -113,7 +109,7 @@ def _conflicts(call: Call, user: User, items: list[Submission], *, whole: bool) 
                    SubmissionMember.user_id == user.id).options(selectinload(Submission.members)))
             if s.id not in known]
     inputs = review_pool.CallInputs(call=call, submissions=subjects, reviewers=[user],
-                                    members=review_pool._members(call))
+                                    members=review_pool.pool_members(call))
     matrix = review_pool.conflict_matrix(call, inputs=inputs, partial=True)
     return {sid: matrix.reasons_for(sid, user.id) for sid in asked}
 
@@ -205,7 +201,7 @@ def recuse(*, submission: Submission, jury_member: User, actor: User, reason: st
         dropped = {"choice": vote.choice.value, "comment": vote.comment}
         db.session.delete(vote)
     db.session.flush()
-    audit.record(action="deliberation.recused", actor=actor, obj=recusal, call=call,
+    audit.record(action=audit.AuditAction.DELIBERATION_RECUSED, actor=actor, obj=recusal, call=call,
                  details={"submission_id": submission.id, "jury_member_id": jury_member.id,
                           "by_themselves": actor.id == jury_member.id,
                           "before": {"recused": False, "vote": dropped},
@@ -217,7 +213,7 @@ def lift_recusal(*, recusal: Recusal, actor: User) -> None:
     """An organiser removes a recorded recusal (made by mistake); automatic ones cannot be lifted here."""
     call = db.session.get(Call, recusal.call_id)
     _still_open(call)
-    audit.record(action="deliberation.recusal_lifted", actor=actor, obj=recusal, call=call,
+    audit.record(action=audit.AuditAction.DELIBERATION_RECUSAL_LIFTED, actor=actor, obj=recusal, call=call,
                  details={"submission_id": recusal.submission_id, "jury_member_id": recusal.jury_member_id,
                           "before": {"recused": True, "reason": recusal.reason}, "after": {"recused": False}})
     db.session.delete(recusal)
@@ -241,7 +237,7 @@ def record_vote(*, submission: Submission, jury_member: User, choice: VoteChoice
         db.session.add(vote)
     vote.choice, vote.comment, vote.updated_at = VoteChoice(choice), (comment or "").strip(), utcnow()
     db.session.flush()
-    audit.record(action="deliberation.voted", actor=jury_member, obj=vote, call=call,
+    audit.record(action=audit.AuditAction.DELIBERATION_VOTED, actor=jury_member, obj=vote, call=call,
                  details={"submission_id": submission.id, "before": before,
                           "after": {"choice": vote.choice.value, "comment": vote.comment}})
     return vote
@@ -317,7 +313,8 @@ def record_decision(*, submission: Submission, actor: User, outcome: DecisionOut
     after = _decision_state(decision)
     db.session.flush()
     if before != after:
-        audit.record(action="deliberation.decided" if before is None else "deliberation.decision_revised",
+        audit.record(action=audit.AuditAction.DELIBERATION_DECIDED if before is None else
+                     audit.AuditAction.DELIBERATION_DECISION_REVISED,
                      actor=actor, obj=decision, call=call,
                      details={"submission_id": submission.id, "before": before, "after": after})
     return decision
@@ -350,7 +347,7 @@ def draft_from_ranking(*, call: Call, actor: User, laureates: int, mentions: int
             places[outcome] -= 1
         record_decision(submission=submission, actor=actor, outcome=outcome, reason=reasons[outcome])
         recorded += 1
-    audit.record(action="deliberation.drafted_from_ranking", actor=actor, obj=call, call=call,
+    audit.record(action=audit.AuditAction.DELIBERATION_DRAFTED_FROM_RANKING, actor=actor, obj=call, call=call,
                  details={"laureates": laureates, "mentions": mentions, "recorded": recorded,
                           "calibration_run_id": run.id if run is not None else None})
     return recorded
@@ -410,7 +407,8 @@ def record_deliberation(*, call: Call, actor: User, held_at: datetime, present_i
     deliberation.calibration_run_id = calibration_run.id if calibration_run is not None else None
     deliberation.notes = (notes or "").strip()
     db.session.flush()
-    audit.record(action="deliberation.recorded" if before is None else "deliberation.record_revised",
+    audit.record(action=audit.AuditAction.DELIBERATION_RECORDED if before is None else
+                 audit.AuditAction.DELIBERATION_RECORD_REVISED,
                  actor=actor, obj=deliberation, call=call,
                  details={"before": before, "after": _deliberation_state(deliberation)})
     return deliberation

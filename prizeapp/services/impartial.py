@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core import impartial as core
 from ..enums import AssignmentStatus, ReviewMode, SubmissionStatus
+from ..errors import RuleError
 from ..extensions import db
 from ..models import Assignment, Call, Submission, User
 from . import audit, reviews
@@ -30,13 +31,8 @@ from . import audit, reviews
 MIN_GROUPS, MAX_GROUPS = 2, 6
 
 
-class ImpartialError(ValueError):
-    """A change the impartial selection's rules do not allow; `codes` name each reason for the page."""
-
-    def __init__(self, *codes: str, **params) -> None:
-        super().__init__(", ".join(codes))
-        self.codes = list(codes)
-        self.params = params
+class ImpartialError(RuleError):
+    """A change the impartial selection's rules do not allow."""
 
 
 def applies(call: Call) -> bool:
@@ -60,7 +56,7 @@ def set_groups(*, call: Call, groups: int | None, actor: User) -> None:
         raise ImpartialError("assignment_committed")
     previous, call.impartial_groups = call.impartial_groups, groups
     db.session.flush()
-    audit.record(action="impartial.groups_set", actor=actor, obj=call, call=call,
+    audit.record(action=audit.AuditAction.IMPARTIAL_GROUPS_SET, actor=actor, obj=call, call=call,
                  details={"groups": groups, "previous": previous})
 
 

@@ -32,11 +32,11 @@ class JobKind:
     name: str
     model: Any
     compute: Callable[..., Any]  # compute(run=..., report=...)
-    failed_action: str
+    failed_action: audit.AuditAction
 
 
-ASSIGNMENT = JobKind("assignment", AssignmentRun, assignment.run_assignment, "assignment.run_failed")
-CALIBRATION = JobKind("calibration", CalibrationRun, ranking.run_calibration, "calibration.failed")
+ASSIGNMENT = JobKind("assignment", AssignmentRun, assignment.run_assignment, audit.AuditAction.ASSIGNMENT_RUN_FAILED)
+CALIBRATION = JobKind("calibration", CalibrationRun, ranking.run_calibration, audit.AuditAction.CALIBRATION_FAILED)
 KINDS = (ASSIGNMENT, CALIBRATION)
 
 

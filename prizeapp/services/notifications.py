@@ -28,7 +28,7 @@ def set_notification_mode(*, user: User, mode: NotificationMode) -> bool:
     if user.notification_mode == mode:
         return False
     before, user.notification_mode = user.notification_mode, mode
-    audit.record(action="user.notification_mode_changed", actor=user, obj=user,
+    audit.record(action=audit.AuditAction.USER_NOTIFICATION_MODE_CHANGED, actor=user, obj=user,
                  details={"before": before.value, "after": mode.value})
     db.session.flush()
     return True

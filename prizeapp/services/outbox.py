@@ -250,5 +250,6 @@ def resend(*, email: OutboxEmail, actor: User) -> None:
     email.attempts = 0
     email.next_attempt_at = utcnow()
     call = db.session.get(Call, email.call_id) if email.call_id is not None else None
-    audit.record(action="outbox.resent", actor=actor, obj=email, call=call, details={"recipient": email.recipient})
+    audit.record(action=audit.AuditAction.OUTBOX_RESENT, actor=actor, obj=email, call=call,
+                 details={"recipient": email.recipient})
     db.session.flush()

@@ -12,12 +12,14 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..core import calibration
 from ..core import grid as grid_core
 from ..enums import CalibrationStatus, ReviewStatus, SubmissionStatus
+from ..errors import RuleError
 from ..extensions import db
 from ..models import CalibrationExclusion, CalibrationRun, Call, Review, Submission, User
 from ..models.types import utcnow
@@ -27,11 +29,8 @@ from . import audit, reviews
 DISAGREEMENT_SHARE = 0.3
 
 
-class RankingError(ValueError):
-    def __init__(self, *codes: str, **params) -> None:
-        super().__init__(", ".join(codes))
-        self.codes = list(codes)
-        self.params = params
+class RankingError(RuleError):
+    """A ranking the rules do not allow (an unknown model)."""
 
 
 def _flush(percent: int) -> None:
@@ -53,7 +52,7 @@ def start_calibration(*, call: Call, actor: User, model: str | None = None, seed
                          status=CalibrationStatus.QUEUED, progress=0, created_by_id=actor.id)
     db.session.add(run)
     db.session.flush()
-    audit.record(action="calibration.queued", actor=actor, obj=run, call=call,
+    audit.record(action=audit.AuditAction.CALIBRATION_QUEUED, actor=actor, obj=run, call=call,
                  details={"model": model, "seed": seed, "top_k": call.prize_count})
     return run
 
@@ -96,7 +95,7 @@ def run_calibration(*, run: CalibrationRun, report: Callable[[int], None] = _flu
             return _fail(run, "invalid_inputs", detail=str(error))
     run.status, run.finished_at, run.progress = CalibrationStatus.DONE, utcnow(), 100
     report(100)
-    audit.record(action="calibration.done", obj=run, call=call,
+    audit.record(action=audit.AuditAction.CALIBRATION_DONE, obj=run, call=call,
                  details={"model": run.model, "params": params, "inputs_hash": run.inputs_hash,
                           "reused_from": run.result.get("reused_from")})
     return run
@@ -106,7 +105,7 @@ def _fail(run: CalibrationRun, code: str, **params) -> CalibrationRun:
     run.status, run.finished_at, run.progress = CalibrationStatus.FAILED, utcnow(), 100
     run.error = code if not params else f"{code}: {params.get('detail', '')}"
     run.result = {"error": code, **params}
-    audit.record(action="calibration.failed", obj=run, call=run.call, details={"error": run.error})
+    audit.record(action=audit.AuditAction.CALIBRATION_FAILED, obj=run, call=run.call, details={"error": run.error})
     return run
 
 
@@ -317,3 +316,73 @@ def is_current(call: Call, run: CalibrationRun) -> bool:
     rows = reviews.review_rows(call)
     params = {"seed": int(run.params.get("seed", 0)), "top_k": run.params.get("top_k")}
     return inputs_hash(call, rows, run.model, params) == run.inputs_hash
+
+
+# --- the ranking page -------------------------------------------------------------------------------------
+
+SORTS = ("rank", "raw_rank", "score", "disagreement", "reference")
+
+
+@dataclass
+class ReviewCounts:
+    submitted: int
+    assigned: int
+
+
+@dataclass
+class RankingPage:
+    """What the jury's ranking page shows, for one viewer: the run being computed or failed, the latest
+    ranking as the viewer may see it (`view_without` their hidden projects), its rows filtered and sorted."""
+
+    pending: CalibrationRun | None
+    failed: CalibrationRun | None
+    run: CalibrationRun | None
+    counts: ReviewCounts
+    result: dict | None = None
+    rows: list[dict] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    up_to_date: bool = True
+    exclusions: list[CalibrationExclusion] = field(default_factory=list)
+
+    @property
+    def restricted(self) -> bool:
+        return bool(self.result and self.result.get("restricted"))
+
+
+def ranking_page(call: Call, *, hidden: frozenset[int], category: str = "", sort: str = "rank") -> RankingPage:
+    """The ranking page's data for a viewer who may not see the projects `hidden` (their recusals): the counts,
+    the rows of `category` (all when empty) sorted by one of SORTS, and the run's state."""
+    pending = db.session.scalar(db.select(CalibrationRun).where(
+        CalibrationRun.call_id == call.id,
+        CalibrationRun.status.in_((CalibrationStatus.QUEUED, CalibrationStatus.RUNNING)))
+        .order_by(CalibrationRun.id.desc()).limit(1))
+    last = db.session.scalar(db.select(CalibrationRun).where(CalibrationRun.call_id == call.id)
+                             .order_by(CalibrationRun.id.desc()).limit(1))
+    failed = last if last is not None and last.status == CalibrationStatus.FAILED else None
+    progress = reviews.progress(call)
+    if hidden:  # the counts a recused jury member sees leave their projects out too
+        kept = [row for sid, row in progress.by_submission.items() if sid not in hidden]
+        counts = ReviewCounts(submitted=sum(r["submitted"] for r in kept), assigned=sum(r["assigned"] for r in kept))
+    else:
+        counts = ReviewCounts(submitted=progress.submitted, assigned=progress.assigned)
+    run = latest(call)
+    page = RankingPage(pending=pending, failed=failed, run=run, counts=counts)
+    if run is None:
+        return page
+    page.result = view_without(run.result, hidden)
+    page.rows = _sorted_rows([p for p in page.result["submissions"] if not category or p["category"] == category],
+                             sort if sort in SORTS else "rank")
+    page.categories = sorted({p["category"] for p in page.result["submissions"] if p["category"]})
+    page.up_to_date = is_current(call, run)
+    page.exclusions = exclusions(call, hidden)
+    return page
+
+
+def _sorted_rows(rows: list[dict], sort: str) -> list[dict]:
+    if sort == "disagreement":
+        return sorted(rows, key=lambda p: (-p["spread"], p["rank"]))
+    if sort == "reference":
+        return sorted(rows, key=lambda p: p["reference"])
+    if sort == "score":
+        return sorted(rows, key=lambda p: (-p["score"], p["rank"]))
+    return sorted(rows, key=lambda p: (p[sort], p["reference"]))

@@ -107,7 +107,7 @@ def remind_reviewers(*, now: datetime) -> int:
                 "url": url_for("reviewer.assignments", call_id=call.id, _external=True)})
             reminded.append(reviewer_id)
         if reminded:
-            audit.record(action="review.reminders_sent", obj=call, call=call,
+            audit.record(action=audit.AuditAction.REVIEW_REMINDERS_SENT, obj=call, call=call,
                          details={"reviewers": reminded, "milestone": f"D-{days}", "scheduled": True})
         sent += len(reminded)
     return sent
@@ -179,7 +179,7 @@ def give_back_late_reviews(*, call: Call, reviewer: User, actor: User) -> assign
             Assignment.call_id == call.id, Assignment.reviewer_id == reviewer.id,
             Assignment.status == AssignmentStatus.COMMITTED, Assignment.submission_id.in_(ids))):
         a.status, a.declined_at = AssignmentStatus.DECLINED, now
-        audit.record(action="assignment.declined", actor=actor, obj=a, call=call,
+        audit.record(action=audit.AuditAction.ASSIGNMENT_DECLINED, actor=actor, obj=a, call=call,
                      details={"submission_id": a.submission_id, "reviewer_id": reviewer.id, "reason": "late"})
     db.session.flush()
     return assignment_service.reassign_after_changes(call=call, actor=actor)

@@ -27,6 +27,7 @@ from ..enums import (
     ReviewStatus,
     SubmissionStatus,
 )
+from ..errors import RuleError
 from ..extensions import db
 from ..models import Call, Review, Submission, SubmissionMember, User
 from ..models.decision import Decision, EmailTemplate
@@ -45,20 +46,15 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _ANY_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 
-class ResultsError(ValueError):
-    """Publishing refused; `code` says why, `params` give the details for the page."""
-
-    def __init__(self, code: str, **params) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
+class ResultsError(RuleError):
+    """Publishing refused."""
 
 
-class PlaceholderError(ValueError):
+class PlaceholderError(RuleError):
     """An organiser's text uses names that are not placeholders (or template syntax): nothing is saved."""
 
     def __init__(self, unknown: dict[str, list[str]]) -> None:
-        super().__init__(", ".join(f"{k}: {v}" for k, v in unknown.items()))
+        super().__init__("unknown_placeholders", unknown=unknown)
         self.unknown = unknown  # by field ("subject", "body"): the offending tags as typed
 
 
@@ -126,14 +122,14 @@ def standing(submission: Submission, run=None) -> Standing | None:
 
 
 def band_label(band: str) -> str:
-    return {"top_10": _("in the top %(share)d %% of the projects", share=10), "top_quarter": _("in the top quarter of the projects"),
+    return {"top_10": _("in the top %(share)d %% of the projects", share=10),
+            "top_quarter": _("in the top quarter of the projects"),
             "first_half": _("in the first half of the projects"),
             "second_half": _("in the second half of the projects")}[band]
 
 
 def outcome_label(outcome: DecisionOutcome) -> str:
-    return {DecisionOutcome.LAUREATE: _("Laureate"), DecisionOutcome.MENTION: _("Honourable mention"),
-            DecisionOutcome.NOT_SELECTED: _("Not selected")}[outcome]
+    return str(DecisionOutcome(outcome).label)
 
 
 def _amount_text(amount: Decimal | None) -> str:
@@ -299,7 +295,7 @@ def publish(*, call: Call, actor: User) -> Published:
         decision.notified_at = utcnow()
         projects += 1
     if not already or emails:
-        audit.record(action="results.published", actor=actor, obj=call, call=call,
+        audit.record(action=audit.AuditAction.RESULTS_PUBLISHED, actor=actor, obj=call, call=call,
                      details={"emails": emails, "projects": projects, "again": already})
     db.session.flush()
     return Published(emails=emails, projects=projects, already=already)
@@ -361,7 +357,7 @@ def save_text(*, call: Call, actor: User, kind: str, locale: str, subject: str, 
     row.subject, row.body = subject.strip(), body.strip()
     row.updated_by_id, row.updated_at = actor.id, utcnow()
     db.session.flush()
-    audit.record(action="email_template.saved", actor=actor, obj=row, call=call,
+    audit.record(action=audit.AuditAction.EMAIL_TEMPLATE_SAVED, actor=actor, obj=row, call=call,
                  details={"kind": kind, "locale": locale})
     return row
 
@@ -371,7 +367,7 @@ def reset_text(*, call: Call, actor: User, kind: str, locale: str) -> bool:
     row = custom_text(call, kind, locale)
     if row is None:
         return False
-    audit.record(action="email_template.reset", actor=actor, obj=row, call=call,
+    audit.record(action=audit.AuditAction.EMAIL_TEMPLATE_RESET, actor=actor, obj=row, call=call,
                  details={"kind": kind, "locale": locale})
     db.session.delete(row)
     db.session.flush()
@@ -418,7 +414,7 @@ def send_test(*, call: Call, actor: User, kind: str, submission: Submission | No
     for locale in LOCALES:
         queue_email(kind=kind, to=actor, call=call, locale=locale,
                     context=_email_context(decision, actor, locale, run, comments))
-    audit.record(action="email_template.test_sent", actor=actor, obj=call, call=call,
+    audit.record(action=audit.AuditAction.EMAIL_TEMPLATE_TEST_SENT, actor=actor, obj=call, call=call,
                  details={"kind": kind, "submission_id": submission.id if submission is not None else None})
     return len(LOCALES)
 

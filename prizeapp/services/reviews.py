@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..core import grid as grid_core
 from ..core import phases
 from ..enums import AssignmentStatus, ConflictSource, ReviewMode, ReviewStatus
+from ..errors import RuleError
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -35,13 +36,8 @@ from .outbox import queue_email
 CONFIDENCE_LEVELS = (1, 2, 3)  # low, medium, high
 
 
-class ReviewError(ValueError):
-    """A change the review rules do not allow; `codes` name each reason for the page to explain."""
-
-    def __init__(self, *codes: str, **params) -> None:
-        super().__init__(", ".join(codes))
-        self.codes = list(codes)
-        self.params = params
+class ReviewError(RuleError):
+    """A change the review rules do not allow."""
 
 
 class InvalidReview(ReviewError):
@@ -161,7 +157,8 @@ def save_review(*, assignment: Assignment, reviewer: User, scores: dict[int, int
         db.session.flush()
     except StaleDataError as error:
         raise ReviewError("stale") from error
-    audit.record(action="review.submitted" if first_submission else "review.saved", actor=reviewer, obj=review,
+    audit.record(action=audit.AuditAction.REVIEW_SUBMITTED if first_submission else audit.AuditAction.REVIEW_SAVED,
+                 actor=reviewer, obj=review,
                  call=call, details={"submission_id": assignment.submission_id, "status": review.status.value})
     return review
 
@@ -180,7 +177,7 @@ def declare_late_conflict(*, assignment: Assignment, reviewer: User, reason: str
         db.session.delete(review)
     assignment.status, assignment.declined_at = AssignmentStatus.DECLINED, utcnow()
     db.session.flush()
-    audit.record(action="assignment.late_conflict", actor=reviewer, obj=assignment,
+    audit.record(action=audit.AuditAction.ASSIGNMENT_LATE_CONFLICT, actor=reviewer, obj=assignment,
                  call=assignment.submission.call,
                  details={"submission_id": assignment.submission_id, "review_discarded": review is not None})
 
@@ -266,7 +263,7 @@ def send_reminders(*, call: Call, actor: User, reviewer_ids: list[int] | None = 
     emails = [queue_email(kind="review_reminder", to=state.reviewers[rid], call=call,
                           context={"call": call, "submissions": pending[rid]})
               for rid in targets]
-    audit.record(action="review.reminders_sent", actor=actor, obj=call, call=call,
+    audit.record(action=audit.AuditAction.REVIEW_REMINDERS_SENT, actor=actor, obj=call, call=call,
                  details={"reviewers": targets})
     return emails
 
@@ -315,7 +312,7 @@ def _conflicted_pairs(call: Call, reviews: list[Review]) -> set[tuple[int, int]]
     people = list(db.session.scalars(db.select(User).where(User.id.in_({r.reviewer_id for r in reviews}))
                                      .order_by(User.id)))
     inputs = review_pool.CallInputs(call=call, submissions=submissions, reviewers=people,
-                                    members=review_pool._members(call))
+                                    members=review_pool.pool_members(call))
     matrix = review_pool.conflict_matrix(call, inputs=inputs, partial=True)
     rows, columns = matrix.submission_index, matrix.reviewer_index
     return {(r.submission_id, r.reviewer_id) for r in reviews
@@ -354,13 +351,14 @@ def exclude_reviewer(*, call: Call, reviewer: User, reason: str, actor: User) ->
         db.session.add(row)
     row.reason, row.excluded_by_id, row.excluded_at = reason.strip(), actor.id, utcnow()
     db.session.flush()
-    audit.record(action="calibration.reviewer_excluded", actor=actor, obj=row, call=call,
+    audit.record(action=audit.AuditAction.CALIBRATION_REVIEWER_EXCLUDED, actor=actor, obj=row, call=call,
                  details={"reviewer_id": reviewer.id, "reason": row.reason})
     return row
 
 
 def include_reviewer(*, exclusion: CalibrationExclusion, actor: User) -> None:
-    audit.record(action="calibration.reviewer_included", actor=actor, obj=exclusion, call=db.session.get(
+    audit.record(action=audit.AuditAction.CALIBRATION_REVIEWER_INCLUDED, actor=actor, obj=exclusion,
+                 call=db.session.get(
         Call, exclusion.call_id), details={"reviewer_id": exclusion.reviewer_id})
     db.session.delete(exclusion)
     db.session.flush()

@@ -19,6 +19,7 @@ from ..core import questions as engine
 from ..core import scrubbing, spreadsheet
 from ..core.uploads import ArchiveLimits, display_name, kind_of_content_type, sniff
 from ..enums import MemberRole, QuestionKind, SubmissionStatus
+from ..errors import RuleError
 from ..extensions import db
 from ..models import (
     Call,
@@ -32,9 +33,9 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import audit, locks
-from .tokens import TokenError, make_token, normalise_email, read_token
 from .calls import accepts_submissions
 from .outbox import queue_email
+from .tokens import TokenError, make_token, normalise_email, read_token
 
 CORE_FIELDS = ("title", "summary", "description", "category", "territory", "budget_requested")
 REFERENCE_ATTEMPTS = 20
@@ -42,13 +43,8 @@ EMPTY = {"category": None, "budget_requested": None}  # the other core fields ar
 KIND_PREFIX = {"call_for_projects": "AAP", "call_for_interest": "AMI", "innovation_prize": "PRIX"}
 
 
-class SubmissionError(ValueError):
-    """A request the rules refuse; `code` says which rule, for the page to explain."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
+class SubmissionError(RuleError):
+    """A request the submission rules refuse."""
 
 
 class InvalidAnswers(SubmissionError):
@@ -183,7 +179,7 @@ def create_draft(*, call: Call, user: User, title: str, creation_key: str | None
                 if existing is not None and user.id in existing.member_ids():
                     return existing
             continue
-        audit.record(action="submission.created", actor=user, obj=submission, call=call)
+        audit.record(action=audit.AuditAction.SUBMISSION_CREATED, actor=user, obj=submission, call=call)
         return submission
     raise SubmissionError("busy")
 
@@ -228,7 +224,7 @@ def save(*, submission: Submission, user: User, version: int, core: dict[str, li
         db.session.flush()  # the version column makes a concurrent save fail here, not silently win
     except StaleDataError as error:
         raise SubmissionError("stale") from error
-    audit.record(action="submission.saved", actor=user, obj=submission, call=submission.call)
+    audit.record(action=audit.AuditAction.SUBMISSION_SAVED, actor=user, obj=submission, call=submission.call)
 
 
 def _core_value(name: str, parsed: dict[str, Any]) -> Any:
@@ -264,7 +260,7 @@ def submit(*, submission: Submission, user: User) -> bool:
     submission.submitted_at = utcnow()
     submission.withdrawn_at = None
     db.session.flush()
-    audit.record(action="submission.submitted", actor=user, obj=submission, call=submission.call)
+    audit.record(action=audit.AuditAction.SUBMISSION_SUBMITTED, actor=user, obj=submission, call=submission.call)
     _send_receipts(submission)
     return True
 
@@ -300,7 +296,7 @@ def withdraw(*, submission: Submission, user: User) -> None:
     submission.status = SubmissionStatus.WITHDRAWN
     submission.withdrawn_at = utcnow()
     db.session.flush()
-    audit.record(action="submission.withdrawn", actor=user, obj=submission, call=submission.call)
+    audit.record(action=audit.AuditAction.SUBMISSION_WITHDRAWN, actor=user, obj=submission, call=submission.call)
 
 
 def reopen(*, submission: Submission, user: User) -> None:
@@ -318,7 +314,7 @@ def reopen(*, submission: Submission, user: User) -> None:
     submission.status = SubmissionStatus.DRAFT
     submission.submitted_at = None
     db.session.flush()
-    audit.record(action="submission.reopened", actor=user, obj=submission, call=submission.call)
+    audit.record(action=audit.AuditAction.SUBMISSION_REOPENED, actor=user, obj=submission, call=submission.call)
 
 
 # --- the team -----------------------------------------------------------------------------------------
@@ -337,7 +333,7 @@ def invite(*, submission: Submission, actor: User, email: str) -> TeamInvitation
                 locale=actor.locale.value,
                 context={"inviter": actor, "submission": submission, "call": submission.call,
                          "url": url_for("applicant.join", token=token, _external=True)})
-    audit.record(action="submission.member_invited", actor=actor, obj=submission, call=submission.call,
+    audit.record(action=audit.AuditAction.SUBMISSION_MEMBER_INVITED, actor=actor, obj=submission, call=submission.call,
                  details={"email": email})
     return invitation
 
@@ -363,7 +359,8 @@ def accept_invitation(*, token: str, user: User) -> Submission:
     if invitation.accepted_at is None:
         invitation.accepted_at = utcnow()
         invitation.accepted_by_id = user.id
-        audit.record(action="submission.member_joined", actor=user, obj=submission, call=submission.call)
+        audit.record(action=audit.AuditAction.SUBMISSION_MEMBER_JOINED, actor=user, obj=submission,
+                     call=submission.call)
     db.session.flush()
     return submission
 
@@ -372,7 +369,7 @@ def remove_member(*, submission: Submission, actor: User, member: SubmissionMemb
     if member.role == MemberRole.LEAD:
         raise SubmissionError("cannot_remove_lead")
     submission.members.remove(member)
-    audit.record(action="submission.member_removed", actor=actor, obj=submission, call=submission.call,
+    audit.record(action=audit.AuditAction.SUBMISSION_MEMBER_REMOVED, actor=actor, obj=submission, call=submission.call,
                  details={"user_id": member.user_id})
     db.session.flush()
 
@@ -413,7 +410,7 @@ def add_file(*, submission: Submission, user: User, stream: IO[bytes], filename:
                             sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id)
     db.session.add(record)
     db.session.flush()
-    audit.record(action="submission.file_added", actor=user, obj=submission, call=submission.call,
+    audit.record(action=audit.AuditAction.SUBMISSION_FILE_ADDED, actor=user, obj=submission, call=submission.call,
                  details={"file": record.display_name, "size": record.size})
     return record
 
@@ -491,7 +488,7 @@ def remove_file(*, record: SubmissionFile, user: User) -> None:
     path = file_path(record)
     submission.files.remove(record)
     db.session.flush()
-    audit.record(action="submission.file_removed", actor=user, obj=submission, call=submission.call,
+    audit.record(action=audit.AuditAction.SUBMISSION_FILE_REMOVED, actor=user, obj=submission, call=submission.call,
                  details={"file": record.display_name})
     # The bytes go once the row is gone; a rolled-back request keeps a harmless orphan, never a dangling row.
     for stale in (path, *_cleaned_copies(record)):

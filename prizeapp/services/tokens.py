@@ -6,13 +6,11 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from ..errors import RuleError
 
-class TokenError(ValueError):
-    """A link that is forged, expired, or already used."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # "expired" or "invalid"
+class TokenError(RuleError):
+    """A link that is forged, expired, or already used: its code is "expired" or "invalid"."""
 
 
 def normalise_email(email: str) -> str:

@@ -1,12 +1,16 @@
+"""The platform's administration: the outbox of every email, and the audit log of the whole platform (with
+its export)."""
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..core.spreadsheet import to_csv
 from ..enums import OutboxStatus
 from ..extensions import db
 from ..forms.admin import ConfirmForm
-from ..models import AuditEvent, OutboxEmail
+from ..forms.call_logs import AuditFilterForm
+from ..models import OutboxEmail
 from ..permissions import (
     can_resend_email,
     can_view_audit_log,
@@ -15,8 +19,9 @@ from ..permissions import (
     require,
     visible_emails_filter,
 )
+from ..services import audit
 from ..web import int_arg
-from .helpers import resend_email
+from .helpers import csv_download, resend_email, same_origin_download
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -64,9 +69,20 @@ def outbox_resend(email_id: int):
 @login_required
 def audit_log():
     require(can_view_audit_log(current_user))
-    query = db.select(AuditEvent).order_by(AuditEvent.id.desc())
-    action = request.args.get("action")
-    if action:
-        query = query.where(AuditEvent.action == action)
-    page = db.paginate(query, page=_page(), per_page=PAGE_SIZE, error_out=False)
-    return render_template("admin/audit_log.html", page=page, action=action)
+    filters = AuditFilterForm(request.args, audit.groups())
+    # A group of actions ("call") from the filter, or one action ("call.created") from a row's link.
+    action = filters.action.data or None
+    page = db.paginate(audit.events(action=action), page=_page(), per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/audit_log.html", page=page, filters=filters, action=action,
+                           only=audit.action_label(action) if action and "." in action else None,
+                           rows=audit.describe(page.items))
+
+
+@bp.route("/audit.csv")
+@login_required
+@same_origin_download
+def audit_export():
+    require(can_view_audit_log(current_user))
+    header, rows = audit.export(actor=current_user, action=request.args.get("action") or None)
+    db.session.commit()
+    return csv_download(to_csv(header, rows), "journal-plateforme")

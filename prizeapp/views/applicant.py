@@ -12,9 +12,9 @@ from typing import Any
 
 from babel.units import format_unit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..enums import CallPhase, QuestionKind, SubmissionStatus
@@ -23,39 +23,45 @@ from ..formatting import datetime_filter, number
 from ..forms.admin import ConfirmForm
 from ..forms.applicant import InviteForm, NewSubmissionForm, SubmissionForm, UploadForm
 from ..forms.reviewer import ExclusionForm, RemoveExclusionForm
-from ..labels import EXCLUSION_REQUEST_LABELS
 from ..models import Call, OrgUnit, Submission, SubmissionFile, SubmissionMember
 from ..models.types import utcnow
-from ..permissions import (can_download_file, can_edit_submission, can_exclude_reviewers, can_remove_member,
-                           can_see_applicants, can_view_call, can_view_decision, is_lead, require)
+from ..permissions import (
+    can_download_file,
+    can_edit_submission,
+    can_exclude_reviewers,
+    can_remove_member,
+    can_see_applicants,
+    can_view_call,
+    can_view_decision,
+    is_lead,
+    require,
+)
 from ..services import calls as call_service
 from ..services import results, review_pool, submissions
-from ..services.tokens import TokenError
 from ..services.review_pool import PoolError
+from ..services.tokens import TokenError
+from .refusals import Refusals
 
 bp = Blueprint("applicant", __name__)
 
 
 # --- messages -----------------------------------------------------------------------------------------
 
+# The problems of the form engine (InvalidAnswers.problems), one per field.
+PROBLEMS = Refusals(submissions.InvalidAnswers, {
+    "required": _l("Answer this question before submitting."),
+    "too_long": _l("At most %(max)d characters: there are %(length)d."),
+    "not_a_number": _l("Enter a number, for example 12500 or 12 500,50."),
+    "below_min": lambda p: _("Enter a number greater than or equal to %(min)s.", min=number(p["min"])),
+    "above_max": lambda p: _("Enter a number less than or equal to %(max)s.", max=number(p["max"])),
+    "not_a_date": _l("Enter a date such as 31/12/2026."),
+    "unknown_choice": _l("Choose among the options offered."),
+}, default=_l("This answer cannot be accepted."))
+
+
 def problem_message(code: str, params: dict[str, Any] | None = None) -> str:
-    """A problem of the form engine (InvalidAnswers) as a sentence for the field it concerns."""
-    params = params or {}
-    if code == "required":
-        return _("Answer this question before submitting.")
-    if code == "too_long":
-        return _("At most %(max)d characters: there are %(length)d.", max=params["max"], length=params["length"])
-    if code == "not_a_number":
-        return _("Enter a number, for example 12500 or 12 500,50.")
-    if code == "below_min":
-        return _("Enter a number greater than or equal to %(min)s.", min=number(params["min"]))
-    if code == "above_max":
-        return _("Enter a number less than or equal to %(max)s.", max=number(params["max"]))
-    if code == "not_a_date":
-        return _("Enter a date such as 31/12/2026.")
-    if code == "unknown_choice":
-        return _("Choose among the options offered.")
-    return _("This answer cannot be accepted.")
+    """A problem of the form engine as a sentence for the field it concerns."""
+    return PROBLEMS.sentence(code, params)
 
 
 def _deadline_text(call: Call) -> str:
@@ -72,36 +78,38 @@ def closed_message(call: Call) -> str:
     return _("This call does not accept submissions at the moment. Nothing was changed.")
 
 
+REFUSALS = Refusals(submissions.SubmissionError, {
+    "closed": lambda p: closed_message(p["call"]),
+    "withdrawn": _l("This project is withdrawn: bring it back before editing it."),
+    "stale": _l("This project was saved from another window in the meantime: nothing was saved."),
+    "busy": _l("Many projects are being created at this moment: please try again."),
+    "incomplete": _l("This project is not complete yet: answer every required question before submitting it."),
+    "submitted_must_stay_complete": _l("Nothing was saved: a submitted project must stay complete. Answer the "
+                                       "questions marked below, or withdraw the project."),
+    "email_not_confirmed": _l("Confirm your email address first: follow the link we sent you."),
+    "not_eligible": _l("This call is not open to your unit or your email address."),
+    "max_submissions_reached": lambda p: ngettext(
+        "You already lead %(num)d project in this call, the most it allows.",
+        "You already lead %(num)d projects in this call, the most it allows.", p.get("max") or 0),
+    "already_member": _l("This person is already in the team."),
+    "cannot_remove_lead": _l("The lead applicant cannot be removed from the team."),
+    "file_too_large": lambda p: _("The file is too large: at most %(max)d MB.", max=p["max_mb"]),
+    "file_empty": _l("The file is empty."),
+    "file_type_refused": _l("This type of file is not accepted: attach a PDF, an ODT or DOCX document, or a PNG "
+                            "or JPEG image."),
+    "file_not_cleaned": _l("This file cannot be sent to you"),
+    "unknown_question": _l("This question does not take files."),
+    "results_published": _l("The results are published: the project can no longer be withdrawn."),
+    "invitation_used": _l("This invitation was already used. Ask the team for a new one."),
+    "invitation_for_another_address": lambda p: _(
+        "This invitation was sent to %(email)s, and you are signed in as %(current)s. Sign out, sign in with the "
+        "invited address, then open the invitation link again.", email=p["email"], current=current_user.email),
+})
+
+
 def error_message(error: submissions.SubmissionError, call: Call) -> str:
-    """A refusal of the services as a sentence."""
-    code, params = error.code, error.params
-    if code == "closed":
-        return closed_message(call)
-    messages = {
-        "withdrawn": _("This project is withdrawn: bring it back before editing it."),
-        "email_not_confirmed": _("Confirm your email address first: follow the link we sent you."),
-        "not_eligible": _("This call is not open to your unit or your email address."),
-        "already_member": _("This person is already in the team."),
-        "cannot_remove_lead": _("The lead applicant cannot be removed from the team."),
-        "file_empty": _("The file is empty."),
-        "file_type_refused": _("This type of file is not accepted: attach a PDF, an ODT or DOCX document, or a "
-                               "PNG or JPEG image."),
-        "unknown_question": _("This question does not take files."),
-        "results_published": _("The results are published: the project can no longer be withdrawn."),
-        "invitation_used": _("This invitation was already used. Ask the team for a new one."),
-    }
-    if code in messages:
-        return messages[code]
-    if code == "max_submissions_reached":
-        return ngettext("You already lead %(num)d project in this call, the most it allows.",
-                        "You already lead %(num)d projects in this call, the most it allows.", params.get("max") or 0)
-    if code == "file_too_large":
-        return _("The file is too large: at most %(max)d MB.", max=params["max_mb"])
-    if code == "invitation_for_another_address":
-        return _("This invitation was sent to %(email)s, and you are signed in as %(current)s. Sign out, sign in "
-                 "with the invited address, then open the invitation link again.", email=params["email"],
-                 current=current_user.email)
-    return _("This action is not possible now.")
+    """A refusal of the services as a sentence (some depend on the state of `call`)."""
+    return REFUSALS.say(error, call=call)
 
 
 # --- the deadline -------------------------------------------------------------------------------------
@@ -128,7 +136,7 @@ def eligibility_message(call: Call, user) -> str | None:
     problem = submissions.eligibility_problem(call, user)
     if problem is None:
         return None
-    return error_message(submissions.SubmissionError(problem, max=call.max_submissions_per_applicant), call)
+    return REFUSALS.sentence(problem, {"max": call.max_submissions_per_applicant}, call=call)
 
 
 def _eligibility(call: Call) -> dict[str, Any]:
@@ -306,7 +314,7 @@ def _render_edit(submission: Submission, page: EditPage, status: int = 200):
         invite_form=page.invite_form or InviteForm(formdata=None), confirm_form=ConfirmForm(),
         exclusion_form=page.exclusion_form or ExclusionForm(formdata=None),
         exclusions=review_pool.exclusions_of(submission), remove_exclusion_form=RemoveExclusionForm(formdata=None),
-        exclusion_window=review_pool.exclusion_window(call).value, exclusion_labels=EXCLUSION_REQUEST_LABELS,
+        exclusion_window=review_pool.exclusion_window(call).value,
         upload_form=UploadForm(formdata=None), accepting=accepting, editable=editable,
         missing=_missing_labels(submission), files_by_question=files_by_question,
         countdown=countdown(call.submission_deadline), is_lead=is_lead(current_user, submission),
@@ -573,7 +581,7 @@ def join(token: str):
     try:
         invitation = submissions.invitation_from_token(token)
     except TokenError as error:
-        return render_template("applicant/join.html", reason=error.reason, invitation=None), 400
+        return render_template("applicant/join.html", reason=error.code, invitation=None), 400
     submission = invitation.submission
     status = 200
     problem = None
@@ -596,8 +604,7 @@ def join(token: str):
     other_address = (current_user.is_authenticated and not member
                      and current_user.email != invitation.email)
     if other_address and problem is None:
-        problem = error_message(submissions.SubmissionError("invitation_for_another_address",
-                                                            email=invitation.email), submission.call)
+        problem = REFUSALS.sentence("invitation_for_another_address", {"email": invitation.email})
     return render_template("applicant/join.html", reason=None, invitation=invitation, submission=submission,
                            call=submission.call, member=member, other_address=other_address, problem=problem,
                            form=ConfirmForm()), status
@@ -608,14 +615,15 @@ def join(token: str):
 # tell the team who is registered. After the submission deadline an exclusion is a request an organiser
 # decides (review_pool.exclude_reviewer); once the results are published the list is closed.
 
+EXCLUSION_REFUSALS = Refusals(PoolError, {
+    "results_published": _l("The results are published: the people who review this project can no longer be "
+                            "changed. Nothing was changed."),
+})
+
+
 def _exclusion_refused(submission: Submission, error: PoolError):
     db.session.rollback()
-    if "results_published" in error.codes:
-        notice = _("The results are published: the people who review this project can no longer be changed. "
-                   "Nothing was changed.")
-    else:
-        notice = _("This action is not possible now.")
-    return _render_edit(submission, _fresh_page(submission, notice=notice), 409)
+    return _render_edit(submission, _fresh_page(submission, notice=EXCLUSION_REFUSALS.say(error)), 409)
 
 
 @bp.route("/submissions/<int:submission_id>/exclusions", methods=["POST"])

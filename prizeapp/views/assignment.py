@@ -7,7 +7,6 @@ from babel.lists import format_list
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,7 +16,6 @@ from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from ..enums import AssignmentRunStatus, AssignmentStatus
@@ -25,12 +23,13 @@ from ..extensions import db
 from ..forms.admin import ConfirmForm
 from ..forms.assignment import AddPairForm, RunForm
 from ..models import Assignment, AssignmentRun, Call, Submission, User
-from ..permissions import can_manage_call, require
+from ..permissions import can_manage_call
 from ..services import assignment as service
-from ..services import calls as calls_service
 from ..services import review_pool
 from . import job_progress
+from .loading import call_or_404, of_call_or_404
 from .reasons import code_label, describe
+from .refusals import Refusals
 from .solver_messages import say
 
 bp = Blueprint("assignment", __name__, url_prefix="/manage")
@@ -44,38 +43,21 @@ RUN_STATUS = {
     AssignmentRunStatus.FAILED: _l("Failed"),
 }
 
-ERRORS = {
+ERRORS = Refusals(service.AssignmentError, {
     "not_submitted": _l("This project is not a submitted project of the call."),
     "not_a_reviewer": _l("This person is not a reviewer of the call."),
     "already_assigned": _l("This reviewer is already assigned to this project."),
     "declined": _l("This reviewer declined this project: it cannot be given back to them."),
     "review_started": _l("The reviewer has started this review: it stays."),
     "nothing_to_commit": _l("There is no proposed assignment to commit."),
-}
+})
 
 
 @bp.context_processor
 def _template_helpers() -> dict:
-    return {"phase_of": calls_service.current_phase, "run_status": lambda s: str(RUN_STATUS[s]),
+    return {"run_status": lambda s: str(RUN_STATUS[s]),
             "code_label": code_label, "decimal": lambda v, f="0.00": format_decimal(v, format=f),
             "say": say}
-
-
-def _managed_call(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(can_manage_call(current_user, call))
-    return call
-
-
-def _run_of(call: Call, run_id: int) -> AssignmentRun:
-    run = db.get_or_404(AssignmentRun, run_id)
-    if run.call_id != call.id:
-        abort(404)
-    return run
-
-
-def _error_text(error: service.AssignmentError) -> str:
-    return " ".join(str(ERRORS.get(code, code)) for code in error.codes)
 
 
 # --- the overview ---------------------------------------------------------------------------------------
@@ -114,14 +96,14 @@ def _render_overview(call: Call, form: RunForm, *, reasons: list[str] | None = N
 @bp.route("/calls/<int:call_id>/assignment")
 @login_required
 def overview(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     return _render_overview(call, RunForm())
 
 
 @bp.post("/calls/<int:call_id>/assignment/runs")
 @login_required
 def start(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     form = RunForm()
     if not form.validate_on_submit():
         return _render_overview(call, form, status=400)
@@ -135,13 +117,13 @@ def start(call_id: int):
 @bp.post("/calls/<int:call_id>/assignment/commit")
 @login_required
 def commit(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         emails = service.commit_assignment(call=call, actor=current_user)
     except service.AssignmentError as error:
-        flash(_error_text(error), "error")
+        flash(ERRORS.say(error), "error")
         return redirect(url_for("assignment.overview", call_id=call.id))
     db.session.commit()
     flash(ngettext("The assignment is committed: %(num)d reviewer will receive an email listing their projects.",
@@ -153,7 +135,7 @@ def commit(call_id: int):
 @bp.post("/calls/<int:call_id>/assignment/reassign")
 @login_required
 def reassign(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -173,23 +155,23 @@ def reassign(call_id: int):
 @bp.route("/calls/<int:call_id>/assignment/runs/<int:run_id>.json")
 @login_required
 def run_status(call_id: int, run_id: int):
-    call = _managed_call(call_id)
-    run = _run_of(call, run_id)
+    call = call_or_404(call_id, can_manage_call)
+    run = of_call_or_404(AssignmentRun, run_id, call)
     return job_progress.status_json(run)
 
 
 @bp.route("/calls/<int:call_id>/assignment/runs/<int:run_id>")
 @login_required
 def run(call_id: int, run_id: int):
-    call = _managed_call(call_id)
-    return _render_run(call, _run_of(call, run_id), AddPairForm())
+    call = call_or_404(call_id, can_manage_call)
+    return _render_run(call, of_call_or_404(AssignmentRun, run_id, call), AddPairForm())
 
 
 @bp.post("/calls/<int:call_id>/assignment/runs/<int:run_id>/pairs")
 @login_required
 def add_pair(call_id: int, run_id: int):
-    call = _managed_call(call_id)
-    run = _run_of(call, run_id)
+    call = call_or_404(call_id, can_manage_call)
+    run = of_call_or_404(AssignmentRun, run_id, call)
     form = AddPairForm()
     if not form.validate_on_submit():
         return _render_run(call, run, form, status=400)
@@ -203,7 +185,7 @@ def add_pair(call_id: int, run_id: int):
     except service.ConflictedPair as error:
         return _render_run(call, run, form, refused=describe(error.reasons), status=400)
     except service.AssignmentError as error:
-        return _render_run(call, run, form, refused=[_error_text(error)], status=400)
+        return _render_run(call, run, form, refused=[ERRORS.say(error)], status=400)
     db.session.commit()
     flash(_("%(reviewer)s is added to %(reference)s (proposed).", reviewer=reviewer.full_name,
             reference=submission.reference), "success")
@@ -213,11 +195,9 @@ def add_pair(call_id: int, run_id: int):
 @bp.post("/calls/<int:call_id>/assignment/runs/<int:run_id>/pairs/<int:assignment_id>/remove")
 @login_required
 def remove_pair(call_id: int, run_id: int, assignment_id: int):
-    call = _managed_call(call_id)
-    run = _run_of(call, run_id)
-    pair = db.get_or_404(Assignment, assignment_id)
-    if pair.call_id != call.id:
-        abort(404)
+    call = call_or_404(call_id, can_manage_call)
+    run = of_call_or_404(AssignmentRun, run_id, call)
+    pair = of_call_or_404(Assignment, assignment_id, call)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     anchor = f"project-{pair.submission_id}"
@@ -225,21 +205,16 @@ def remove_pair(call_id: int, run_id: int, assignment_id: int):
     try:
         service.remove_pair(assignment=pair, actor=current_user)
     except service.AssignmentError as error:
-        flash(_error_text(error), "error")
+        flash(ERRORS.say(error), "error")
     else:
         db.session.commit()
         flash(_("%(reviewer)s is removed from %(reference)s.", reviewer=name, reference=reference), "success")
     return redirect(url_for("assignment.run", call_id=call.id, run_id=run.id, _anchor=anchor))
 
 
-def _explain_url(call: Call, submission_id: int, reviewer_id: int) -> str | None:
-    """The page explaining one pair's affinity, when the pool pages provide it."""
-    if "pool.affinity" not in current_app.view_functions:
-        return None
-    try:
-        return url_for("pool.affinity", call_id=call.id, submission=submission_id, reviewer=reviewer_id)
-    except BuildError:
-        return None
+def _explain_url(call: Call, submission_id: int, reviewer_id: int) -> str:
+    """The page explaining one pair's affinity."""
+    return url_for("pool.affinity", call_id=call.id, submission=submission_id, reviewer=reviewer_id)
 
 
 def _columns(values: list[float], top: float, *, width: float, height: float, gap: float = 0.15) -> list[dict]:
@@ -304,7 +279,8 @@ def _pairs(call: Call) -> dict:
 def _render_run(call: Call, run: AssignmentRun, add_form: AddPairForm, *, refused: list[str] | None = None,
                 status: int = 200):
     context: dict = {"call": call, "run": run, "add_form": add_form, "refused": refused, "confirm": ConfirmForm(),
-                     "stalled": job_progress.stalled(run), "progress_text": job_progress.progress_text(run), "state": _state(call)}
+                     "stalled": job_progress.stalled(run), "progress_text": job_progress.progress_text(run),
+                     "state": _state(call)}
     if run.status == AssignmentRunStatus.DONE:
         latest = db.session.scalar(db.select(AssignmentRun.id).where(
             AssignmentRun.call_id == call.id, AssignmentRun.status == AssignmentRunStatus.DONE)

@@ -53,7 +53,7 @@ def confirm(token: str):
         user = accounts.confirm_email(token=token)
     except accounts.TokenError as error:
         db.session.rollback()
-        return render_template("auth/token_problem.html", reason=error.reason, purpose="confirm"), 400
+        return render_template("auth/token_problem.html", reason=error.code, purpose="confirm"), 400
     db.session.commit()
     flash(_("Your email address is confirmed. You can sign in."), "success")
     following = accounts.confirmation_next(token)
@@ -141,10 +141,10 @@ def reset(token: str):
     try:
         accounts.user_for_reset_token(token)
     except accounts.TokenError as error:
-        return render_template("auth/token_problem.html", reason=error.reason, purpose="reset"), 400
+        return render_template("auth/token_problem.html", reason=error.code, purpose="reset"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user = accounts.reset_password(token=token, password=form.password.data)
+        user = accounts.reset_password(token=token, password=form.password.data, ip=client_ip())
         db.session.commit()
         logout_user()
         flash(_("Your password is changed. Sign in with the new one."), "success")

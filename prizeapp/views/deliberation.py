@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
@@ -14,48 +15,39 @@ from ..extensions import db
 from ..formatting import datetime_filter
 from ..forms.admin import ConfirmForm
 from ..forms.deliberation import (
-    DraftFromRankingForm,
-    OUTCOME_LABELS,
-    VOTE_LABELS,
     DecisionForm,
     DeliberationForm,
+    DraftFromRankingForm,
     RecusalForm,
 )
-from ..forms.jury import MODEL_LABELS
+from ..labels import model_label
 from ..models import CalibrationRun, Call, Submission, User
 from ..models.decision import Deliberation, Recusal
 from ..models.types import utcnow
-from ..permissions import can_decide, require
-from ..services import calls as calls_service
+from ..permissions import can_decide
 from ..services import deliberation, ranking
+from .loading import call_or_404, of_call_or_404, submitted_of_call_or_404
 from .reasons import code_label
+from .refusals import Refusals
 
 bp = Blueprint("deliberation", __name__, url_prefix="/manage/calls")
 
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"phase_of": calls_service.current_phase,
-            "labels_of": lambda codes: ", ".join(code_label(c) for c in codes)}
+    return {"labels_of": lambda codes: ", ".join(code_label(c) for c in codes)}
 
-def _call(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(can_decide(current_user, call))
-    return call
-
-
-def _error_text(error: deliberation.DeliberationError) -> str:
-    texts = {
-        "results_published": _("The results are published: the deliberation can no longer be changed."),
-        "reason_required": _("Give the reason."),
-        "negative_amount": _("The amount cannot be negative."),
-        "not_in_jury": _("This person is not in the call's jury."),
-        "already_recused": _("This jury member is already recused from this project."),
-        "nobody_present": _("Tick the jury members who were present."),
-        "unknown_run": _("Choose a ranking of this call."),
-        "negative_count": _("The numbers of laureates and mentions cannot be negative."),
-    }
-    return " ".join(texts.get(code, code) for code in error.codes)
+ERRORS = Refusals(deliberation.DeliberationError, {
+    "results_published": _l("The results are published: the deliberation can no longer be changed."),
+    "reason_required": _l("Give the reason."),
+    "negative_amount": _l("The amount cannot be negative."),
+    "not_in_jury": _l("This person is not in the call's jury."),
+    "already_recused": _l("This jury member is already recused from this project."),
+    "recused": _l("This jury member is recused from this project: they do not vote on it."),
+    "nobody_present": _l("Tick the jury members who were present."),
+    "unknown_run": _l("Choose a ranking of this call."),
+    "negative_count": _l("The numbers of laureates and mentions cannot be negative."),
+})
 
 
 # --- decisions ------------------------------------------------------------------------------------------
@@ -90,8 +82,7 @@ def _decisions_page(call: Call, *, failed: tuple[int, DecisionForm] | None = Non
     return render_template(
         "deliberation/decisions.html", call=call, run=run, items=items, laureates=counts[DecisionOutcome.LAUREATE],
         mentions=counts[DecisionOutcome.MENTION],
-        undecided=len(items) - len(decided), open=call.results_published_at is None,
-        vote_labels=VOTE_LABELS, outcome_labels=OUTCOME_LABELS, choices=list(VoteChoice),
+        undecided=len(items) - len(decided), open=call.results_published_at is None, choices=list(VoteChoice),
         jury=deliberation.jury_members(call), recusals=deliberation.all_recusals(call), code_label=code_label,
         recusal_form=recusal_form or _recusal_form(call), confirm_form=ConfirmForm(),
         record=deliberation.latest_deliberation(call),
@@ -101,16 +92,14 @@ def _decisions_page(call: Call, *, failed: tuple[int, DecisionForm] | None = Non
 @bp.route("/<int:call_id>/decisions")
 @login_required
 def decisions(call_id: int):
-    return _decisions_page(_call(call_id))
+    return _decisions_page(call_or_404(call_id, can_decide))
 
 
 @bp.route("/<int:call_id>/decisions/<int:submission_id>", methods=["POST"])
 @login_required
 def decide(call_id: int, submission_id: int):
-    call = _call(call_id)
-    submission = db.get_or_404(Submission, submission_id)
-    if submission.call_id != call.id or submission.submitted_at is None:
-        abort(404)
+    call = call_or_404(call_id, can_decide)
+    submission = submitted_of_call_or_404(submission_id, call)
     form = DecisionForm()
     if not form.validate_on_submit():
         return _decisions_page(call, failed=(submission.id, form), status=400)
@@ -120,7 +109,7 @@ def decide(call_id: int, submission_id: int):
                                      prize=form.prize.data, amount=form.amount.data)
     except deliberation.DeliberationError as error:
         db.session.rollback()
-        form.form_errors.append(_error_text(error))
+        form.form_errors.append(ERRORS.say(error))
         return _decisions_page(call, failed=(submission.id, form), status=400)
     db.session.commit()
     flash(_("The decision on %(reference)s is recorded.", reference=submission.reference), "success")
@@ -130,7 +119,7 @@ def decide(call_id: int, submission_id: int):
 @bp.route("/<int:call_id>/decisions/from-ranking", methods=["POST"])
 @login_required
 def draft_from_ranking(call_id: int):
-    call = _call(call_id)
+    call = call_or_404(call_id, can_decide)
     form = DraftFromRankingForm()
     if not form.validate_on_submit():
         return _decisions_page(call, draft_form=form, status=400)
@@ -142,7 +131,7 @@ def draft_from_ranking(call_id: int):
                                                    run=ranking.latest(call))
     except deliberation.DeliberationError as error:
         db.session.rollback()
-        form.form_errors.append(_error_text(error))
+        form.form_errors.append(ERRORS.say(error))
         return _decisions_page(call, draft_form=form, status=400)
     db.session.commit()
     flash(ngettext("%(num)d decision recorded from the ranking: revise any of them below.",
@@ -155,7 +144,7 @@ def draft_from_ranking(call_id: int):
 @bp.route("/<int:call_id>/recusals", methods=["POST"])
 @login_required
 def recuse(call_id: int):
-    call = _call(call_id)
+    call = call_or_404(call_id, can_decide)
     form = _recusal_form(call, request.form)
     if not form.validate_on_submit():
         return _decisions_page(call, recusal_form=form, status=400)
@@ -167,7 +156,7 @@ def recuse(call_id: int):
         deliberation.recuse(submission=submission, jury_member=member, actor=current_user, reason=form.reason.data)
     except deliberation.DeliberationError as error:
         db.session.rollback()
-        form.form_errors.append(_error_text(error))
+        form.form_errors.append(ERRORS.say(error))
         return _decisions_page(call, recusal_form=form, status=400)
     db.session.commit()
     flash(_("%(name)s is recused from %(reference)s.", name=member.full_name, reference=submission.reference),
@@ -178,17 +167,15 @@ def recuse(call_id: int):
 @bp.route("/<int:call_id>/recusals/<int:recusal_id>/lift", methods=["POST"])
 @login_required
 def lift_recusal(call_id: int, recusal_id: int):
-    call = _call(call_id)
-    recusal = db.get_or_404(Recusal, recusal_id)
-    if recusal.call_id != call.id:
-        abort(404)
+    call = call_or_404(call_id, can_decide)
+    recusal = of_call_or_404(Recusal, recusal_id, call)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         deliberation.lift_recusal(recusal=recusal, actor=current_user)
     except deliberation.DeliberationError as error:
         db.session.rollback()
-        flash(_error_text(error), "error")
+        flash(ERRORS.say(error), "error")
     else:
         db.session.commit()
         flash(_("The recusal is lifted."), "success")
@@ -210,7 +197,7 @@ def _record_form(call: Call, record: Deliberation | None, formdata=None) -> Deli
         form = DeliberationForm(formdata=formdata)
     form.present.choices = [(u.id, u.full_name) for u in deliberation.jury_members(call)]
     form.calibration_run.choices = [(r.id, _("%(model)s, computed on %(date)s, fingerprint %(hash)s",
-                                             model=MODEL_LABELS.get(r.model, r.model),
+                                             model=model_label(r.model),
                                              date=datetime_filter(r.finished_at), hash=(r.inputs_hash or "")[:12]))
                                     for r in runs] + [(0, _("No ranking"))]
     return form
@@ -219,7 +206,7 @@ def _record_form(call: Call, record: Deliberation | None, formdata=None) -> Deli
 @bp.route("/<int:call_id>/deliberation", methods=["GET", "POST"])
 @login_required
 def record(call_id: int):
-    call = _call(call_id)
+    call = call_or_404(call_id, can_decide)
     existing = deliberation.latest_deliberation(call)
     form = _record_form(call, existing, request.form if request.method == "POST" else None)
     if request.method == "POST":
@@ -231,7 +218,7 @@ def record(call_id: int):
                     calibration_run=run, notes=form.notes.data, deliberation=existing)
             except deliberation.DeliberationError as error:
                 db.session.rollback()
-                form.form_errors.append(_error_text(error))
+                form.form_errors.append(ERRORS.say(error))
             else:
                 db.session.commit()
                 flash(_("The deliberation is recorded."), "success")
@@ -245,13 +232,11 @@ def record(call_id: int):
 @bp.route("/<int:call_id>/deliberation/<int:deliberation_id>")
 @login_required
 def printable(call_id: int, deliberation_id: int):
-    call = _call(call_id)
-    meeting = db.get_or_404(Deliberation, deliberation_id)
-    if meeting.call_id != call.id:
-        abort(404)
+    call = call_or_404(call_id, can_decide)
+    meeting = of_call_or_404(Deliberation, deliberation_id, call)
     content = deliberation.record(call, meeting)
     recorder = db.session.get(User, meeting.recorded_by_id) if meeting.recorded_by_id else None
     return render_template("deliberation/printable.html", call=call, r=content, recorder=recorder,
-                           vote_labels=VOTE_LABELS, outcome_labels=OUTCOME_LABELS, choices=list(VoteChoice),
-                           model_label=MODEL_LABELS.get(content.run.model, content.run.model) if content.run else "",
+                           choices=list(VoteChoice),
+                           model_label=model_label(content.run.model) if content.run else "",
                            code_label=code_label)

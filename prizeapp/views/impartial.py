@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -12,35 +11,33 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..forms.impartial import ImpartialGroupsForm
 from ..models import Call
-from ..permissions import can_manage_call, require
-from ..services import calls as calls_service
+from ..permissions import can_manage_call
 from ..services import impartial as service
+from .loading import call_or_404
+from .refusals import Refusals
 
 bp = Blueprint("impartial", __name__, url_prefix="/manage")
 
-MESSAGES = {
-    "not_peer": lambda p: _("The impartial selection only applies to peer prizes."),
-    "groups_out_of_range": lambda p: _("Choose between %(minimum)d and %(maximum)d groups.", **p),
-    "assignment_committed": lambda p: _("The assignment is already committed: the groups can no longer decide "
-                                        "who reviews what, so the setting cannot change."),
-}
-
-
-@bp.context_processor
-def _helpers() -> dict:
-    return {"phase_of": calls_service.current_phase}
+MESSAGES = Refusals(service.ImpartialError, {
+    "not_peer": _l("The impartial selection only applies to peer prizes."),
+    "groups_out_of_range": _l("Choose between %(minimum)d and %(maximum)d groups."),
+    "assignment_committed": _l("The assignment is already committed: the groups can no longer decide who reviews "
+                               "what, so the setting cannot change."),
+    "no_prize_count": _l("The number of laureates of this call is not set yet: the selection is computed once "
+                         "it is."),
+})
 
 
 @bp.route("/calls/<int:call_id>/impartial", methods=["GET", "POST"])
 @login_required
 def selection(call_id: int):
-    call = db.get_or_404(Call, call_id)
-    require(can_manage_call(current_user, call))
+    call = call_or_404(call_id, can_manage_call)
     form = ImpartialGroupsForm(groups=str(call.impartial_groups or 0))
     status, problem = 200, None
     if request.method == "POST":
@@ -50,7 +47,7 @@ def selection(call_id: int):
                 service.set_groups(call=call, groups=groups, actor=current_user)
             except service.ImpartialError as error:
                 db.session.rollback()
-                status, problem = 400, MESSAGES[error.codes[0]](error.params)
+                status, problem = 400, MESSAGES.say(error)
             else:
                 db.session.commit()
                 flash(_("The impartial selection is on, with %(num)d groups.", num=groups) if groups
@@ -72,5 +69,4 @@ def _render(call: Call, form: ImpartialGroupsForm, problem: str | None):
         partition=result.partition if result else service.partition(call),
         missing_prize_count=missing_prize_count, applies=service.applies(call),
         committed=service.assignment_committed(call),
-        decisions_url=(url_for("deliberation.decisions", call_id=call.id)
-                       if "deliberation.decisions" in current_app.view_functions else None))
+        decisions_url=url_for("deliberation.decisions", call_id=call.id))

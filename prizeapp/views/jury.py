@@ -22,14 +22,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..core import spreadsheet
-from ..enums import CalibrationStatus, CallRoleKind
+from ..enums import CallRoleKind
 from ..extensions import db
 from ..forms.admin import ConfirmForm
-from ..forms.deliberation import VOTE_LABELS, SelfRecusalForm, VoteForm
-from ..forms.jury import MODEL_LABELS, ComputeRankingForm, ExcludeReviewerForm
+from ..forms.deliberation import SelfRecusalForm, VoteForm
+from ..forms.jury import ComputeRankingForm, ExcludeReviewerForm
+from ..labels import model_label
 from ..models import (
     CalibrationExclusion,
     CalibrationRun,
@@ -40,6 +42,7 @@ from ..models import (
 )
 from ..permissions import (
     can_compute_ranking,
+    can_deliberate_as_jury,
     can_see_reviewer_names,
     can_view_jury_calls,
     can_view_project_as_jury,
@@ -53,16 +56,15 @@ from ..services import audit, deliberation, ranking, reviews
 from . import job_progress
 from .charts import Row, interval_chart
 from .helpers import csv_download, dossier_context, same_origin_download
+from .loading import call_or_404, of_call_or_404, submitted_of_call_or_404
+from .refusals import Refusals
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
 
-SORTS = ("rank", "raw_rank", "score", "disagreement", "reference")
+RANKING_REFUSALS = Refusals(ranking.RankingError, {
+    "unknown_model": _l("Choose a model among those offered."),
+})
 
-
-def _call(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(can_view_ranking(current_user, call))
-    return call
 
 
 def _hidden(call: Call) -> frozenset[int]:
@@ -106,40 +108,19 @@ def _zoomed(scale, values) -> tuple[float, float]:
 @bp.route("/calls/<int:call_id>/ranking")
 @login_required
 def ranking_page(call_id: int):
-    call = _call(call_id)
-    pending = db.session.scalar(db.select(CalibrationRun).where(
-        CalibrationRun.call_id == call.id,
-        CalibrationRun.status.in_((CalibrationStatus.QUEUED, CalibrationStatus.RUNNING)))
-        .order_by(CalibrationRun.id.desc()).limit(1))
-    failed = db.session.scalar(db.select(CalibrationRun).where(CalibrationRun.call_id == call.id)
-                               .order_by(CalibrationRun.id.desc()).limit(1))
-    failed = failed if failed is not None and failed.status == CalibrationStatus.FAILED else None
-    run = ranking.latest(call)
-    hidden = _hidden(call)
-    state = reviews.progress(call)
-    if hidden:  # the counts a recused jury member sees leave their projects out too
-        kept = [row for sid, row in state.by_submission.items() if sid not in hidden]
-        state = SimpleNamespace(submitted=sum(r["submitted"] for r in kept), assigned=sum(r["assigned"] for r in kept))
-    context = {"call": call, "pending": pending, "failed": failed, "run": run, "state": state,
-               "model_labels": MODEL_LABELS, "can_compute": can_compute_ranking(current_user, call),
+    call = call_or_404(call_id, can_view_ranking)
+    sort = request.args.get("sort") if request.args.get("sort") in ranking.SORTS else "rank"
+    category = request.args.get("category") or ""
+    page = ranking.ranking_page(call, hidden=_hidden(call), category=category, sort=sort)
+    pending = page.pending
+    context = {"call": call, "pending": pending, "failed": page.failed, "run": page.run, "state": page.counts,
+               "can_compute": can_compute_ranking(current_user, call),
                "compute_form": ComputeRankingForm(model=call.calibration_model),
                "stalled": job_progress.stalled(pending) if pending else False,
                "progress_text": job_progress.progress_text(pending) if pending else ""}
-    if run is None:
+    if page.run is None:
         return render_template("jury/ranking.html", **context)
-    result = ranking.view_without(run.result, hidden)
-    restricted = bool(result.get("restricted"))
-    category = request.args.get("category") or ""
-    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "rank"
-    rows = [p for p in result["submissions"] if not category or p["category"] == category]
-    if sort == "disagreement":
-        rows.sort(key=lambda p: (-p["spread"], p["rank"]))
-    elif sort == "reference":
-        rows.sort(key=lambda p: p["reference"])
-    elif sort == "score":
-        rows.sort(key=lambda p: (-p["score"], p["rank"]))
-    else:
-        rows.sort(key=lambda p: (p[sort], p["reference"]))
+    result, restricted, rows = page.result, page.restricted, page.rows
     forest = interval_chart([Row(label=f"{p['rank']}. {p['reference']}", value=p["score"], low=p["score_low"],
                                  high=p["score_high"], marker=p["raw_mean"]) for p in rows],
                             _zoomed(result["scale"], [v for p in rows for v in (p["score_low"], p["score_high"],
@@ -159,12 +140,10 @@ def ranking_page(call_id: int):
         "result": result, "restricted": restricted, "rows": rows, "category": category, "sort": sort,
         "forest": forest, "leniency": leniency, "leniency_rows": leniency_rows, "named": named,
         "reviewer_label": lambda rid: _reviewer_label(result, rid, named),
-        "categories": sorted({p["category"] for p in result["submissions"] if p["category"]}),
-        "up_to_date": ranking.is_current(call, run), "exclusions": ranking.exclusions(call, hidden),
-        "exclude_form": ExcludeReviewerForm(), "model_label": MODEL_LABELS.get(run.model, run.model),
+        "categories": page.categories, "up_to_date": page.up_to_date, "exclusions": page.exclusions,
+        "exclude_form": ExcludeReviewerForm(), "model_label": model_label(page.run.model),
         "n_reviews": len(result["reviews"]),
         "my_votes": deliberation.votes_of(call, current_user) if is_jury_member(current_user, call) else {},
-        "vote_labels": VOTE_LABELS,
     }
     return render_template("jury/ranking.html", **context)
 
@@ -172,14 +151,18 @@ def ranking_page(call_id: int):
 @bp.route("/calls/<int:call_id>/ranking/compute", methods=["POST"])
 @login_required
 def compute(call_id: int):
-    call = _call(call_id)
-    require(can_compute_ranking(current_user, call))
+    call = call_or_404(call_id, can_compute_ranking)
     form = ComputeRankingForm()
     if not form.validate_on_submit():
         flash(_("Choose a model among those offered."), "error")
         return redirect(url_for("jury.ranking_page", call_id=call.id))
     call.calibration_model = form.model.data
-    ranking.start_calibration(call=call, actor=current_user, model=form.model.data)
+    try:
+        ranking.start_calibration(call=call, actor=current_user, model=form.model.data)
+    except ranking.RankingError as error:
+        db.session.rollback()
+        flash(RANKING_REFUSALS.say(error), "error")
+        return redirect(url_for("jury.ranking_page", call_id=call.id))
     db.session.commit()
     flash(_("The ranking is being computed."), "success")
     return redirect(url_for("jury.ranking_page", call_id=call.id, _anchor="progress-title"))
@@ -188,27 +171,24 @@ def compute(call_id: int):
 @bp.route("/calls/<int:call_id>/ranking/runs/<int:run_id>.json")
 @login_required
 def run_status(call_id: int, run_id: int):
-    call = _call(call_id)
-    run = db.get_or_404(CalibrationRun, run_id)
-    if run.call_id != call.id:
-        abort(404)
+    call = call_or_404(call_id, can_view_ranking)
+    run = of_call_or_404(CalibrationRun, run_id, call)
     return job_progress.status_json(run)
 
 
 @bp.route("/calls/<int:call_id>/projects/<int:submission_id>")
 @login_required
 def project(call_id: int, submission_id: int):
-    call = _call(call_id)
+    call = call_or_404(call_id, can_view_ranking)
     submission = _project(call, submission_id)
     return _project_page(call, submission)
 
 
 def _project(call: Call, submission_id: int) -> Submission:
-    submission = db.get_or_404(Submission, submission_id)
-    if submission.call_id != call.id or submission.submitted_at is None:
-        abort(404)
+    submission = submitted_of_call_or_404(submission_id, call)
     _hidden(call)  # the whole call's answer, once: the rule below and the page read it
-    require(can_view_project_as_jury(current_user, submission))
+    if not can_view_project_as_jury(current_user, submission):
+        abort(404)  # as if it did not exist: "forbidden" would tell a recused member that it does
     return submission
 
 
@@ -242,13 +222,13 @@ def _project_page(call: Call, submission: Submission, vote_form: VoteForm | None
                            reviewer_label=(lambda rid: _reviewer_label(result, rid, named)) if run else
                            (lambda rid: _("Reviewer")), show_team=True, juror=juror, vote=vote,
                            vote_form=vote_form, may_vote=can_vote(current_user, call),
-                           recusal_form=SelfRecusalForm(formdata=None), vote_labels=VOTE_LABELS,
+                           recusal_form=SelfRecusalForm(formdata=None),
                            **dossier_context(submission)), status
 
 
-def _exported(call: Call, what: str, rows: int) -> None:
+def _exported(call: Call, action: audit.AuditAction, rows: int) -> None:
     # Reviews and rankings leave the platform: say who took them, and when.
-    audit.record(action=f"jury.{what}_exported", actor=current_user, obj=call, call=call, details={"rows": rows})
+    audit.record(action=action, actor=current_user, obj=call, call=call, details={"rows": rows})
     db.session.commit()
 
 
@@ -256,7 +236,7 @@ def _exported(call: Call, what: str, rows: int) -> None:
 @login_required
 @same_origin_download
 def export_ranking(call_id: int):
-    call = _call(call_id)
+    call = call_or_404(call_id, can_view_ranking)
     run = ranking.latest(call)
     if run is None:
         abort(404)
@@ -269,7 +249,7 @@ def export_ranking(call_id: int):
              p["score"], p["score_low"], p["score_high"], p["raw_mean"], p["raw_rank"], p["raw_rank"] - p["rank"],
              p["n_reviews"], p["spread"], p["disagreement"], p["top_k_probability"]]
             + [p["criteria"].get(str(c["id"])) for c in criteria] for p in result["submissions"]]
-    _exported(call, "ranking", len(rows))
+    _exported(call, audit.AuditAction.JURY_RANKING_EXPORTED, len(rows))
     return csv_download(spreadsheet.to_csv(headers, rows), f"{call.slug}-classement")
 
 
@@ -277,7 +257,7 @@ def export_ranking(call_id: int):
 @login_required
 @same_origin_download
 def export_reviews(call_id: int):
-    call = _call(call_id)
+    call = call_or_404(call_id, can_view_ranking)
     named = can_see_reviewer_names(current_user, call)
     run = ranking.latest(call)
     hidden = _hidden(call)
@@ -296,15 +276,14 @@ def export_reviews(call_id: int):
         rows.append([r.submission.reference, r.submission.title, label, r.confidence, r.total,
                      corrected.get((r.submission_id, r.reviewer_id))] + [scores.get(c.id) for c in criteria]
                     + [r.comment_to_applicants, r.comment_to_jury, r.submitted_at.isoformat()])
-    _exported(call, "reviews", len(rows))
+    _exported(call, audit.AuditAction.JURY_REVIEWS_EXPORTED, len(rows))
     return csv_download(spreadsheet.to_csv(headers, rows), f"{call.slug}-evaluations")
 
 
 @bp.route("/calls/<int:call_id>/reviewers/<int:reviewer_id>/exclude", methods=["POST"])
 @login_required
 def exclude_reviewer(call_id: int, reviewer_id: int):
-    call = _call(call_id)
-    require(can_compute_ranking(current_user, call))
+    call = call_or_404(call_id, can_compute_ranking)
     reviewer = db.get_or_404(User, reviewer_id)
     form = ExcludeReviewerForm()
     if not form.validate_on_submit():
@@ -319,11 +298,8 @@ def exclude_reviewer(call_id: int, reviewer_id: int):
 @bp.route("/calls/<int:call_id>/exclusions/<int:exclusion_id>/remove", methods=["POST"])
 @login_required
 def include_reviewer(call_id: int, exclusion_id: int):
-    call = _call(call_id)
-    require(can_compute_ranking(current_user, call))
-    exclusion = db.get_or_404(CalibrationExclusion, exclusion_id)
-    if exclusion.call_id != call.id:
-        abort(404)
+    call = call_or_404(call_id, can_compute_ranking)
+    exclusion = of_call_or_404(CalibrationExclusion, exclusion_id, call)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     reviews.include_reviewer(exclusion=exclusion, actor=current_user)
@@ -333,12 +309,6 @@ def include_reviewer(call_id: int, exclusion_id: int):
 
 
 # --- the jury's votes and recusals ----------------------------------------------------------------------
-
-def _jury_call(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(is_jury_member(current_user, call))
-    return call
-
 
 def _votes_page(call: Call, failed: tuple[int, VoteForm] | None = None, status: int = 200):
     """Every project the jury member may see, in calibrated-rank order, each with its own vote form."""
@@ -359,19 +329,19 @@ def _votes_page(call: Call, failed: tuple[int, VoteForm] | None = None, status: 
                             comment=vote.comment if vote else "")
         items.append(SimpleNamespace(submission=submission, entry=entry, vote=vote, form=form))
     return render_template("jury/votes.html", call=call, items=items, may_vote=can_vote(current_user, call),
-                           vote_labels=VOTE_LABELS, voted=sum(1 for i in items if i.vote)), status
+                           voted=sum(1 for i in items if i.vote)), status
 
 
 @bp.route("/calls/<int:call_id>/votes")
 @login_required
 def votes(call_id: int):
-    return _votes_page(_jury_call(call_id))
+    return _votes_page(call_or_404(call_id, can_deliberate_as_jury))
 
 
 @bp.route("/calls/<int:call_id>/projects/<int:submission_id>/vote", methods=["POST"])
 @login_required
 def vote(call_id: int, submission_id: int):
-    call = _jury_call(call_id)
+    call = call_or_404(call_id, can_deliberate_as_jury)
     submission = _project(call, submission_id)
     require(can_vote(current_user, call))
     back = request.form.get("back") == "votes"
@@ -396,7 +366,7 @@ def vote(call_id: int, submission_id: int):
 @bp.route("/calls/<int:call_id>/projects/<int:submission_id>/recuse", methods=["POST"])
 @login_required
 def recuse(call_id: int, submission_id: int):
-    call = _jury_call(call_id)
+    call = call_or_404(call_id, can_deliberate_as_jury)
     submission = _project(call, submission_id)
     form = SelfRecusalForm()
     if not form.validate_on_submit():

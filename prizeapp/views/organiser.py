@@ -1,6 +1,7 @@
 """The organisers' side of a call: settings, evaluation grid, form, phase, submissions and their export."""
 from __future__ import annotations
 
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
@@ -11,9 +12,9 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -48,10 +49,12 @@ from ..services import audit
 from ..services import calls as calls_service
 from ..services import reviews as reviews_service
 from ..services import submissions as submissions_service
-from ..services.tokens import normalise_email
 from ..services.calls import CallError, CriterionSpec, QuestionSpec
-from ..web import int_arg
+from ..services.tokens import normalise_email
+from ..web import int_arg, parse_int
 from .helpers import NO_UNIT, csv_download, dossier_context, same_origin_download, unit_choices
+from .loading import call_or_404, of_call_or_404
+from .refusals import NOT_POSSIBLE, Refusals
 
 bp = Blueprint("organiser", __name__, url_prefix="/manage")
 
@@ -60,14 +63,7 @@ PAGE_SIZE = 50
 
 @bp.context_processor
 def _template_helpers() -> dict:
-    return {"phase_of": calls_service.current_phase,
-            "number": lambda value: "" if value is None else format_decimal(value)}
-
-
-def _managed_call(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(can_manage_call(current_user, call))
-    return call
+    return {"number": lambda value: "" if value is None else format_decimal(value)}
 
 
 # --- the list of calls --------------------------------------------------------------------------------
@@ -136,7 +132,7 @@ def _search(query, text: str):
 @bp.route("/calls/<int:call_id>")
 @login_required
 def dashboard(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     filters = SubmissionFilterForm(request.args, call.categories)
     query = _visible_submissions(call)
     if filters.status.data in (SubmissionStatus.SUBMITTED.value, SubmissionStatus.WITHDRAWN.value):
@@ -155,7 +151,8 @@ def dashboard(call_id: int):
         "organiser/dashboard.html", call=call, filters=filters, page=page, search=search,
         counts=_submission_counts(call), current_phase=current, forward=order[index + 1:],
         back=order[index - 1] if index > 0 else None,
-        readiness=[_phase_problem(call, code, {}) for code in calls_service.readiness_to_open(call)]
+        readiness=[CALL_REFUSALS.sentence(code, total=_grid_total(call))
+                   for code in calls_service.readiness_to_open(call)]
         if current == CallPhase.DRAFT else [],
         date_fields=[(name, _date_label(name)) for name in DATE_FIELDS])
 
@@ -164,43 +161,44 @@ def _date_label(name: str) -> str:
     return str(CallForm.__dict__[name].args[0])
 
 
-def _order_problem(code: str) -> tuple[str, str] | None:
-    """("submission_deadline", "opens_at") for "submission_deadline_before_opens_at"."""
-    for later in DATE_FIELDS:
-        for earlier in DATE_FIELDS:
-            if code == f"{later}_before_{earlier}":
-                return later, earlier
-    return None
+# ("submission_deadline", "opens_at") for "submission_deadline_before_opens_at" (core.phases).
+DATE_ORDER = {f"{later}_before_{earlier}": (later, earlier)
+              for later in DATE_FIELDS for earlier in DATE_FIELDS if later != earlier}
 
 
-def _phase_problem(call: Call, code: str, params: dict) -> str:
-    """A sentence for each reason services.calls.move_phase gives."""
-    order = _order_problem(code)
-    if order:
-        return _("The dates are out of order: “%(date)s” must come after “%(previous)s”. Correct them in the "
-                 "settings.", date=_date_label(order[0]), previous=_date_label(order[1]))
-    if code == "opening_and_deadline_required":
-        return _("Set the opening date and the submission deadline in the settings.")
-    if code == "grid_weights_not_100":
-        return _("The weights of the evaluation grid add up to %(total)d %%, not 100 %%: correct the grid.",
-                 total=sum(c.weight for c in call.criteria))
-    if code == "grid_empty":
-        return _("The evaluation grid has no criterion: add at least one.")
-    if code == "phase_move_not_allowed":
-        return _("A call moves forward, or back by one step only: from “%(current)s” it cannot go to "
-                 "“%(target)s”.", current=label(CallPhase(params["current"])),
-                 target=label(CallPhase(params["target"])))
-    if code == "phase_set_by_dates":
-        return _("The dates put the call in the phase “%(phase)s”: to move it to “%(target)s”, first change "
-                 "the dates in the settings.", phase=label(CallPhase(params["phase"])),
-                 target=label(CallPhase(params["target"])))
-    return _("This change is not possible (%(code)s).", code=code)
+def _out_of_order(later: str, earlier: str) -> Callable[[dict], str]:
+    return lambda params: _("The dates are out of order: “%(date)s” must come after “%(previous)s”. Correct them "
+                            "in the settings.", date=_date_label(later), previous=_date_label(earlier))
+
+
+def _phase_label(value: str) -> str:
+    return str(label(CallPhase(value)))
+
+
+def _grid_total(call: Call) -> int:
+    return sum(c.weight for c in call.criteria)
+
+
+# What the call's rules say on the dashboard: its readiness to open, and moves between phases.
+CALL_REFUSALS = Refusals(CallError, {
+    **{code: _out_of_order(later, earlier) for code, (later, earlier) in DATE_ORDER.items()},
+    "opening_and_deadline_required": _l("Set the opening date and the submission deadline in the settings."),
+    "grid_weights_not_100": _l("The weights of the evaluation grid add up to %(total)d %%, not 100 %%: correct "
+                               "the grid."),
+    "grid_empty": _l("The evaluation grid has no criterion: add at least one."),
+    "phase_move_not_allowed": _l("A call moves forward, or back by one step only: from “%(current)s” it cannot go "
+                                 "to “%(target)s”."),
+    "phase_set_by_dates": _l("The dates put the call in the phase “%(phase)s”: to move it to “%(target)s”, first "
+                             "change the dates in the settings."),
+    "last_organiser": _l("A call keeps at least one organiser: add another one first."),
+}, formats={"current": _phase_label, "target": _phase_label, "phase": _phase_label},
+    default=NOT_POSSIBLE)
 
 
 @bp.route("/calls/<int:call_id>/phase", methods=["POST"])
 @login_required
 def move_phase(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     form = PhaseForm()
     if not form.validate_on_submit():
         abort(400)
@@ -212,7 +210,7 @@ def move_phase(call_id: int):
         if error.codes != ["phase_move_not_allowed"] and calls_service.current_phase(call) == CallPhase.DRAFT:
             flash(_("The call cannot be published yet."), "error")
         for code in error.codes:
-            flash(_phase_problem(call, code, error.params), "error")
+            flash(CALL_REFUSALS.sentence(code, error.params, total=_grid_total(call)), "error")
     else:
         db.session.commit()
         flash(_("The call is now in the phase “%(phase)s”.", phase=label(target)), "success")
@@ -223,19 +221,18 @@ def move_phase(call_id: int):
 
 def _explain_call_error(form: CallForm, error: CallError) -> None:
     for code in error.codes:
-        order = _order_problem(code)
-        if order:
-            later, earlier = order
+        if code in DATE_ORDER:
+            later, earlier = DATE_ORDER[code]
             form[later].errors.append(_("This date must come after “%(previous)s”.",
                                         previous=form[earlier].label.text))
         else:
-            form.form_errors.append(_("This change is not possible (%(code)s).", code=code))
+            form.form_errors.append(CALL_REFUSALS.sentence(code, error.params))
 
 
 @bp.route("/calls/<int:call_id>/settings", methods=["GET", "POST"])
 @login_required
 def edit_call(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     form = CallForm(obj=call)
     form.eligible_unit_ids.choices = [c for c in unit_choices() if c.value != NO_UNIT]
     if form.validate_on_submit():
@@ -268,40 +265,40 @@ def _spec(row) -> CriterionSpec:
                          level_labels=row.level_labels())
 
 
-ROW_CODES = {"criterion_name_required", "criterion_weight_negative", "criterion_scale_invalid",
-             "criterion_label_outside_scale"}
+GRID_REFUSALS = Refusals(CallError, {
+    "criterion_name_required": _l("Enter the name of the criterion."),
+    "criterion_weight_negative": _l("From 0 to 100."),
+    "criterion_scale_invalid": _l("The highest score must be above the lowest one, by 20 at most."),
+    "criterion_label_outside_scale": lambda p: _("More lines than scores: from %(min)d to %(max)d there are "
+                                                 "%(count)d scores.", min=p["min"], max=p["max"],
+                                                 count=p["max"] - p["min"] + 1),
+    "grid_weights_not_100": _l("The weights add up to %(total)d %%: they must add up to exactly 100 %%."),
+    "grid_empty": _l("The grid needs at least one criterion."),
+    "grid_frozen": _l("The evaluation grid can no longer change: reviews start with the review phase, and every "
+                      "review must use the same grid."),
+}, default=NOT_POSSIBLE)
+# The problems of one criterion, shown next to the field of its row.
+ROW_FIELDS = {"criterion_name_required": "name", "criterion_weight_negative": "weight",
+              "criterion_scale_invalid": "scale_max", "criterion_label_outside_scale": "levels"}
 
 
 def _explain_grid_error(form: GridForm, rows: list, error: CallError, total: int) -> None:
     # The service names the problems of the grid as a whole; asking it again row by row places each
     # problem next to its row.
     for row in rows:
+        scale = {"min": row.form.scale_min.data, "max": row.form.scale_max.data}
         for code in calls_service.grid_problems([_spec(row.form)]):
-            if code == "criterion_name_required":
-                row.form.name.errors.append(_("Enter the name of the criterion."))
-            elif code == "criterion_weight_negative":
-                row.form.weight.errors.append(_("From 0 to 100."))
-            elif code == "criterion_scale_invalid":
-                row.form.scale_max.errors.append(_("The highest score must be above the lowest one, by 20 at most."))
-            elif code == "criterion_label_outside_scale":
-                row.form.levels.errors.append(_("More lines than scores: from %(min)d to %(max)d there are "
-                                                "%(count)d scores.", min=row.form.scale_min.data,
-                                                max=row.form.scale_max.data,
-                                                count=row.form.scale_max.data - row.form.scale_min.data + 1))
+            if code in ROW_FIELDS:
+                row.form[ROW_FIELDS[code]].errors.append(GRID_REFUSALS.sentence(code, scale))
     for code in error.codes:
-        if code == "grid_weights_not_100":
-            form.form_errors.append(_("The weights add up to %(total)d %%: they must add up to exactly 100 %%.",
-                                      total=total))
-        elif code == "grid_empty":
-            form.form_errors.append(_("The grid needs at least one criterion."))
-        elif code not in ROW_CODES:
-            form.form_errors.append(_("This change is not possible (%(code)s).", code=code))
+        if code not in ROW_FIELDS:
+            form.form_errors.append(GRID_REFUSALS.sentence(code, error.params, total=total))
 
 
 @bp.route("/calls/<int:call_id>/grid", methods=["GET", "POST"])
 @login_required
 def grid(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     frozen = calls_service.grid_frozen(call)
     if request.method == "GET":
         form = _grid_form_from(call)
@@ -322,8 +319,7 @@ def grid(call_id: int):
         except CallError as error:
             db.session.rollback()
             if "grid_frozen" in error.codes:
-                flash(_("The evaluation grid can no longer change: reviews start with the review phase, and "
-                        "every review must use the same grid."), "error")
+                flash(GRID_REFUSALS.sentence("grid_frozen"), "error")
                 return redirect(url_for("organiser.grid", call_id=call.id))
             _explain_grid_error(form, rows, error, total)
         else:
@@ -336,45 +332,45 @@ def grid(call_id: int):
 # --- the submission form ------------------------------------------------------------------------------
 
 def _question_of(call: Call, question_id: int) -> FormQuestion:
-    question = db.get_or_404(FormQuestion, question_id)
-    if question.call_id != call.id:
-        abort(404)
+    question = of_call_or_404(FormQuestion, question_id, call)
     return question
 
 
 @bp.route("/calls/<int:call_id>/form")
 @login_required
 def form(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     return render_template("organiser/form.html", call=call, locked=calls_service.form_locked(call))
+
+
+QUESTION_REFUSALS = Refusals(CallError, {
+    "question_label_required": _l("Enter the question."),
+    "question_needs_two_choices": _l("Give at least two choices, one per line."),
+    "question_min_above_max": _l("The maximum must not be below the minimum."),
+    "form_locked": _l("Projects have already been submitted: the kind of answer can no longer change, and no "
+                      "question can be added or removed."),
+}, default=NOT_POSSIBLE)
+QUESTION_FIELDS = {"question_label_required": "label", "question_needs_two_choices": "choices",
+                   "question_min_above_max": "maximum", "form_locked": "kind"}
 
 
 def _explain_question_error(form: QuestionForm, error: CallError) -> None:
     for code in error.codes:
-        if code == "question_label_required":
-            form.label.errors.append(_("Enter the question."))
-        elif code == "question_needs_two_choices":
-            form.choices.errors.append(_("Give at least two choices, one per line."))
-        elif code == "question_min_above_max":
-            form.maximum.errors.append(_("The maximum must not be below the minimum."))
-        elif code == "form_locked":
-            form.kind.errors.append(_("Projects have already been submitted: the kind of answer can no longer "
-                                      "change, and no question can be added or removed."))
-        else:
-            form.form_errors.append(_("This change is not possible (%(code)s).", code=code))
+        field = QUESTION_FIELDS.get(code)
+        (form[field].errors if field else form.form_errors).append(QUESTION_REFUSALS.sentence(code, error.params))
 
 
 @bp.route("/calls/<int:call_id>/form/questions/new", methods=["GET", "POST"])
 @login_required
 def new_question(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     return _question_page(call, None, QuestionForm())
 
 
 @bp.route("/calls/<int:call_id>/form/questions/<int:question_id>", methods=["GET", "POST"])
 @login_required
 def edit_question(call_id: int, question_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     question = _question_of(call, question_id)
     return _question_page(call, question, QuestionForm(obj=question))
 
@@ -404,7 +400,7 @@ def _question_page(call, question, form: QuestionForm):
 @bp.route("/calls/<int:call_id>/form/questions/<int:question_id>/delete", methods=["POST"])
 @login_required
 def delete_question(call_id: int, question_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     question = _question_of(call, question_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -423,7 +419,7 @@ def delete_question(call_id: int, question_id: int):
 @bp.route("/calls/<int:call_id>/form/questions/<int:question_id>/move", methods=["POST"])
 @login_required
 def move_question(call_id: int, question_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     question = _question_of(call, question_id)
     form = MoveQuestionForm()
     if not form.validate_on_submit():
@@ -440,7 +436,7 @@ def move_question(call_id: int, question_id: int):
 @login_required
 @same_origin_download
 def export(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     rows = db.session.scalars(_visible_submissions(call).options(selectinload(Submission.files))
                               .order_by(Submission.reference)).all()
     # The SQL filter and the per-object rule are the same rule; checking both costs nothing and means a change
@@ -448,7 +444,7 @@ def export(call_id: int):
     rows = [s for s in rows if can_view_submission_as_organiser(current_user, s)]
     body = submissions_service.export_csv(call, rows)
     # Personal data leaves the platform: say who took it, and when.
-    audit.record(action="call.submissions_exported", actor=current_user, obj=call, call=call,
+    audit.record(action=audit.AuditAction.CALL_SUBMISSIONS_EXPORTED, actor=current_user, obj=call, call=call,
                  details={"rows": len(rows)})
     db.session.commit()
     return csv_download(body, f"{call.slug}-candidatures")
@@ -459,30 +455,36 @@ def export(call_id: int):
 @bp.route("/calls/<int:call_id>/reviews")
 @login_required
 def reviews(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     state = reviews_service.progress(call)
     projects = {s.id: s for s in db.session.scalars(db.select(Submission).where(
         Submission.id.in_(list(state.by_submission))))} if state.by_submission else {}
     reviewers = sorted(state.by_reviewer.items(),
-                       key=lambda item: (item[1]["submitted"] - item[1]["assigned"], state.reviewers[item[0]].last_name))
+                       key=lambda item: (item[1]["submitted"] - item[1]["assigned"],
+                                         state.reviewers[item[0]].last_name))
     return render_template("organiser/reviews.html", call=call, state=state, reviewers=reviewers,
                            projects=sorted(projects.values(), key=lambda s: s.reference),
                            open_for_reviews=reviews_service.accepts_reviews(call), remind_form=ConfirmForm())
 
 
+REMINDER_REFUSALS = Refusals(reviews_service.ReviewError, {
+    "nobody_to_remind": _l("Nobody has reviews left to submit: no reminder was sent."),
+})
+
+
 @bp.route("/calls/<int:call_id>/reviews/remind", methods=["POST"])
 @login_required
 def remind_reviewers(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    reviewer_id = request.form.get("reviewer_id", type=int)
+    reviewer_id = parse_int(request.form.get("reviewer_id"))
     try:
         emails = reviews_service.send_reminders(call=call, actor=current_user,
                                                 reviewer_ids=[reviewer_id] if reviewer_id else None)
-    except reviews_service.ReviewError:
+    except reviews_service.ReviewError as error:
         db.session.rollback()
-        flash(_("Nobody has reviews left to submit: no reminder was sent."), "info")
+        flash(REMINDER_REFUSALS.say(error), "info")
     else:
         db.session.commit()
         flash(ngettext("A reminder is sent to %(num)d reviewer.", "A reminder is sent to %(num)d reviewers.",
@@ -504,7 +506,7 @@ def _render_people(call: Call, form: PersonRoleForm, status: int = 200):
 @bp.route("/calls/<int:call_id>/people", methods=["GET", "POST"])
 @login_required
 def people(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     form = PersonRoleForm()
     if not form.validate_on_submit():
         return _render_people(call, form, 400 if form.errors else 200)
@@ -525,16 +527,16 @@ def people(call_id: int):
 @bp.route("/calls/<int:call_id>/people/revoke", methods=["POST"])
 @login_required
 def revoke_person(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     form = RevokeRoleForm()
     if not form.validate_on_submit() or form.role.data not in {r.value for r in PEOPLE_ROLES}:
         abort(400)
     user = db.get_or_404(User, form.user_id.data)
     try:
         calls_service.revoke_role(call=call, actor=current_user, user=user, role=CallRoleKind(form.role.data))
-    except CallError:
+    except CallError as error:
         db.session.rollback()
-        flash(_("A call keeps at least one organiser: add another one first."), "error")
+        flash(CALL_REFUSALS.say(error), "error")
     else:
         db.session.commit()
         flash(_("%(name)s no longer has this role.", name=user.full_name), "success")
@@ -544,9 +546,7 @@ def revoke_person(call_id: int):
 @bp.route("/calls/<int:call_id>/submissions/<int:submission_id>")
 @login_required
 def submission(call_id: int, submission_id: int):
-    call = _managed_call(call_id)
-    record = db.get_or_404(Submission, submission_id)
-    if record.call_id != call.id:
-        abort(404)
+    call = call_or_404(call_id, can_manage_call)
+    record = of_call_or_404(Submission, submission_id, call)
     require(can_view_submission_as_organiser(current_user, record))
     return render_template("organiser/submission.html", call=call, submission=record, **dossier_context(record))

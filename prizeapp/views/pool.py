@@ -3,7 +3,6 @@ is what it is."""
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,12 +11,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
-from ..core.conflicts import CODES, UNWAIVABLE
-from ..enums import (AssignmentStatus, BidLevel, CallRoleKind, ConflictSource, ExclusionRequestStatus, PoolStatus,
-                     ReviewMode)
+from ..core.conflicts import UNWAIVABLE
+from ..enums import (
+    AssignmentStatus,
+    BidLevel,
+    CallRoleKind,
+    ConflictSource,
+    ExclusionRequestStatus,
+    PoolStatus,
+    ReviewMode,
+)
 from ..extensions import db
 from ..forms.admin import ConfirmForm
 from ..forms.exclusion_requests import DECISIONS, ExclusionDecisionForm
@@ -29,7 +34,6 @@ from ..forms.pool import (
     MaxLoadForm,
     WaiveForm,
 )
-from ..labels import EXCLUSION_REQUEST_LABELS
 from ..models import (
     Assignment,
     Call,
@@ -42,59 +46,34 @@ from ..models import (
     User,
 )
 from ..models.review_pool import ExclusionRequest
-from ..permissions import can_decide_exclusion_request, can_manage_call, require
-from ..services import calls as calls_service
+from ..permissions import (
+    can_decide_exclusion_request,
+    can_manage_call,
+    can_withdraw_conflict,
+    require,
+)
 from ..services import review_pool
 from ..services.assignment import max_loads
-from ..services.outbox import queue_email
 from ..services.review_pool import PoolError
-from ..web import int_arg
+from ..web import int_arg, parse_int
+from .loading import call_or_404, of_call_or_404
 from .reasons import code_label, describe, describe_many
+from .refusals import NOT_POSSIBLE, Refusals
 
 bp = Blueprint("pool", __name__, url_prefix="/manage")
 
 PAGE_SIZE = 50
 
-POOL_STATUS_LABELS = {
-    PoolStatus.INVITED: _l("Invited, no answer yet"),
-    PoolStatus.ACCEPTED: _l("Accepted"),
-    PoolStatus.DECLINED: _l("Declined"),
-}
-BID_LABELS = {
-    BidLevel.EAGER: _l("Eager"),
-    BidLevel.WILLING: _l("Willing"),
-    BidLevel.NOT_INTERESTED: _l("Not interested"),
-    None: _l("No bid"),
-}
-
 
 @bp.context_processor
 def _template_helpers() -> dict:
-    return {"phase_of": calls_service.current_phase, "pool_status_labels": POOL_STATUS_LABELS,
-            "code_label": code_label}
+    return {"code_label": code_label}
 
 
-def _managed_call(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(can_manage_call(current_user, call))
-    return call
-
-
-def _of_call(call: Call, obj, call_id: int):
-    """404 unless `obj` exists and belongs to `call` (ids from one call must not reach another's)."""
-    if obj is None or call_id != call.id:
-        abort(404)
-    return obj
-
-
-def _invitation_of(call: Call, invitation_id: int) -> ReviewerInvitation:
-    invitation = db.get_or_404(ReviewerInvitation, invitation_id)
-    return _of_call(call, invitation, invitation.call_id)
-
-
-def _submission_of(call: Call, submission_id) -> Submission:
-    submission = db.session.get(Submission, submission_id) if submission_id else None
-    if submission is None or submission.call_id != call.id or submission.submitted_at is None:
+def _submission_of(call: Call, submission_id: int | None) -> Submission:
+    """A project of `call` the organisers see (submitted at least once), else 404."""
+    submission = of_call_or_404(Submission, submission_id or None, call)
+    if submission.submitted_at is None:
         abort(404)
     return submission
 
@@ -149,7 +128,8 @@ def _pool_view(call: Call) -> dict:
             "pending_requests": review_pool.pending_exclusion_requests(call)}
 
 
-def _render_pool(call: Call, *, invite_form: InviteForm | None = None, load_error: tuple[int, MaxLoadForm] | None = None,
+def _render_pool(call: Call, *, invite_form: InviteForm | None = None,
+                 load_error: tuple[int, MaxLoadForm] | None = None,
                  status: int = 200):
     return render_template(
         "pool/pool.html", call=call, peer=call.review_mode == ReviewMode.PEER,
@@ -160,71 +140,58 @@ def _render_pool(call: Call, *, invite_form: InviteForm | None = None, load_erro
 @bp.route("/calls/<int:call_id>/pool")
 @login_required
 def pool(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     return _render_pool(call)
-
-
-def _invitation_link(invitation: ReviewerInvitation) -> str:
-    token = review_pool.invitation_token(invitation)
-    try:
-        return url_for("reviewer.invitation", token=token, _external=True)
-    except BuildError:
-        # The reviewers' pages own this address (GET/POST /reviewing/invitations/<token>); until they are
-        # registered the agreed path is written out.
-        return url_for("public.index", _external=True).rstrip("/") + f"/reviewing/invitations/{token}"
-
-
-def _queue_invitation(call: Call, invitation: ReviewerInvitation) -> None:
-    # Someone with an account reads it in their language; a newcomer in the inviter's.
-    person = db.session.scalar(db.select(User).where(User.email == invitation.email))
-    queue_email(kind="reviewer_invitation", to=person or invitation.email, call=call, sensitive=True,
-                locale=None if person is not None else current_user.locale.value,
-                context={"call": call, "inviter": current_user, "url": _invitation_link(invitation)})
 
 
 @bp.route("/calls/<int:call_id>/pool/invite", methods=["POST"])
 @login_required
 def invite(call_id: int):
-    call = _managed_call(call_id)
-    if call.review_mode == ReviewMode.PEER:
-        flash(_("In a peer prize the reviewers are the applicants: nobody is invited."), "error")
-        return redirect(url_for("pool.pool", call_id=call.id))
+    call = call_or_404(call_id, can_manage_call)
     form = InviteForm()
     if not form.validate_on_submit():
         return _render_pool(call, invite_form=form, status=400)
-    already = review_pool.invited_addresses(call)
-    invited = [address for address in form.addresses if address not in already]
-    for address in invited:
-        _queue_invitation(call, review_pool.invite_reviewer(call=call, actor=current_user, email=address))
+    try:
+        sent = review_pool.invite_reviewers(call=call, actor=current_user, emails=form.addresses)
+    except PoolError as error:
+        db.session.rollback()
+        flash(POOL_REFUSALS.say(error), "error")
+        return redirect(url_for("pool.pool", call_id=call.id))
     db.session.commit()
-    if invited:
+    if sent.invited:
         flash(ngettext("%(num)d invitation sent: %(addresses)s.", "%(num)d invitations sent: %(addresses)s.",
-                       len(invited), addresses=", ".join(invited)), "success")
-    skipped = [address for address in form.addresses if address in already]
-    if skipped:
+                       len(sent.invited), addresses=", ".join(sent.invited)), "success")
+    if sent.skipped:
         flash(_("Already invited, not invited again: %(addresses)s. To remind them, send their invitation "
-                "again from the list.", addresses=", ".join(skipped)), "info")
+                "again from the list.", addresses=", ".join(sent.skipped)), "info")
     if form.repeated:
         flash(_("Written more than once, invited once: %(addresses)s.", addresses=", ".join(form.repeated)), "info")
     return redirect(url_for("pool.pool", call_id=call.id))
 
 
-def _pool_problem(error: PoolError) -> str:
-    if "committed_assignments" in error.codes:
-        return ngettext("This person holds %(num)d committed assignment: give it to another reviewer first "
-                        "(assignment page), then remove them.",
-                        "This person holds %(num)d committed assignments: give them to other reviewers first "
-                        "(assignment page), then remove them.", error.params.get("count", 0))
-    if "invitation_answered" in error.codes:
-        return _("This invitation has already been answered.")
-    if "peer_reviewers_are_the_applicants" in error.codes:
-        return _("In a peer prize the reviewers are the applicants: they leave the pool only by withdrawing "
-                 "their project.")
-    if "not_in_pool" in error.codes:
-        return _("This person is not in the pool of this call.")
-    if "negative_max_load" in error.codes:
-        return _("The maximum cannot be negative.")
-    return _("This change is not possible (%(code)s).", code=", ".join(error.codes))
+POOL_REFUSALS = Refusals(PoolError, {
+    "committed_assignments": lambda p: ngettext(
+        "This person holds %(num)d committed assignment: give it to another reviewer first (assignment page), then "
+        "remove them.",
+        "This person holds %(num)d committed assignments: give them to other reviewers first (assignment page), "
+        "then remove them.", p.get("count", 0)),
+    "already_invited": _l("%(email)s is already invited."),
+    "peer_prize_invites_nobody": _l("In a peer prize the reviewers are the applicants: nobody is invited."),
+    "review_over": _l("The review of this call is over: nothing can be changed any more. Nothing was changed."),
+    "invitation_answered": _l("This invitation has already been answered."),
+    "invitation_for_another_address": _l("This invitation was sent to %(email)s: sign in with that address to "
+                                         "answer it."),
+    "peer_reviewers_are_the_applicants": _l("In a peer prize the reviewers are the applicants: they leave the pool "
+                                            "only by withdrawing their project."),
+    "not_in_pool": _l("This person is not in the pool of this call."),
+    "negative_max_load": _l("The maximum cannot be negative."),
+    "reason_required": _l("Give the reason."),
+    "not_the_reviewer": _l("Only the reviewer concerned can declare this conflict of interest."),
+    "not_in_team": _l("Only a member of the project's team can do this."),
+    "exclusion_needs_an_organiser": _l("After the submission deadline, an exclusion is a request that an organiser "
+                                       "decides."),
+    "unknown_submission": _l("This project is not a submitted project of the call."),
+}, default=NOT_POSSIBLE)
 
 
 def _confirmed() -> None:
@@ -235,15 +202,14 @@ def _confirmed() -> None:
 @bp.route("/calls/<int:call_id>/pool/invitations/<int:invitation_id>/resend", methods=["POST"])
 @login_required
 def resend(call_id: int, invitation_id: int):
-    call = _managed_call(call_id)
-    invitation = _invitation_of(call, invitation_id)
+    call = call_or_404(call_id, can_manage_call)
+    invitation = of_call_or_404(ReviewerInvitation, invitation_id, call)
     _confirmed()
     try:
-        review_pool.record_invitation_resent(invitation=invitation, actor=current_user)
-        _queue_invitation(call, invitation)
+        review_pool.resend_invitation(invitation=invitation, actor=current_user)
     except PoolError as error:
         db.session.rollback()
-        flash(_pool_problem(error), "error")
+        flash(POOL_REFUSALS.say(error), "error")
     else:
         db.session.commit()
         flash(_("The invitation is sent again to %(email)s.", email=invitation.email), "success")
@@ -253,15 +219,15 @@ def resend(call_id: int, invitation_id: int):
 @bp.route("/calls/<int:call_id>/pool/invitations/<int:invitation_id>/cancel", methods=["POST"])
 @login_required
 def cancel_invitation(call_id: int, invitation_id: int):
-    call = _managed_call(call_id)
-    invitation = _invitation_of(call, invitation_id)
+    call = call_or_404(call_id, can_manage_call)
+    invitation = of_call_or_404(ReviewerInvitation, invitation_id, call)
     _confirmed()
     email = invitation.email
     try:
         review_pool.cancel_invitation(invitation=invitation, actor=current_user)
     except PoolError as error:
         db.session.rollback()
-        flash(_pool_problem(error), "error")
+        flash(POOL_REFUSALS.say(error), "error")
     else:
         db.session.commit()
         flash(_("The invitation to %(email)s is cancelled: its link no longer works.", email=email), "success")
@@ -271,14 +237,14 @@ def cancel_invitation(call_id: int, invitation_id: int):
 @bp.route("/calls/<int:call_id>/pool/members/<int:user_id>/remove", methods=["POST"])
 @login_required
 def remove(call_id: int, user_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     person = db.get_or_404(User, user_id)
     _confirmed()
     try:
         review_pool.remove_from_pool(call=call, user=person, actor=current_user)
     except PoolError as error:
         db.session.rollback()
-        flash(_("%(name)s stays in the pool.", name=person.full_name) + " " + _pool_problem(error), "error")
+        flash(_("%(name)s stays in the pool.", name=person.full_name) + " " + POOL_REFUSALS.say(error), "error")
     else:
         db.session.commit()
         flash(_("%(name)s is removed from the pool.", name=person.full_name), "success")
@@ -288,7 +254,7 @@ def remove(call_id: int, user_id: int):
 @bp.route("/calls/<int:call_id>/pool/members/<int:user_id>/max-load", methods=["POST"])
 @login_required
 def max_load(call_id: int, user_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     person = db.get_or_404(User, user_id)
     form = MaxLoadForm()
     if not form.validate_on_submit():
@@ -297,7 +263,7 @@ def max_load(call_id: int, user_id: int):
         review_pool.set_max_load(call=call, user=person, actor=current_user, max_load=form.max_load.data)
     except PoolError as error:
         db.session.rollback()
-        flash(_pool_problem(error), "error")
+        flash(POOL_REFUSALS.say(error), "error")
     else:
         db.session.commit()
         if form.max_load.data is None:
@@ -313,56 +279,13 @@ def max_load(call_id: int, user_id: int):
 # --- conflicts -----------------------------------------------------------------------------------------
 
 @dataclass
-class Page:
-    """A page of a list held in memory, shaped like Flask-SQLAlchemy's for the `pagination` macro."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @classmethod
-    def of(cls, items: list, page: int, per_page: int = PAGE_SIZE) -> Page:
-        pages = max(1, math.ceil(len(items) / per_page))
-        page = min(max(1, page), pages)
-        return cls(items[(page - 1) * per_page:page * per_page], page, per_page, len(items))
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-@dataclass
-class ReasonLine:
-    code: str
-    text: str
-    waivable: bool
-    waiver: ConflictWaiver | None = None  # set when this reason is waived
-    declaration: ConflictDeclaration | None = None  # the organisers' declaration behind "set_by_organiser"
-
-
-@dataclass
 class PairRow:
+    """A pair of the page, each of its reasons with its sentence."""
+
     submission: Submission
     reviewer: User
-    reasons: list[ReasonLine]
-    waived: list[ReasonLine]
+    reasons: list[tuple[review_pool.ConflictLine, str]]
+    waived: list[tuple[review_pool.ConflictLine, str]]
 
 
 def _choices(items, text, empty) -> list[SelectChoice]:
@@ -379,62 +302,28 @@ def _person_text(u: User) -> str:
 
 def _filter_args() -> dict:
     """The conflicts page's filters and page number, to come back to the same place after a change."""
-    args = {name: request.args.get(name, type=int) for name in ("submission", "reviewer", "page")}
+    args = {name: parse_int(request.args.get(name)) for name in ("submission", "reviewer", "page")}
     return {name: value for name, value in args.items() if value}
 
 
 def _conflicts_view(call: Call) -> dict:
-    inputs = review_pool.call_inputs(call)
-    matrix = review_pool.conflict_matrix(call, inputs=inputs)
-    submissions = {s.id: s for s in inputs.submissions}
-    people = {u.id: u for u in inputs.reviewers}
+    overview = review_pool.conflicts_overview(
+        call, submission_id=parse_int(request.args.get("submission")),
+        reviewer_id=parse_int(request.args.get("reviewer")), page=int_arg("page", 1), per_page=PAGE_SIZE)
     filters = ConflictFilterForm(request.args)
-    filters.submission.choices = _choices(inputs.submissions, _submission_text, _l("All projects"))
-    filters.reviewer.choices = _choices(inputs.reviewers, _person_text, _l("All reviewers"))
-    wanted_s = matrix.submission_index.get(request.args.get("submission", type=int))
-    wanted_r = matrix.reviewer_index.get(request.args.get("reviewer", type=int))
-
-    waivers = {(w.submission_id, w.reviewer_id, w.code): w for w in db.session.scalars(
-        db.select(ConflictWaiver).where(ConflictWaiver.submission_id.in_(inputs.submission_ids)))}
-    pairs = {(int(s), int(r)) for s, r in matrix.conflicted_pairs()}
-    # Pairs whose every reason is waived are no longer conflicted, yet their waivers must stay in sight.
-    pairs |= {(matrix.submission_index[sid], matrix.reviewer_index[rid]) for sid, rid, _code in waivers
-              if sid in matrix.submission_index and rid in matrix.reviewer_index}
-    counts = {code: 0 for code in CODES}
-    waived_counts = {code: 0 for code in CODES}
-    listed = []
-    for s, r in sorted(pairs):
-        active, waived = matrix.reasons(s, r), matrix.waived(s, r)
-        for code in {reason.code for reason in active}:
-            counts[code] += 1
-        for code in {w.reason.code for w in waived}:
-            waived_counts[code] += 1
-        if (wanted_s is None or s == wanted_s) and (wanted_r is None or r == wanted_r):
-            listed.append((s, r, active, waived))
-    page = Page.of(listed, int_arg("page", 1))
-
-    words = describe_many({(s, r, kind): reasons for s, r, active, waived in page.items
-                           for kind, reasons in (("active", active), ("waived", [w.reason for w in waived]))})
-    keys = [(matrix.submission_ids[s], matrix.reviewer_ids[r]) for s, r, _a, _w in page.items]
-    declarations = {(d.submission_id, d.reviewer_id): d for d in db.session.scalars(
-        db.select(ConflictDeclaration).where(ConflictDeclaration.source == ConflictSource.ORGANISER,
-                                             ConflictDeclaration.submission_id.in_({k[0] for k in keys})))}
-    waiver_authors = {u.id: u for u in db.session.scalars(db.select(User).where(
-        User.id.in_({w.waived_by_id for w in waivers.values() if w.waived_by_id})))}
-    rows = []
-    for (s, r, active, waived), (sid, rid) in zip(page.items, keys, strict=True):
-        rows.append(PairRow(
-            submission=submissions[sid], reviewer=people[rid],
-            reasons=[ReasonLine(reason.code, text, reason.code not in UNWAIVABLE,
-                                declaration=declarations.get((sid, rid)) if reason.code == "set_by_organiser"
-                                else None)
-                     for reason, text in zip(active, words[(s, r, "active")], strict=True)],
-            waived=[ReasonLine(w.reason.code, text, True, waiver=waivers.get((sid, rid, w.reason.code)))
-                    for w, text in zip(waived, words[(s, r, "waived")], strict=True)]))
-    return {"rows": rows, "page": page, "filters": filters, "counts": counts, "waived_counts": waived_counts,
-            "total_pairs": int(matrix.mask.sum()), "waiver_authors": waiver_authors,
-            "submission_choices": filters.submission.choices, "reviewer_choices": filters.reviewer.choices,
-            "filtered": wanted_s is not None or wanted_r is not None}
+    filters.submission.choices = _choices(overview.submissions, _submission_text, _l("All projects"))
+    filters.reviewer.choices = _choices(overview.reviewers, _person_text, _l("All reviewers"))
+    pairs = overview.page.items
+    words = describe_many({(i, kind): [line.reason for line in lines] for i, pair in enumerate(pairs)
+                           for kind, lines in (("active", pair.reasons), ("waived", pair.waived))})
+    rows = [PairRow(submission=pair.submission, reviewer=pair.reviewer,
+                    reasons=list(zip(pair.reasons, words[(i, "active")], strict=True)),
+                    waived=list(zip(pair.waived, words[(i, "waived")], strict=True)))
+            for i, pair in enumerate(pairs)]
+    return {"rows": rows, "page": overview.page, "filters": filters, "counts": overview.counts,
+            "waived_counts": overview.waived_counts, "total_pairs": overview.total_pairs,
+            "waiver_authors": overview.waiver_authors, "submission_choices": filters.submission.choices,
+            "reviewer_choices": filters.reviewer.choices, "filtered": overview.filtered}
 
 
 @dataclass
@@ -485,14 +374,14 @@ def _render_conflicts(call: Call, *, declare_form: DeclareConflictForm | None = 
                            problem=problem, confirm_form=ConfirmForm(), args=_filter_args(),
                            pending_requests=[r for r in requests if r.request.status == ExclusionRequestStatus.PENDING],
                            decided_requests=[r for r in requests if r.request.status != ExclusionRequestStatus.PENDING],
-                           request_labels=EXCLUSION_REQUEST_LABELS, decision=decision,
+                           decision=decision,
                            decision_form=ExclusionDecisionForm(formdata=None), **view), status
 
 
 @bp.route("/calls/<int:call_id>/conflicts")
 @login_required
 def conflicts(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     return _render_conflicts(call)
 
 
@@ -503,7 +392,7 @@ def _back_to_conflicts(call: Call):
 @bp.route("/calls/<int:call_id>/conflicts/declare", methods=["POST"])
 @login_required
 def declare(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     form = DeclareConflictForm()
     inputs = review_pool.call_inputs(call)
     form.submission.choices = _choices(inputs.submissions, _submission_text, _l("Choose a project"))
@@ -530,12 +419,12 @@ def declare(call_id: int):
 @bp.route("/calls/<int:call_id>/conflicts/waive", methods=["POST"])
 @login_required
 def waive(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     form = WaiveForm()
     valid = form.validate_on_submit()
     if "csrf_token" in form.errors:
         abort(400)
-    submission_id, reviewer_id = (request.form.get(name, type=int) for name in ("submission", "reviewer"))
+    submission_id, reviewer_id = (parse_int(request.form.get(name)) for name in ("submission", "reviewer"))
     if not (submission_id and reviewer_id):
         abort(400)  # the page always sends the pair
     submission = _submission_of(call, submission_id)
@@ -561,9 +450,8 @@ def waive(call_id: int):
 @bp.route("/calls/<int:call_id>/conflicts/waivers/<int:waiver_id>/revoke", methods=["POST"])
 @login_required
 def revoke_waiver(call_id: int, waiver_id: int):
-    call = _managed_call(call_id)
-    waiver = db.get_or_404(ConflictWaiver, waiver_id)
-    _of_call(call, waiver, waiver.submission.call_id)
+    call = call_or_404(call_id, can_manage_call)
+    waiver = of_call_or_404(ConflictWaiver, waiver_id, call)
     _confirmed()
     code, reference = waiver.code, waiver.submission.reference
     review_pool.revoke_waiver(waiver=waiver, actor=current_user)
@@ -576,12 +464,10 @@ def revoke_waiver(call_id: int, waiver_id: int):
 @bp.route("/calls/<int:call_id>/conflicts/declarations/<int:declaration_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(call_id: int, declaration_id: int):
-    call = _managed_call(call_id)
-    declaration = db.get_or_404(ConflictDeclaration, declaration_id)
-    _of_call(call, declaration, declaration.submission.call_id)
+    call = call_or_404(call_id, can_manage_call)
+    declaration = of_call_or_404(ConflictDeclaration, declaration_id, call)
     _confirmed()
-    if declaration.source != ConflictSource.ORGANISER:
-        # What reviewers and applicants declare is theirs to withdraw; organisers waive it, with a reason.
+    if not can_withdraw_conflict(current_user, declaration):
         flash(_("Only conflicts set by organisers are withdrawn here; waive the others, giving a reason."), "error")
         return _back_to_conflicts(call)
     reference = declaration.submission.reference
@@ -591,19 +477,18 @@ def withdraw(call_id: int, declaration_id: int):
     return _back_to_conflicts(call)
 
 
-DECISION_ERRORS = {
+DECISION_ERRORS = Refusals(PoolError, {
     "request_decided": _l("This request was already decided: nothing was changed."),
     "results_published": _l("The results are published: this request can no longer be accepted. Nothing was "
                             "changed; you may still decline it."),
-}
+})
 
 
 @bp.route("/calls/<int:call_id>/conflicts/requests/<int:request_id>/decide", methods=["POST"])
 @login_required
 def decide_request(call_id: int, request_id: int):
-    call = _managed_call(call_id)
-    exclusion = db.get_or_404(ExclusionRequest, request_id)
-    _of_call(call, exclusion, exclusion.submission.call_id)
+    call = call_or_404(call_id, can_manage_call)
+    exclusion = of_call_or_404(ExclusionRequest, request_id, call)
     require(can_decide_exclusion_request(current_user, exclusion))
     form = ExclusionDecisionForm()
     valid = form.validate_on_submit()
@@ -617,8 +502,7 @@ def decide_request(call_id: int, request_id: int):
                                              reason=form.reason.data)
     except PoolError as error:
         db.session.rollback()
-        return _render_conflicts(call, status=409, problem=str(DECISION_ERRORS.get(
-            error.codes[0], _l("This action is not possible now."))))
+        return _render_conflicts(call, status=409, problem=DECISION_ERRORS.say(error))
     db.session.commit()
     reference = exclusion.submission.reference
     if decision == "accept":
@@ -639,13 +523,13 @@ def _number(value: float) -> str:
 @bp.route("/calls/<int:call_id>/affinity")
 @login_required
 def affinity(call_id: int):
-    call = _managed_call(call_id)
+    call = call_or_404(call_id, can_manage_call)
     inputs = review_pool.call_inputs(call)
     form = AffinityForm(request.args)
     form.submission.choices = _choices(inputs.submissions, _submission_text, _l("Choose a project"))
     form.reviewer.choices = _choices(inputs.reviewers, _person_text, _l("Choose a reviewer"))
-    submission_id = request.args.get("submission", type=int)
-    reviewer_id = request.args.get("reviewer", type=int)
+    submission_id = parse_int(request.args.get("submission"))
+    reviewer_id = parse_int(request.args.get("reviewer"))
     context = {"call": call, "form": form, "explanation": None, "problem": None}
     if not (submission_id and reviewer_id):
         return render_template("pool/affinity.html", **context)
@@ -661,7 +545,7 @@ def affinity(call_id: int):
     s, r = inputs.submission_ids.index(submission.id), inputs.reviewer_ids.index(person.id)
     e = matrix.explain(s, r, top=10)
     w = matrix.weights
-    bid = BidLevel(e.bid.value) if e.bid is not None else None
+    bid_label = BidLevel(e.bid.value).label if e.bid is not None else _l("No bid")
     parts = [
         {"name": _("Text similarity"), "value": e.text_similarity, "weight": w.text, "part": e.text_part,
          "detail": _("cosine %(value)s", value=_number(e.text_similarity))},
@@ -669,8 +553,8 @@ def affinity(call_id: int):
          "detail": _("the project's category is one of the reviewer's themes") if e.theme_match
          else _("the project's category is not among the reviewer's themes")},
         {"name": _("Bid"), "value": w.bid_value(e.bid), "weight": w.bid, "part": e.bid_part,
-         "detail": str(BID_LABELS[bid])},
+         "detail": str(bid_label)},
     ]
-    context |= {"explanation": e, "parts": parts, "score": float(matrix.scores[s, r]), "bid_label": BID_LABELS[bid],
+    context |= {"explanation": e, "parts": parts, "score": float(matrix.scores[s, r]), "bid_label": bid_label,
                 "number": _number, "category": submission.category, "member": inputs.members.get(person.id)}
     return render_template("pool/affinity.html", **context)

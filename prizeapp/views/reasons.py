@@ -8,29 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..core.conflicts import Reason
 from ..extensions import db
+from ..labels import code_label
 from ..models import OrgUnit, Submission, User
-
-CODE_LABELS = {
-    "author": _l("Author of the project"),
-    "team_member": _l("Member of the project's team"),
-    "teammate": _l("Teammate of an applicant in another project"),
-    "same_service": _l("Same service as an applicant"),
-    "same_direction": _l("Same direction as an applicant"),
-    "same_organisation": _l("Same organisation as an applicant"),
-    "same_email_domain": _l("Same email domain as an applicant"),
-    "declared_tie": _l("Declared tie with an applicant"),
-    "declared_by_reviewer": _l("Declared by the reviewer"),
-    "declared_by_applicant": _l("The applicants asked that this person not review them"),
-    "set_by_organiser": _l("Set by an organiser"),
-}
-
-
-def code_label(code: str) -> str:
-    return str(CODE_LABELS.get(code, code))
 
 
 class _Names:
@@ -55,7 +37,7 @@ class _Names:
             db.select(Submission).where(Submission.id.in_(submissions)))} if submissions else {}
 
     def person(self, pid: int) -> str:
-        return self.people.get(pid, "#%d" % pid)
+        return self.people.get(pid, f"#{pid}")
 
     def persons(self, pids: Iterable[int]) -> str:
         return ", ".join(self.person(pid) for pid in pids)

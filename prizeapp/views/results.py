@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_currency, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..enums import CallPhase, DecisionOutcome, SubmissionStatus
+from ..enums import CallPhase, DecisionOutcome, Locale, SubmissionStatus
 from ..extensions import db
 from ..forms.admin import ConfirmForm
 from ..forms.results import (
@@ -16,13 +17,14 @@ from ..forms.results import (
     ProjectChoiceForm,
     PublishForm,
 )
-from ..labels import label
+from ..labels import email_kind_label, label
 from ..models import Call, Submission
 from ..permissions import can_decide, can_manage_call_emails, can_view_decision, require
-from ..services import calls as calls_service
 from ..services import results
 from ..services.calls import CallError
 from ..web import parse_int
+from .loading import call_or_404
+from .refusals import Refusals
 
 bp = Blueprint("results", __name__)
 
@@ -32,7 +34,7 @@ KIND_NAMES = {"decision_laureate": DecisionOutcome.LAUREATE, "decision_mention":
 
 @bp.context_processor
 def _template_helpers() -> dict:
-    return {"phase_of": calls_service.current_phase, "locale_label": _locale_label, "kind_label": _kind_label}
+    return {"locale_label": _locale_label, "kind_label": _kind_label}
 
 
 @bp.app_context_processor
@@ -43,12 +45,11 @@ def _decision_helpers() -> dict:
 
 
 def _locale_label(locale: str) -> str:
-    return {"fr": _("French"), "en": _("English")}[locale]
+    return str(Locale(locale).language)
 
 
 def _kind_label(kind: str) -> str:
-    return {"decision_laureate": _("Decision: laureate"), "decision_mention": _("Decision: honourable mention"),
-            "decision_not_selected": _("Decision: not selected")}[kind]
+    return email_kind_label(kind)
 
 
 def placeholder_help() -> list[tuple[str, str]]:
@@ -66,45 +67,27 @@ def placeholder_help() -> list[tuple[str, str]]:
     return [("{{ " + name + " }}", texts[name]) for name in results.PLACEHOLDERS]
 
 
-def _call_for_decisions(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(can_decide(current_user, call))
-    return call
+REFUSALS = Refusals(results.ResultsError, {
+    "not_in_deliberation": _l("The results can be published from the deliberation phase only; the call is in the "
+                              "phase “%(phase)s”. Move it to deliberation on its overview page first."),
+    "no_submissions": _l("No project was submitted to this call: there are no results to publish."),
+    "missing_decisions": lambda p: ngettext(
+        "%(num)d submitted project has no decision yet (%(list)s): every project needs one before the results are "
+        "published. Nothing was sent.",
+        "%(num)d submitted projects have no decision yet (%(list)s): every project needs one before the results "
+        "are published. Nothing was sent.", len(p["references"]), list=", ".join(p["references"])),
+}, formats={"phase": lambda value: label(CallPhase(value))}, default=_l("The results cannot be published now."))
 
-
-def _call_for_emails(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(can_manage_call_emails(current_user, call))
-    return call
-
-
-def refusal_message(error: results.ResultsError) -> str:
-    if error.code == "not_in_deliberation":
-        return _("The results can be published from the deliberation phase only; the call is in the phase "
-                 "“%(phase)s”. Move it to deliberation on its overview page first.",
-                 phase=label(CallPhase(error.params["phase"])))
-    if error.code == "no_submissions":
-        return _("No project was submitted to this call: there are no results to publish.")
-    if error.code == "missing_decisions":
-        references = error.params["references"]
-        return ngettext("%(num)d submitted project has no decision yet (%(list)s): every project needs one "
-                        "before the results are published. Nothing was sent.",
-                        "%(num)d submitted projects have no decision yet (%(list)s): every project needs one "
-                        "before the results are published. Nothing was sent.",
-                        len(references), list=", ".join(references))
-    return _("The results cannot be published now.")
+# Publishing moves the call to the published phase, which the phase rules may refuse.
+PHASE_REFUSALS = Refusals(CallError, {}, default=_l("The call cannot move to the published phase now (%(code)s)."))
 
 
 # --- publishing -------------------------------------------------------------------------------------------
 
 def _render_publish(call: Call, form: PublishForm, status: int = 200):
     state = results.summary(call)
-    problems = []
-    for code in state.problems:
-        params = {"phase": state.phase.value} if code == "not_in_deliberation" else {}
-        if code == "missing_decisions":
-            params = {"references": [s.reference for s in state.without_decision]}
-        problems.append(refusal_message(results.ResultsError(code, **params)))
+    params = {"phase": state.phase.value, "references": [s.reference for s in state.without_decision]}
+    problems = [REFUSALS.sentence(code, params) for code in state.problems]
     return render_template("results/publish.html", call=call, form=form, state=state, problems=problems,
                            outcomes=list(DecisionOutcome)), status
 
@@ -112,7 +95,7 @@ def _render_publish(call: Call, form: PublishForm, status: int = 200):
 @bp.route("/manage/calls/<int:call_id>/results", methods=["GET", "POST"])
 @login_required
 def publish(call_id: int):
-    call = _call_for_decisions(call_id)
+    call = call_or_404(call_id, can_decide)
     form = PublishForm()
     if request.method == "GET":
         return _render_publish(call, form)
@@ -122,9 +105,7 @@ def publish(call_id: int):
         done = results.publish(call=call, actor=current_user)
     except (results.ResultsError, CallError) as error:
         db.session.rollback()
-        message = (refusal_message(error) if isinstance(error, results.ResultsError)
-                   else _("The call cannot move to the published phase now (%(code)s).", code=", ".join(error.codes)))
-        form.form_errors.append(message)
+        form.form_errors.append((REFUSALS if isinstance(error, results.ResultsError) else PHASE_REFUSALS).say(error))
         return _render_publish(call, form, 409)
     db.session.commit()
     if done.already and not done.emails:
@@ -153,7 +134,7 @@ def _locale(locale: str) -> str:
 @bp.route("/manage/calls/<int:call_id>/emails/templates")
 @login_required
 def email_templates(call_id: int):
-    call = _call_for_emails(call_id)
+    call = call_or_404(call_id, can_manage_call_emails)
     saved = {(kind, locale): results.custom_text(call, kind, locale)
              for kind in KIND_NAMES for locale in results.LOCALES}
     return render_template("results/email_templates.html", call=call, kinds=list(KIND_NAMES), saved=saved,
@@ -182,7 +163,7 @@ def _recipient(submission: Submission | None):
 @bp.route("/manage/calls/<int:call_id>/emails/templates/<kind>/<locale>", methods=["GET", "POST"])
 @login_required
 def edit_email_template(call_id: int, kind: str, locale: str):
-    call = _call_for_emails(call_id)
+    call = call_or_404(call_id, can_manage_call_emails)
     kind, locale = _kind(kind), _locale(locale)
     saved = results.custom_text(call, kind, locale)
     form = EmailTextForm()
@@ -226,7 +207,7 @@ def _unknown_message(found: list[str]) -> str:
 @bp.route("/manage/calls/<int:call_id>/emails/templates/<kind>/<locale>/reset", methods=["POST"])
 @login_required
 def reset_email_template(call_id: int, kind: str, locale: str):
-    call = _call_for_emails(call_id)
+    call = call_or_404(call_id, can_manage_call_emails)
     kind, locale = _kind(kind), _locale(locale)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -241,7 +222,7 @@ def reset_email_template(call_id: int, kind: str, locale: str):
 @bp.route("/manage/calls/<int:call_id>/emails/templates/<kind>/preview")
 @login_required
 def preview_email(call_id: int, kind: str):
-    call = _call_for_emails(call_id)
+    call = call_or_404(call_id, can_manage_call_emails)
     kind = _kind(kind)
     choice, project = _chosen_project(call, request.args)
     recipient = _recipient(project)
@@ -254,7 +235,7 @@ def preview_email(call_id: int, kind: str):
 @bp.route("/manage/calls/<int:call_id>/emails/templates/<kind>/test", methods=["POST"])
 @login_required
 def test_email(call_id: int, kind: str):
-    call = _call_for_emails(call_id)
+    call = call_or_404(call_id, can_manage_call_emails)
     kind = _kind(kind)
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -24,6 +23,7 @@ from ..models import Assignment, Review
 from ..permissions import can_score, can_see_applicants, require
 from ..services import reviews
 from .helpers import dossier_context
+from .refusals import Refusals
 
 bp = Blueprint("review", __name__, url_prefix="/reviewing")
 
@@ -37,19 +37,23 @@ PROBLEMS = {
 }
 
 
-def _refusal(error: reviews.ReviewError, call) -> str:
-    code = error.codes[0] if error.codes else ""
-    if code == "closed":
-        if call.review_deadline is not None:
-            return _("Reviews are closed since %(deadline)s (Paris time): nothing was saved.",
-                     deadline=datetime_filter(call.review_deadline, "long"))
+def _closed(params: dict) -> str:
+    # Without a review deadline the window is shut by the phase: there is no date to give.
+    if params.get("deadline") is None:
         return _("Reviews are not open for this call: nothing was saved.")
-    if code == "stale":
-        return _("This review was saved from another window in the meantime. Your text is kept below: check it "
-                 "against the saved version, then save again.")
-    if code == "conflicted":
-        return _("You declared a conflict of interest with this project: you can no longer review it.")
-    return _("This review cannot be changed.")
+    return _("Reviews are closed since %(deadline)s (Paris time): nothing was saved.",
+             deadline=datetime_filter(params["deadline"], "long"))
+
+
+REFUSALS = Refusals(reviews.ReviewError, {
+    "closed": _closed,
+    "stale": _l("This review was saved from another window in the meantime. Your text is kept below: check it "
+                "against the saved version, then save again."),
+    "conflicted": _l("You declared a conflict of interest with this project: you can no longer review it."),
+    "not_your_assignment": _l("This review cannot be changed."),
+    "not_assigned": _l("This review cannot be changed."),
+    "reason_required": _l("Give the reason."),
+}, default=_l("This review cannot be changed."))
 
 
 @dataclass
@@ -87,8 +91,7 @@ def _render(assignment: Assignment, review: Review | None, form: ReviewForm, pag
         "review/score.html", assignment=assignment, submission=submission, call=call, review=review, form=form,
         page=page, others=others, open_for_reviews=reviews.accepts_reviews(call),
         conflict_form=LateConflictForm(prefix="conflict"), show_team=can_see_applicants(current_user, submission),
-        assignments_url=url_for("reviewer.assignments", call_id=call.id)
-        if "reviewer.assignments" in current_app.view_functions else None,
+        assignments_url=url_for("reviewer.assignments", call_id=call.id),
         **dossier_context(submission)), page.status
 
 
@@ -130,7 +133,7 @@ def score(assignment_id: int):
         review = reviews.review_of(assignment)
         if review is not None:
             form.version.data = str(review.version)
-        page.notice, page.status = _refusal(error, call), 409
+        page.notice, page.status = REFUSALS.say(error), 409
         return _render(assignment, review, form, page)
     db.session.commit()
     if saved.status == ReviewStatus.SUBMITTED:
@@ -158,5 +161,4 @@ def late_conflict(assignment_id: int):
     db.session.commit()
     flash(_("Your conflict of interest is recorded and the project is given back to the organisers. Thank you "
             "for saying so."), "success")
-    return redirect(url_for("reviewer.assignments", call_id=assignment.call_id)
-                    if "reviewer.assignments" in current_app.view_functions else url_for("account.dashboard"))
+    return redirect(url_for("reviewer.assignments", call_id=assignment.call_id))

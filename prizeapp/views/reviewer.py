@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..enums import AssignmentStatus, BidLevel, CallPhase, ConflictSource, ReviewStatus
@@ -33,8 +34,17 @@ from ..forms.reviewer import (
     InvitationAnswerForm,
     ReviewerProfileForm,
 )
-from ..models import Assignment, Call, ConflictDeclaration, PoolMember, Review, Submission
+from ..models import (
+    Assignment,
+    Call,
+    ConflictDeclaration,
+    PoolMember,
+    Review,
+    ReviewerInvitation,
+    Submission,
+)
 from ..permissions import (
+    can_answer_invitation,
     can_bid,
     can_decline_assignment,
     can_review_for_call,
@@ -45,31 +55,18 @@ from ..services import assignment as assignment_service
 from ..services import calls as call_service
 from ..services import review_pool, reviews
 from ..services.tokens import TokenError
+from .loading import call_or_404
+from .refusals import Refusals
 
 bp = Blueprint("reviewer", __name__, url_prefix="/reviewing")
 
-# Phases in which a reviewer may change their profile, declarations and bids.
-CHANGES_OPEN = (CallPhase.OPEN, CallPhase.REVIEW)
 BID_CHOICES = ("eager", "willing", "not_interested", "")  # "": no opinion
 
-
-@bp.context_processor
-def _template_helpers() -> dict:
-    return {"phase_of": call_service.current_phase}
-
-
-def _changes_open(call: Call) -> bool:
-    return call_service.current_phase(call) in CHANGES_OPEN
-
-
-def _closed_message() -> str:
-    return _("The review of this call is over: nothing can be changed any more. Nothing was changed.")
-
-
-def _load_call(call_id: int) -> Call:
-    call = db.get_or_404(Call, call_id)
-    require(can_review_for_call(current_user, call))
-    return call
+# What the reviewers' own changes may be refused for (services/review_pool: their window, their projects).
+REFUSALS = Refusals(review_pool.PoolError, {
+    "review_over": _l("The review of this call is over: nothing can be changed any more. Nothing was changed."),
+    "unknown_submission": _l("The form could not be read. Please send it again."),
+})
 
 
 def _own_member(call: Call) -> PoolMember | None:
@@ -96,21 +93,23 @@ def invitation(token: str):
         invitation = review_pool.invitation_from_token(token,
                                                        max_age=current_app.config["INVITATION_MAX_AGE_SECONDS"])
     except TokenError as error:
-        return render_template("reviewer/invitation.html", reason=error.reason, invitation=None), 400
+        return render_template("reviewer/invitation.html", reason=error.code, invitation=None), 400
     call = invitation.call
-    signed_in = current_user.is_authenticated
-    other_address = signed_in and current_user.email != invitation.email
     status, problem = 200, None
     if request.method == "POST":
-        if not signed_in:
+        if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path, email=invitation.email))
         answer = request.form.get("answer")
         if not InvitationAnswerForm().validate_on_submit() or answer not in ("accept", "decline"):
             problem, status = _("The form could not be read. Please send it again."), 400
-        elif other_address:
-            status = 403
         else:
-            review_pool.respond_to_invitation(invitation=invitation, user=current_user, accept=answer == "accept")
+            require(can_answer_invitation(current_user, invitation))
+            try:
+                review_pool.respond_to_invitation(invitation=invitation, user=current_user,
+                                                  accept=answer == "accept")
+            except review_pool.PoolError as error:
+                db.session.rollback()
+                return _render_invitation(invitation, problem=REFUSALS.say(error), status=409)
             db.session.commit()
             if answer == "accept":
                 flash(_("Thank you: you are now a reviewer of “%(title)s”. Start with your profile and your "
@@ -119,14 +118,14 @@ def invitation(token: str):
             flash(_("You declined to review for “%(title)s”. You can still accept from this page while the "
                     "link is valid.", title=call.title), "info")
             return redirect(url_for("reviewer.invitation", token=token))
-    member = None
-    if signed_in and not other_address:
-        member = db.session.scalar(db.select(PoolMember).where(PoolMember.call_id == call.id,
-                                                               PoolMember.user_id == current_user.id))
+    return _render_invitation(invitation, problem=problem, status=status)
+
+
+def _render_invitation(invitation: ReviewerInvitation, *, problem: str | None, status: int):
+    call = invitation.call
+    member = _own_member(call) if can_answer_invitation(current_user, invitation) else None
     return render_template("reviewer/invitation.html", reason=None, invitation=invitation, call=call,
-                           other_address=other_address, member=member, problem=problem,
-                           changes_open=call_service.current_phase(call) not in (CallPhase.PUBLISHED,
-                                                                                 CallPhase.ARCHIVED),
+                           member=member, problem=problem, changes_open=review_pool.invitations_open(call),
                            form=InvitationAnswerForm()), status
 
 
@@ -156,7 +155,7 @@ def _progress(call: Call) -> CallProgress:
     phase = call_service.current_phase(call)
     declared = member is not None and member.conflicts_declared_at is not None
     profile_empty = member is None or not (member.keywords or member.themes or member.max_load is not None)
-    if phase not in CHANGES_OPEN and not assignments:
+    if not review_pool.reviewers_open(call) and not assignments:
         step = "closed"
     elif not declared and profile_empty:
         step = "profile"
@@ -191,7 +190,7 @@ def _default_load(call: Call) -> int:
 @bp.route("/calls/<int:call_id>/profile", methods=["GET", "POST"])
 @login_required
 def profile(call_id: int):
-    call = _load_call(call_id)
+    call = call_or_404(call_id, can_review_for_call)
     member = _own_member(call)
     form = ReviewerProfileForm()
     form.themes.choices = [(c, c) for c in call.categories]
@@ -203,16 +202,23 @@ def profile(call_id: int):
             form.max_load.data = member.max_load
     elif not form.validate_on_submit():
         status = 400
-    elif not _changes_open(call):
-        notice, status = _closed_message(), 409
     else:
-        member = review_pool.member_for(call, current_user)
-        review_pool.update_profile(member=member, actor=current_user, keywords=form.keyword_list(),
-                                   themes=form.themes.data or [], max_load=form.max_load.data)
+        try:
+            member = review_pool.member_for(call, current_user)
+            review_pool.update_profile(member=member, actor=current_user, keywords=form.keyword_list(),
+                                       themes=form.themes.data or [], max_load=form.max_load.data)
+        except review_pool.PoolError as error:
+            db.session.rollback()
+            return _render_profile(call, form, member=_own_member(call), notice=REFUSALS.say(error), status=409)
         db.session.commit()
         flash(_("Your profile for this call is saved."), "success")
         declared = member.conflicts_declared_at is not None
         return redirect(url_for("reviewer.bids" if declared else "reviewer.conflicts", call_id=call.id))
+    return _render_profile(call, form, member=member, notice=notice, status=status)
+
+
+def _render_profile(call: Call, form: ReviewerProfileForm, *, member: PoolMember | None, notice: str | None,
+                    status: int):
     return render_template("reviewer/profile.html", call=call, form=form, notice=notice,
                            default_load=_default_load(call), member=member), status
 
@@ -256,7 +262,7 @@ def _title_rows(call: Call) -> tuple[list[TitleRow], list[Submission]]:
 @bp.route("/calls/<int:call_id>/conflicts", methods=["GET", "POST"])
 @login_required
 def conflicts(call_id: int):
-    call = _load_call(call_id)
+    call = call_or_404(call_id, can_review_for_call)
     rows, excluded = _title_rows(call)
     form = DeclarationsForm()
     member = _own_member(call)
@@ -277,46 +283,34 @@ def conflicts(call_id: int):
             notice, status = _("The form could not be read. Please send it again."), 400
         elif problems:
             notice, status = _("Nothing was saved: correct the lines marked below."), 400
-        elif not _changes_open(call):
-            notice, status = _closed_message(), 409
         else:
-            review_pool.save_declarations(call=call, reviewer=current_user,
-                                          declared={r.submission.id: r.reason for r in rows if r.checked})
-            db.session.commit()
-            flash(_("Your declarations are saved. You can now read the summaries of the other projects and say "
-                    "which ones you would like to review."), "success")
-            return redirect(url_for("reviewer.bids", call_id=call.id))
+            try:
+                review_pool.save_declarations(call=call, reviewer=current_user,
+                                              declared={r.submission.id: r.reason for r in rows if r.checked})
+            except review_pool.PoolError as error:
+                db.session.rollback()
+                notice, status = REFUSALS.say(error), 409
+            else:
+                db.session.commit()
+                flash(_("Your declarations are saved. You can now read the summaries of the other projects and "
+                        "say which ones you would like to review."), "success")
+                return redirect(url_for("reviewer.bids", call_id=call.id))
     return render_template("reviewer/conflicts.html", call=call, rows=rows, excluded=excluded, form=form,
-                           notice=notice, member=member, changes_open=_changes_open(call)), status
+                           notice=notice, member=member, changes_open=review_pool.reviewers_open(call)), status
 
 
 # --- bids -----------------------------------------------------------------------------------------------
 
-def _biddable(call: Call, member: PoolMember) -> tuple[list[Submission], int]:
-    """The projects the reviewer may bid on: submitted, not conflicted, and submitted before their
-    declarations (a later one waits until they have seen its title in the list); and how many wait."""
-    hidden = set(review_pool.conflicts_of_reviewer(call, current_user))
-    shown, waiting = [], 0
-    for s in review_pool.submissions_to_review(call):
-        if s.id in hidden:
-            continue
-        if s.submitted_at is not None and s.submitted_at <= member.conflicts_declared_at:
-            shown.append(s)
-        else:
-            waiting += 1
-    return shown, waiting
-
-
 @bp.route("/calls/<int:call_id>/bids", methods=["GET", "POST"])
 @login_required
 def bids(call_id: int):
-    call = _load_call(call_id)
+    call = call_or_404(call_id, can_review_for_call)
     if not can_bid(current_user, call):
         flash(_("First declare your conflicts of interest from the list of titles: the summaries are shown "
                 "after that."), "info")
         return redirect(url_for("reviewer.conflicts", call_id=call.id))
-    member = _own_member(call)
-    projects, waiting = _biddable(call, member)
+    offered = review_pool.biddable(call, current_user)
+    projects = offered.projects
     form = BidsForm()
     category = (form.category.data if request.method == "POST" else request.args.get("category")) or ""
     if category not in call.categories:
@@ -328,14 +322,18 @@ def bids(call_id: int):
         typed = {s.id: request.form.get(f"bid-{s.id}", "") for s in shown if f"bid-{s.id}" in request.form}
         if not form.validate_on_submit() or any(v not in BID_CHOICES for v in typed.values()):
             notice, status = _("The form could not be read. Please send it again."), 400
-        elif not _changes_open(call):
-            notice, status = _closed_message(), 409
         else:
-            changed = review_pool.place_bids(call=call, reviewer=current_user,
-                                             levels={sid: BidLevel(v) if v else None for sid, v in typed.items()})
-            db.session.commit()
-            flash(_("Your choices are saved.") if changed else _("Nothing changed."), "success")
-            return redirect(url_for("reviewer.bids", call_id=call.id, category=category or None))
+            try:
+                changed = review_pool.place_bids(
+                    call=call, reviewer=current_user,
+                    levels={sid: BidLevel(v) if v else None for sid, v in typed.items()})
+            except review_pool.PoolError as error:
+                db.session.rollback()
+                notice, status = REFUSALS.say(error), 409
+            else:
+                db.session.commit()
+                flash(_("Your choices are saved.") if changed else _("Nothing changed."), "success")
+                return redirect(url_for("reviewer.bids", call_id=call.id, category=category or None))
         current |= typed
     form.category.data = category
     visible = {s.id for s in projects}
@@ -343,8 +341,8 @@ def bids(call_id: int):
               for level in BID_CHOICES if level}
     counts[""] = len(projects) - sum(counts.values())
     return render_template("reviewer/bids.html", call=call, form=form, projects=shown, total=len(projects),
-                           waiting=waiting, category=category, bid_levels=current, counts=counts, notice=notice,
-                           changes_open=_changes_open(call)), status
+                           waiting=offered.waiting, category=category, bid_levels=current, counts=counts,
+                           notice=notice, changes_open=review_pool.reviewers_open(call)), status
 
 
 # --- assignments ----------------------------------------------------------------------------------------
@@ -352,7 +350,7 @@ def bids(call_id: int):
 @bp.route("/calls/<int:call_id>/assignments")
 @login_required
 def assignments(call_id: int):
-    call = _load_call(call_id)
+    call = call_or_404(call_id, can_review_for_call)
     hidden = set(review_pool.conflicts_of_reviewer(call, current_user))
     rows = _committed_assignments(call, hidden)
     statuses = dict(db.session.execute(db.select(Review.submission_id, Review.status).where(
@@ -363,11 +361,12 @@ def assignments(call_id: int):
                            open_for_reviews=reviews.accepts_reviews(call))
 
 
-DECLINE_ERRORS = {
-    "not_committed": lambda: _("This assignment is no longer yours: nothing was changed."),
-    "review_started": lambda: _("You have started this review: it can no longer be declined. Write to the "
-                                "organisers if you cannot finish it."),
-}
+DECLINE_ERRORS = Refusals(assignment_service.AssignmentError, {
+    "not_committed": _l("This assignment is no longer yours: nothing was changed."),
+    "not_your_assignment": _l("This assignment is not yours: nothing was changed."),
+    "review_started": _l("You have started this review: it can no longer be declined. Write to the "
+                         "organisers if you cannot finish it."),
+})
 
 
 @bp.route("/assignments/<int:assignment_id>/decline", methods=["POST"])
@@ -385,8 +384,7 @@ def decline(assignment_id: int):
         assignment_service.decline(assignment=assignment, reviewer=current_user, reason=form.reason.data or "")
     except assignment_service.AssignmentError as error:
         db.session.rollback()
-        code = error.codes[0] if getattr(error, "codes", None) else ""
-        flash(DECLINE_ERRORS.get(code, lambda: _("This action is not possible now."))(), "error")
+        flash(DECLINE_ERRORS.say(error), "error")
         return redirect(back)
     db.session.commit()
     flash(_("You declined this review. The organisers will ask someone else."), "success")

@@ -8,16 +8,17 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
+from bench.assignment_sim import synthetic_instance
 from prizeapp.core.assignment import (
     InfeasibleAssignment,
     assign,
     reassign,
     review_graph_components,
-    synthetic_instance,
 )
 
-FAST = settings(max_examples=60, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow])
+# Each example solves an integer program, most of them twice (the solver, then the full model it must match):
+# fewer examples than the profile's, and drawing the larger instances may be slow.
+FAST = settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -142,7 +143,7 @@ def test_assign_keeps_fixed_pairs(instance, seed):
     assert result.objective == pytest.approx(reference, rel=1e-6, abs=1e-6)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True)
+@settings(max_examples=25)  # two solves per example, for a property a few instances already exercise
 @given(instances(), st.integers(0, 1000))
 def test_assign_same_seed_gives_same_pairs(instance, seed):
     affinity, conflicts, k, max_load, min_load = instance
@@ -259,7 +260,7 @@ def test_malformed_input_is_a_value_error():
 # ---------------------------------------------------------------------------------- fairness
 
 
-@settings(max_examples=25, deadline=None, derandomize=True)
+@settings(max_examples=25)  # each example enumerates every assignment of the instance, then solves it twice
 @given(instances(max_n=4, max_m=4))
 def test_fairness_is_lexicographic_max_min_then_total(instance):
     affinity, conflicts, k, max_load, min_load = instance
@@ -397,7 +398,7 @@ def test_reassign_after_a_late_conflict_replaces_that_pair_only():
     assert again.dropped_pairs.tolist() == [[i, j]]
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(max_examples=40)  # each example solves four integer programs
 @given(instances(), st.integers(0, 2**32 - 1))
 def test_reassign_changes_the_fewest_pairs_then_maximises_affinity(instance, seed):
     affinity, conflicts, k, max_load, min_load = instance

@@ -1,9 +1,10 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from prizeapp.core.conflicts import (
+    CODES,
     ConflictPolicy,
     OrganiserConflict,
     Person,
@@ -349,7 +350,6 @@ def calls(draw):
             "organiser_conflicts": organiser, "waivers": waivers, "chunk_size": chunk}
 
 
-@settings(max_examples=200, deadline=None)
 @given(calls())
 def test_vectorised_mask_equals_pairwise_reasons(call):
     matrix = compute_conflicts(**call)
@@ -363,7 +363,6 @@ def test_vectorised_mask_equals_pairwise_reasons(call):
                 assert matrix.mask[s, r]
 
 
-@settings(max_examples=150, deadline=None)
 @given(st.integers(1, 6), st.integers(1, 6), st.data())
 def test_reciprocity_helpers_equal_brute_force(n_sub, n_rev, data):
     team = np.array(data.draw(st.lists(st.lists(st.booleans(), min_size=n_rev, max_size=n_rev),
@@ -410,3 +409,17 @@ def test_peer_prize_end_to_end_with_the_solver():
     assert not matrix.mask[pairs[:, 0], pairs[:, 1]].any()
     assert reciprocal_pairs(pairs, matrix.team) == []
     assert np.bincount(pairs[:, 0], minlength=10).tolist() == [3] * 10
+
+
+@given(calls())
+def test_code_counts_equal_the_codes_of_every_pair(call):
+    matrix = compute_conflicts(**call)
+    counts, waived = dict.fromkeys(CODES, 0), dict.fromkeys(CODES, 0)
+    for s in range(len(call["submissions"])):
+        for r in range(len(call["reviewers"])):
+            for code in {reason.code for reason in matrix.reasons(s, r)}:
+                counts[code] += 1
+            for code in {w.reason.code for w in matrix.waived(s, r)}:
+                waived[code] += 1
+
+    assert matrix.code_counts() == (counts, waived)

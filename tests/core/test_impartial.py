@@ -49,7 +49,9 @@ def _selection(teams, groups, reviews, k, seed):
     return select(groups, cross_group_scores(groups, teams, reviews), k, seed)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The guarantee the selection exists for, and a manipulation that would break it needs a rare draw of groups
+# and scores: more examples than the profile's.
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(), st.data())
 def test_changing_every_score_one_applicant_gives_never_changes_whether_they_win(instance, data):
     teams, groups, reviews, k, seed = instance
@@ -77,7 +79,6 @@ def test_changing_every_score_one_applicant_gives_never_changes_whether_they_win
     assert seen(before) == seen(after)
 
 
-@settings(max_examples=200, deadline=None)
 @given(instances())
 def test_same_inputs_and_seed_give_the_same_selection(instance):
     teams, groups, reviews, k, seed = instance
@@ -87,7 +88,6 @@ def test_same_inputs_and_seed_give_the_same_selection(instance):
     assert [g.ranking for g in first.groups] == [g.ranking for g in second.groups]
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(1, 40), min_size=1, max_size=8), st.integers(0, 400), st.integers(0, 2**31))
 def test_quotas_sum_to_k_and_stay_within_one_of_the_exact_share(sizes, k, seed):
     allotted, shares = quotas(sizes, k, seed)
@@ -104,7 +104,6 @@ def test_equal_remainders_are_broken_by_the_seed_not_by_position():
     assert winners == {(1, 0, 0), (0, 1, 0), (0, 0, 1)}
 
 
-@settings(max_examples=200, deadline=None)
 @given(instances())
 def test_partition_keeps_teams_together_and_is_balanced(instance):
     teams, groups, _, _, _ = instance
@@ -132,7 +131,6 @@ def test_partition_refuses_more_groups_than_independent_projects():
         partition({1: {"a"}, 2: {"a"}, 3: {"b"}}, 3)
 
 
-@settings(max_examples=200, deadline=None)
 @given(instances())
 def test_mask_forbids_exactly_same_group_pairs(instance):
     teams, groups, _, _, _ = instance

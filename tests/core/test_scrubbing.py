@@ -62,7 +62,7 @@ def test_docx_properties_are_found_where_the_package_says_and_whatever_their_cas
 
 def test_docx_members_keep_their_order_compression_and_bytes():
     media = bytes(range(256)) * 4000
-    data = archive({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>" * 1000,
+    data = archive({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w>" + b"<w/>" * 1000 + b"</w>",
                     "word/media/image1.png": media, "docProps/core.xml": NAMING_CORE})
     source = zipfile.ZipFile(io.BytesIO(data))
 
@@ -255,3 +255,189 @@ def test_png_text_after_the_image_data_goes_and_the_orientation_stays_before_it(
 def test_truncated_files_are_refused(data, kind):
     with pytest.raises(ScrubError):
         scrub(data, kind)
+
+
+# --- who wrote comments and tracked changes -------------------------------------------------------------
+
+W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+W15 = b'xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"'
+REVIEWER = b"Relecteur"
+
+
+def _tracked(number: int, author: bytes) -> bytes:
+    return (b'<w:p><w:ins w:id="%d" w:author="%s" w:date="2024-03-01T10:00:00Z"><w:r><w:t>ajout %d</w:t></w:r>'
+            b"</w:ins><w:del w:author='%s' w:id=\"%d\"><w:r><w:delText>retrait</w:delText></w:r></w:del>"
+            b'<w:r><w:rPr><w:b/><w:rPrChange w:id="%d"\n  w:author = "%s"><w:rPr/></w:rPrChange></w:rPr>'
+            b"<w:t>gras</w:t></w:r></w:p>") % (number, author, number, author, number + 1, number + 2, author)
+
+
+def _word_document(paragraphs: bytes) -> dict[str, bytes]:
+    return {
+        "[Content_Types].xml": b"<Types/>",
+        "word/document.xml": b"<w:document " + W + b"><w:body>" + paragraphs + b"</w:body></w:document>",
+        "word/comments.xml": (b"<w:comments " + W + b'><w:comment w:id="0" w:author="' + AUTHOR
+                              + b'" w:date="2024-03-01T10:00:00Z" w:initials="IL"><w:p><w:r><w:t>Budget \xc3\xa0 '
+                              b"revoir</w:t></w:r></w:p></w:comment></w:comments>"),
+        "word/header1.xml": b"<w:hdr " + W + b">" + _tracked(900, b"Lambert, In\xc3\xa8s") + b"</w:hdr>",
+        "word/people.xml": (b"<w15:people " + W15 + b'><w15:person w15:author="' + AUTHOR + b'">'
+                            b'<w15:presenceInfo w15:providerId="AD" w15:userId="S::ines@mairie.fr::4f1e"/>'
+                            b"</w15:person></w15:people>"),
+        "word/media/image1.png": b"\x89PNG w:author=\"" + AUTHOR + b'"',  # not XML: left alone
+    }
+
+
+def test_docx_authors_of_comments_tracked_changes_and_people_become_a_neutral_reviewer():
+    data = archive(_word_document(_tracked(1, AUTHOR)))
+
+    cleaned = members(scrub(data, DOCX))
+
+    for name in ("word/document.xml", "word/comments.xml", "word/header1.xml", "word/people.xml"):
+        assert AUTHOR not in cleaned[name] and b"Lambert" not in cleaned[name] and b"ines@" not in cleaned[name]
+    # Only the values change (quoted again with "), dates and texts stay byte for byte.
+    assert cleaned["word/document.xml"] == _word_document(_tracked(1, REVIEWER))["word/document.xml"].replace(
+        b"w:author='Relecteur'", b'w:author="Relecteur"')
+    assert cleaned["word/comments.xml"] == _word_document(b"")["word/comments.xml"].replace(
+        b'w:author="' + AUTHOR + b'"', b'w:author="Relecteur"').replace(b'w:initials="IL"', b'w:initials=""')
+    assert cleaned["word/people.xml"] == (b"<w15:people " + W15 + b'><w15:person w15:author="Relecteur">'
+                                          b'<w15:presenceInfo w15:providerId="None" w15:userId="Relecteur"/>'
+                                          b"</w15:person></w15:people>")
+    assert cleaned["word/media/image1.png"] == _word_document(b"")["word/media/image1.png"]
+
+
+def test_docx_authors_are_found_whatever_the_chunks_they_fall_in():
+    # Long enough that the part is read in many chunks, and authors of varied lengths shift the boundaries.
+    paragraphs = b"".join(_tracked(3 * n, AUTHOR + b"x" * (n % 17)) for n in range(2000))
+    data = archive(_word_document(paragraphs))
+    assert len(paragraphs) > 10 * 64 * 1024
+
+    document = members(scrub(data, DOCX))["word/document.xml"]
+
+    assert document.count(b'"Relecteur"') == 3 * 2000 and AUTHOR not in document
+    assert document.count(b"ajout") == 2000 and document.count(b"retrait") == 2000
+
+
+def test_docx_authors_with_apostrophes_and_entities_are_replaced():
+    comments = (b"<w:comments " + W + b"><w:comment w:id=\"0\" w:author=\"Ines d'Alembert &amp; Cie\"/>"
+                b"<w:comment w:id='1' w:author='Ines &apos;Lambert&apos;' w:initials='I&#76;'/></w:comments>")
+    data = archive({**_word_document(b""), "word/comments.xml": comments})
+
+    cleaned = members(scrub(data, DOCX))["word/comments.xml"]
+
+    assert cleaned == (b"<w:comments " + W + b'><w:comment w:id="0" w:author="Relecteur"/>'
+                       b"<w:comment w:id='1' w:author=\"Relecteur\" w:initials=\"\"/></w:comments>")
+
+
+def test_docx_template_path_in_the_settings_keeps_only_the_file_name():
+    relationships = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                     b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                     b'relationships/attachedTemplate" Target="file:///C:\\Users\\ilambert\\AppData\\Roaming\\'
+                     b'Microsoft\\Templates\\Normal.dotm" TargetMode="External"/><Relationship Id="rId2" '
+                     b"Type='http://schemas.openxmlformats.org/officeDocument/2006/relationships/mailMergeSource' "
+                     b"TargetMode='External' Target='file:///home/ilambert/Documents/contacts.ods'/></Relationships>")
+    data = archive({**_word_document(b""), "word/settings.xml": b"<w:settings " + W + b' xmlns:r="http://'
+                    b'schemas.openxmlformats.org/officeDocument/2006/relationships"><w:attachedTemplate r:id="rId1"/>'
+                    b"</w:settings>", "word/_rels/settings.xml.rels": relationships})
+
+    cleaned = members(scrub(data, DOCX))["word/_rels/settings.xml.rels"]
+
+    assert b"ilambert" not in cleaned
+    assert b'Target="Normal.dotm"' in cleaned and b"Target='contacts.ods'" in cleaned
+    assert cleaned.count(b"TargetMode") == 2
+
+
+@pytest.mark.parametrize("part", [
+    # An author the byte rewriting does not see: the parser does, and the document is refused.
+    '<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:comment w:id="0" '
+    'w:author="Inès Lambert"/></w:comments>'.encode("utf-16"),
+    b'<!DOCTYPE w [<!ENTITY a "Ines Lambert">]><w:comments ' + W + b'><w:comment w:author="&a;"/></w:comments>',
+    b"<w:comments " + W + b'><w:comment w:author="' + AUTHOR + b'"></w:comments>',  # not well-formed
+])
+def test_docx_parts_whose_authors_cannot_be_replaced_for_sure_are_refused(part):
+    data = archive({**_word_document(b""), "word/comments.xml": part})
+
+    with pytest.raises(ScrubError):
+        scrub(data, DOCX)
+
+
+ODF_NAMESPACES = (b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                  b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+                  b'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+                  b'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+                  b'xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0"')
+
+
+def _annotated(number: int, author: bytes) -> bytes:
+    return (b"<text:p>Texte <office:annotation><dc:creator>%s</dc:creator><dc:date>2024-03-01T10:00:00</dc:date>"
+            b"<meta:creator-initials>IL</meta:creator-initials><loext:sender-initials>IL</loext:sender-initials>"
+            b"<text:p>Avis %d</text:p></office:annotation></text:p>"
+            b'<text:changed-region text:id="ct%d"><text:deletion><office:change-info><dc:creator >%s'
+            b"</dc:creator ><dc:date>2024-03-02T10:00:00</dc:date></office:change-info><text:p>retrait</text:p>"
+            b"</text:deletion></text:changed-region>") % (author, number, number, author)
+
+
+def _open_document(body: bytes, settings: bytes = b"") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), ODT.content_type)
+        z.writestr("content.xml", b"<office:document-content " + ODF_NAMESPACES + b"><office:body><office:text>"
+                   + body + b"</office:text></office:body></office:document-content>")
+        z.writestr("styles.xml", b"<office:document-styles " + ODF_NAMESPACES + b"><office:master-styles>"
+                   + _annotated(0, AUTHOR) + b"</office:master-styles></office:document-styles>")
+        z.writestr("settings.xml", b'<office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:'
+                   b'xmlns:office:1.0" xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0">'
+                   b'<office:settings><config:config-item-set config:name="ooo:configuration-settings">'
+                   + settings + b"</config:config-item-set></office:settings></office:document-settings>")
+    return buffer.getvalue()
+
+
+def test_odt_creators_of_annotations_and_tracked_changes_become_a_neutral_reviewer_in_any_chunk():
+    body = b"".join(_annotated(n, AUTHOR + b"x" * (n % 13)) for n in range(1500))
+    assert len(body) > 10 * 64 * 1024
+
+    cleaned = members(scrub(_open_document(body), ODT))
+
+    for name in ("content.xml", "styles.xml"):
+        assert AUTHOR not in cleaned[name] and b">IL<" not in cleaned[name]
+    content = cleaned["content.xml"]
+    assert content.count(b"<dc:creator>Relecteur</dc:creator>") == 2 * 1500
+    assert content.count(b"<meta:creator-initials></meta:creator-initials>") == 1500
+    assert content.count(b"<loext:sender-initials></loext:sender-initials>") == 1500
+    assert content.count(b"<dc:date>2024-03-02T10:00:00</dc:date>") == 1500
+    assert b"<text:p>Avis 1499</text:p>" in content and content.count(b"<text:p>retrait</text:p>") == 1500
+
+
+def test_odt_settings_lose_the_printer_and_the_data_source_and_keep_the_rest():
+    settings = (b'<config:config-item config:name="PrinterName" config:type="string">Imprimante d\'Ines Lambert'
+                b'</config:config-item><config:config-item config:name="PrinterSetup" config:type="base64Binary">'
+                b'SW5lcyBMYW1iZXJ0</config:config-item><config:config-item config:name="CurrentDatabaseDataSource" '
+                b'config:type="string">file:///home/ilambert/contacts.odb</config:config-item>'
+                b'<config:config-item config:name="AddParaSpacingToTableCells" config:type="boolean">true'
+                b"</config:config-item>")
+
+    cleaned = members(scrub(_open_document(b"", settings), ODT))["settings.xml"]
+
+    assert AUTHOR not in cleaned and b"ilambert" not in cleaned and b"SW5lcyBMYW1iZXJ0" not in cleaned
+    assert (b'<config:config-item-set config:name="ooo:configuration-settings"><config:config-item '
+            b'config:name="AddParaSpacingToTableCells" config:type="boolean">true</config:config-item>'
+            b"</config:config-item-set>") in cleaned
+
+
+def test_odt_a_creator_the_rewriting_cannot_replace_is_refused():
+    body = b"<text:p><office:annotation><dc:creator><![CDATA[" + AUTHOR + b"]]></dc:creator></office:annotation>"
+
+    with pytest.raises(ScrubError):
+        scrub(_open_document(body + b"</text:p>"), ODT)
+
+
+def test_pdf_authors_of_comments_written_inside_the_page_are_removed_too():
+    document = pikepdf.new()
+    document.add_blank_page()
+    page = document.pages[0].obj
+    page.Annots = pikepdf.Array([pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text,
+                                                    Rect=[0, 0, 10, 10], T=AUTHOR.decode(), Contents="Relire")])
+
+    cleaned = scrub(_saved(document), PDF)
+
+    assert AUTHOR not in cleaned
+    with pikepdf.open(io.BytesIO(cleaned)) as result:
+        assert str(result.pages[0].obj.Annots[0].Contents) == "Relire"

@@ -7,8 +7,20 @@ import zlib
 
 import pytest
 
-from prizeapp.core.uploads import (DOCX, JPEG, ODT, PDF, PNG, ArchiveLimits, UnsafeArchive, display_name,
-                                   open_archive, read_member, sniff, sniff_bytes)
+from prizeapp.core.uploads import (
+    DOCX,
+    JPEG,
+    ODT,
+    PDF,
+    PNG,
+    ArchiveLimits,
+    UnsafeArchive,
+    display_name,
+    open_archive,
+    read_member,
+    sniff,
+    sniff_bytes,
+)
 
 
 def zip_bytes(entries: dict[str, bytes]) -> bytes:

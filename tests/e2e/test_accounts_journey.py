@@ -153,7 +153,8 @@ def test_password_reset_by_the_emailed_link(app, page: Page, mailbox):
     page.click("form.form button[type=submit]")
 
     page.wait_for_url(re.compile(r"/login\?email="))
-    expect(page.locator(".notice--success")).to_have_text(fr(app, "Your password is changed. Sign in with the new one."))
+    changed = fr(app, "Your password is changed. Sign in with the new one.")
+    expect(page.locator(".notice--success")).to_have_text(changed)
     sign_in(page, user.email, NEW_PASSWORD)
     expect(page.locator("h1")).to_have_text(fr(app, "My space"))
 
@@ -169,7 +170,7 @@ def test_on_a_phone_the_menu_folds_and_no_page_scrolls_sideways(app, page: Page)
     failed = factories.email(recipient=long_address, subject="Vous avez déjà un compte sur la plateforme",
                              status=OutboxStatus.FAILED, attempts=5,
                              last_error="SMTPRecipientsRefused: {'" + long_address + "': (550, b'5.1.1 User unknown')}")
-    audit.record(action="outbox.resent", actor=admin, obj=failed, details={"recipient": long_address})
+    audit.record(action=audit.AuditAction.OUTBOX_RESENT, actor=admin, obj=failed, details={"recipient": long_address})
     db.session.commit()
     page.set_viewport_size(PHONE)
 

@@ -2,14 +2,11 @@
 decisions beside the jury's tally and the meeting, then reads the printable record; checked with axe-core."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from playwright.sync_api import Browser, expect
 
-from prizeapp.enums import CallPhase, CallRoleKind, DecisionOutcome, SubmissionStatus
+from prizeapp.enums import CallRoleKind, DecisionOutcome
 from prizeapp.extensions import db
 from prizeapp.models.decision import Decision
-from prizeapp.models.types import utcnow
 
 from .. import factories
 from .conftest import axe_check, fits_the_screen, fr, phone_page, sign_in
@@ -18,15 +15,7 @@ from .conftest import axe_check, fits_the_screen, fr, phone_page, sign_in
 def _ranked_call():
     from prizeapp.services import ranking
 
-    call = factories.call(title="Prix de l'innovation publique 2027", phase=CallPhase.REVIEW)
-    call.submission_deadline = utcnow() - timedelta(days=1)
-    call.prize_count = 1
-    projects = [factories.submission(call=call, status=SubmissionStatus.SUBMITTED, title=f"Projet {name}")
-                for name in ("Alpha", "Bêta", "Gamma")]
-    for j in range(2):
-        reviewer = factories.user(email=f"expert{j}@labo{j}.fr")
-        for i, project in enumerate(projects):
-            factories.submitted_review(call=call, submission=project, reviewer=reviewer, total=4.5 - i - 0.2 * j)
+    call, projects = factories.reviewed_call(title="Prix de l'innovation publique 2027", reviewers=2, spread=0.2)
     organiser = factories.user(email="sophie.martin@ville-exemple.fr", first_name="Sophie", last_name="Martin")
     juror = factories.user(email="helene.dubois@region-exemple.fr", first_name="Hélène", last_name="Dubois")
     factories.grant(organiser, call, CallRoleKind.ORGANISER)

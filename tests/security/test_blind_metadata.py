@@ -9,12 +9,14 @@ import os
 import zipfile
 from datetime import timedelta
 from html import unescape
+from xml.etree import ElementTree
 
 import pikepdf
 import pytest
 from flask_babel import force_locale, gettext
 from PIL import Image, PngImagePlugin
 
+from prizeapp.core import scrubbing
 from prizeapp.enums import AssignmentStatus, BlindLevel, CallPhase, CallRoleKind, SubmissionStatus
 from prizeapp.extensions import db
 from prizeapp.models import Assignment, SubmissionFile
@@ -27,7 +29,7 @@ from ..conftest import form_token, sign_in_as
 NAME = "Inès Lambert"
 EMAIL = "ines.lambert@mairie-exemple.fr"
 COMPANY = "Mairie d'Exemple"
-IDENTIFYING = (NAME.encode(), "Lambert".encode(), EMAIL.encode(), b"mairie-exemple", COMPANY.encode())
+IDENTIFYING = (NAME.encode(), b"Lambert", EMAIL.encode(), b"mairie-exemple", COMPANY.encode())
 
 
 # --- documents that name their author in their metadata ---------------------------------------------
@@ -289,7 +291,7 @@ def test_the_clean_copy_is_made_once_and_the_original_is_kept(client, world):
     record = upload_as_lead(client, world, pdf(), "dossier.pdf")
 
     folder, stem = os.path.dirname(file_path(record)), record.stored_name.rsplit(".", 1)[0]
-    copy = os.path.join(folder, f"{stem}.clean1.pdf")
+    copy = os.path.join(folder, f"{stem}.clean{scrubbing.VERSION}.pdf")
 
     first = download_as(client, world["reviewer"], record).data
     made_at = os.stat(copy).st_mtime_ns
@@ -297,8 +299,8 @@ def test_the_clean_copy_is_made_once_and_the_original_is_kept(client, world):
 
     assert first == second
     assert os.stat(copy).st_mtime_ns == made_at
-    assert sorted(n for n in os.listdir(folder) if n.startswith(stem)) == [f"{stem}.clean1.pdf",
-                                                                           record.stored_name]
+    assert sorted(n for n in os.listdir(folder) if n.startswith(stem)) == [
+        f"{stem}.clean{scrubbing.VERSION}.pdf", record.stored_name]
     assert sha256_of_stored(record) == record.sha256
 
 
@@ -306,7 +308,7 @@ def test_removing_a_file_removes_its_clean_copy(client, world):
     record = upload_as_lead(client, world, png(), "photo.png", close_call=False)
     folder, stem = os.path.dirname(file_path(record)), record.stored_name.rsplit(".", 1)[0]
     assert download_as(client, world["reviewer"], record).status_code == 200
-    assert os.path.exists(os.path.join(folder, f"{stem}.clean1.png"))
+    assert os.path.exists(os.path.join(folder, f"{stem}.clean{scrubbing.VERSION}.png"))
     sign_in_as(client, world["lead"])
     html = client.get(f"/submissions/{world['project'].id}").get_data(as_text=True)
 
@@ -314,6 +316,179 @@ def test_removing_a_file_removes_its_clean_copy(client, world):
 
     assert response.status_code == 302
     assert [n for n in os.listdir(folder) if n.startswith(stem)] == []
+
+
+# --- who wrote comments and tracked changes -------------------------------------------------------------
+
+COMMENTER = "Jade Duval"
+COMMENTER_EMAIL = "jade.duval@ville.fr"
+COMMENTER_FOLDER = "jduval"  # her user folder, in the path of the template Word attached
+WORD = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def docx_with_comments_and_changes() -> bytes:
+    """A Word document with a comment, a tracked insertion and deletion, people.xml and an attached template
+    in Mme Duval's user folder, as Word writes them (deflated: nothing readable in the bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Types xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats'
+            '-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
+            'PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.document.main+xml"/><Override PartName="/word/comments.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/><Override PartName="/word/settings.'
+            'xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+            '<Override PartName="/word/people.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.people+xml"/></Types>'))
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="' + RELATIONSHIPS
+            + '/officeDocument" Target="word/document.xml"/></Relationships>'))
+        archive.writestr("word/_rels/document.xml.rels", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="' + RELATIONSHIPS
+            + '/settings" Target="settings.xml"/><Relationship Id="rId2" Type="' + RELATIONSHIPS + '/comments" '
+            'Target="comments.xml"/><Relationship Id="rId3" Type="http://schemas.microsoft.com/office/2011/'
+            'relationships/people" Target="people.xml"/></Relationships>'))
+        archive.writestr("word/document.xml", (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<w:document {WORD}><w:body><w:p>'
+            '<w:commentRangeStart w:id="0"/><w:r><w:t xml:space="preserve">Un guichet unique </w:t></w:r>'
+            f'<w:ins w:id="1" w:author="{COMMENTER}" w:date="2024-03-01T10:00:00Z"><w:r><w:t>pour les aidants'
+            f'</w:t></w:r></w:ins><w:del w:id="2" w:author="{COMMENTER}" w:date="2024-03-01T10:05:00Z"><w:r>'
+            '<w:delText>et leurs proches</w:delText></w:r></w:del><w:commentRangeEnd w:id="0"/><w:r>'
+            '<w:commentReference w:id="0"/></w:r></w:p><w:sectPr/></w:body></w:document>'))
+        archive.writestr("word/comments.xml", (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<w:comments {WORD}><w:comment w:id="0" '
+            f'w:author="{COMMENTER}" w:date="2024-03-01T10:10:00Z" w:initials="JD"><w:p><w:r><w:t>Chiffrer le '
+            'budget de la plateforme</w:t></w:r></w:p></w:comment></w:comments>'))
+        archive.writestr("word/people.xml", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<w15:people xmlns:w15="http://schemas.'
+            f'microsoft.com/office/word/2012/wordml"><w15:person w15:author="{COMMENTER}"><w15:presenceInfo '
+            f'w15:providerId="AD" w15:userId="S::{COMMENTER_EMAIL}::8a2f61c4"/></w15:person></w15:people>'))
+        archive.writestr("word/settings.xml", (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<w:settings {WORD}><w:trackRevisions/>'
+            '<w:attachedTemplate r:id="rId1"/><w:defaultTabStop w:val="708"/></w:settings>'))
+        archive.writestr("word/_rels/settings.xml.rels", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="' + RELATIONSHIPS
+            + f'/attachedTemplate" Target="file:///C:\\Users\\{COMMENTER_FOLDER}\\AppData\\Roaming\\Microsoft\\'
+            'Templates\\Normal.dotm" TargetMode="External"/></Relationships>'))
+    return buffer.getvalue()
+
+
+ODF = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+       'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+       'xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0" '
+       'xmlns:ooo="http://openoffice.org/2004/office" office:version="1.3"')
+
+
+def odt_with_annotation_and_change() -> bytes:
+    """An OpenDocument text with an annotation and a tracked deletion by Mme Duval, as LibreOffice writes them,
+    and settings naming her printer and address book."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {ODF}><office:body><office:text>'
+            '<text:tracked-changes text:track-changes="true"><text:changed-region xml:id="ct1" text:id="ct1">'
+            f'<text:deletion><office:change-info><dc:creator>{COMMENTER}</dc:creator><dc:date>2024-03-01T10:05:00'
+            '</dc:date></office:change-info><text:p>et leurs proches</text:p></text:deletion></text:changed-region>'
+            '</text:tracked-changes><text:p>Un guichet unique<office:annotation office:name="__Annotation__1">'
+            f'<dc:creator>{COMMENTER}</dc:creator><dc:date>2024-03-01T10:10:00</dc:date><meta:creator-initials>JD'
+            '</meta:creator-initials><text:p>Chiffrer le budget de la plateforme</text:p></office:annotation> pour '
+            'les aidants<text:change text:change-id="ct1"/></text:p></office:text></office:body>'
+            '</office:document-content>'))
+        archive.writestr("styles.xml", (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {ODF}><office:master-styles/>'
+            '</office:document-styles>'))
+        archive.writestr("settings.xml", (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-settings {ODF}><office:settings>'
+            '<config:config-item-set config:name="ooo:configuration-settings"><config:config-item config:name='
+            f'"PrinterName" config:type="string">Imprimante de {COMMENTER}</config:config-item><config:config-item '
+            'config:name="CurrentDatabaseDataSource" config:type="string">file:///home/'
+            f'{COMMENTER_FOLDER}/Documents/{COMMENTER_EMAIL}.odb</config:config-item><config:config-item '
+            'config:name="PrintBlackFonts" config:type="boolean">false</config:config-item>'
+            '</config:config-item-set></office:settings></office:document-settings>'))
+        archive.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+            'opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" '
+            'manifest:version="1.3" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
+            '<manifest:file-entry manifest:full-path="settings.xml" manifest:media-type="text/xml"/>'
+            '</manifest:manifest>'))
+    return buffer.getvalue()
+
+
+ANNOTATED = {"annote.docx": docx_with_comments_and_changes, "annote.odt": odt_with_annotation_and_change}
+
+
+def inflated_members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+@pytest.mark.parametrize("filename", ANNOTATED)
+def test_a_blind_reviewer_gets_comments_and_tracked_changes_without_their_authors(client, world, filename):
+    original = ANNOTATED[filename]()
+    assert COMMENTER.encode() in inflated(original) and COMMENTER_EMAIL.encode() in inflated(original)
+    record = upload_as_lead(client, world, original, filename)
+
+    response = download_as(client, world["reviewer"], record)
+
+    assert response.status_code == 200
+    cleaned = inflated_members(response.data)
+    assert list(cleaned) == list(inflated_members(original))
+    for name, content in cleaned.items():
+        for naming in (COMMENTER, COMMENTER_EMAIL, COMMENTER_FOLDER, "JD"):
+            assert naming.encode() not in content, (name, naming)
+        if name.endswith((".xml", ".rels")):
+            ElementTree.fromstring(content)  # still well-formed
+    everything = b"".join(cleaned.values()).decode()
+    for kept in ("Chiffrer le budget de la plateforme", "pour les aidants", "et leurs proches"):
+        assert kept in everything
+    assert "Relecteur" in everything
+    assert download_as(client, world["organiser"], record).data == original
+
+
+def test_a_blind_reviewer_gets_word_comments_and_changes_still_attached_to_the_text(client, world):
+    record = upload_as_lead(client, world, docx_with_comments_and_changes(), "annote.docx")
+
+    cleaned = inflated_members(download_as(client, world["reviewer"], record).data)
+
+    word = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    document = ElementTree.fromstring(cleaned["word/document.xml"])
+    insertion, deletion = document.find(f".//{word}ins"), document.find(f".//{word}del")
+    assert insertion.get(f"{word}author") == deletion.get(f"{word}author") == "Relecteur"
+    assert insertion.get(f"{word}date") == "2024-03-01T10:00:00Z"
+    comment = ElementTree.fromstring(cleaned["word/comments.xml"]).find(f"{word}comment")
+    assert (comment.get(f"{word}id"), comment.get(f"{word}author"), comment.get(f"{word}initials")) == \
+        ("0", "Relecteur", "")
+    assert document.find(f".//{word}commentReference").get(f"{word}id") == "0"
+    person = ElementTree.fromstring(cleaned["word/people.xml"])[0]
+    assert person.get("{http://schemas.microsoft.com/office/word/2012/wordml}author") == "Relecteur"
+    assert b'Target="Normal.dotm"' in cleaned["word/_rels/settings.xml.rels"]
+    assert cleaned["word/settings.xml"] == inflated_members(docx_with_comments_and_changes())["word/settings.xml"]
+
+
+def test_a_clean_copy_made_by_an_earlier_cleaner_is_made_again(client, world):
+    original = docx_with_comments_and_changes()
+    record = upload_as_lead(client, world, original, "annote.docx")
+    folder, stem = os.path.dirname(file_path(record)), record.stored_name.rsplit(".", 1)[0]
+    # What the cleaner of version 1 left: the properties gone, the authors of comments still there.
+    stale = os.path.join(folder, f"{stem}.clean1.docx")
+    with open(stale, "wb") as out:
+        out.write(original)
+
+    data = download_as(client, world["reviewer"], record).data
+
+    assert COMMENTER.encode() not in inflated(data)
+    assert os.path.exists(os.path.join(folder, f"{stem}.clean{scrubbing.VERSION}.docx"))
 
 
 # --- what everyone else gets --------------------------------------------------------------------------
@@ -365,9 +540,10 @@ def test_a_file_that_cannot_be_cleaned_is_refused_to_a_blind_reviewer_and_logged
 # --- the applicants are told ----------------------------------------------------------------------------
 
 NOTICE = ("This call is reviewed blind: reviewers are not told who you are. The properties of the files you "
-          "attach (author, organisation, comments in the properties) are removed from the copies they receive, "
-          "but not what your documents say: make sure that their text, headers, footers, comments and tracked "
-          "changes name neither you nor your team.")
+          "attach (author, organisation…) and the names of whoever wrote their comments and tracked changes are "
+          "removed from the copies reviewers receive, but not what your documents say: make sure that their "
+          "text, headers, footers, and the text of their comments and tracked changes, name neither you nor "
+          "your team.")
 
 
 @pytest.mark.parametrize("blind, shown", [(BlindLevel.BLIND, True), (BlindLevel.OPEN, False)])

@@ -11,9 +11,10 @@ from prizeapp.config import DEV_SECRET_KEY, ConfigError
 
 
 @pytest.mark.parametrize("env", ["development", "production"])
-def test_the_published_development_key_is_refused(tmp_path, env):
+@pytest.mark.parametrize("key", [DEV_SECRET_KEY, f"  {DEV_SECRET_KEY} \n"])
+def test_the_published_development_key_is_refused(tmp_path, env, key):
     with pytest.raises(ConfigError, match="PRIZEAPP_SECRET_KEY"):
-        create_app({"ENV": env, "SECRET_KEY": DEV_SECRET_KEY, "BASE_URL": "https://prix.example.gouv.fr",
+        create_app({"ENV": env, "SECRET_KEY": key, "BASE_URL": "https://prix.example.gouv.fr",
                     "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
 
 
@@ -45,4 +46,10 @@ def test_production_needs_a_long_key_from_the_environment(tmp_path):
                     "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
     with pytest.raises(ConfigError, match="PRIZEAPP_SECRET_KEY"):
         create_app({"ENV": "production", "BASE_URL": "https://prix.example.gouv.fr",
+                    "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
+
+
+def test_production_refuses_a_long_key_that_is_not_random(tmp_path):
+    with pytest.raises(ConfigError, match="repeated pattern"):
+        create_app({"ENV": "production", "SECRET_KEY": "ab" * 32, "BASE_URL": "https://prix.example.gouv.fr",
                     "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})

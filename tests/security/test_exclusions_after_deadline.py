@@ -4,10 +4,8 @@ dislikes; and a reviewer never learns that a team named them."""
 from __future__ import annotations
 
 from datetime import timedelta
-from html import unescape
 
 import pytest
-from flask_babel import force_locale, gettext
 
 from prizeapp.enums import AssignmentStatus, CallPhase, CallRoleKind, ConflictSource, SubmissionStatus
 from prizeapp.extensions import db
@@ -18,18 +16,9 @@ from prizeapp.permissions import can_view_submission_as_reviewer
 from prizeapp.services import deliberation, review_pool
 
 from .. import factories
-from ..conftest import post_form, sign_in_as
+from ..conftest import fr, post_form, sign_in_as, text
 
 TITLE = "Guichet numérique des aidants familiaux"
-
-
-def fr(msgid: str, **variables) -> str:
-    with force_locale("fr"):
-        return gettext(msgid, **variables)
-
-
-def text(response) -> str:
-    return unescape(response.get_data(as_text=True))
 
 
 def person(name: str) -> User:

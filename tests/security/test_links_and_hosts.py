@@ -13,6 +13,7 @@ from .. import factories
 from ..conftest import form_token
 
 FORGED = "attacker.example"
+PRODUCTION_KEY = "4f9c1b7e2a6d8e0c3b5a7f9e1d2c4b6a8e0f2d4c6b8a0e2f"
 
 
 def post_with_host(client, path: str, data: dict, host: str):
@@ -62,7 +63,7 @@ def test_absolute_urls_come_from_the_base_url_inside_and_outside_a_request(tmp_p
 
 
 def production_app(tmp_path, **overrides):
-    return create_app({"ENV": "production", "SECRET_KEY": "k" * 48, "BASE_URL": "https://prix.example.gouv.fr",
+    return create_app({"ENV": "production", "SECRET_KEY": PRODUCTION_KEY, "BASE_URL": "https://prix.example.gouv.fr",
                        "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite", **overrides})
 
 
@@ -82,7 +83,7 @@ def test_production_accepts_the_extra_trusted_hosts(tmp_path):
 
 def test_production_needs_a_base_url(tmp_path):
     with pytest.raises(ConfigError, match="PRIZEAPP_BASE_URL"):
-        create_app({"ENV": "production", "SECRET_KEY": "k" * 48, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
+        create_app({"ENV": "production", "SECRET_KEY": PRODUCTION_KEY, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
 
 
 @pytest.mark.parametrize("base", ["prix.example.gouv.fr", "ftp://prix.example.gouv.fr", "https://"])

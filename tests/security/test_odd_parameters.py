@@ -100,3 +100,44 @@ def test_a_null_character_in_a_form_is_a_bad_request(client):
     from ..conftest import post_form
 
     assert post_form(client, "/reset", {"email": "a\x00@example.gouv.fr"}).status_code == 400
+
+
+@pytest.fixture
+def organised(client):
+    from prizeapp.services import assignment as assignment_service
+
+    organiser = factories.user()
+    call = factories.call()
+    factories.grant(organiser, call, CallRoleKind.ORGANISER)
+    for _ in range(2):
+        factories.submission(call=call, status=SubmissionStatus.SUBMITTED)
+        factories.pool_member(call=call)
+    run = assignment_service.start_run(call=call, actor=organiser)
+    assignment_service.run_assignment(run=run)
+    from prizeapp.extensions import db
+
+    db.session.commit()
+    sign_in_as(client, organiser)
+    return call, run
+
+
+@pytest.mark.parametrize("path, page, data", [
+    ("/manage/calls/{call}/conflicts/waive", "/manage/calls/{call}/conflicts",
+     {"submission": HUGE, "reviewer": HUGE, "code": "same_service", "reason": "x"}),
+    ("/manage/calls/{call}/people/revoke", "/manage/calls/{call}/people", {"user_id": HUGE, "role": "jury"}),
+    ("/manage/calls/{call}/assignment/runs/{run}/pairs", "/manage/calls/{call}/assignment/runs/{run}",
+     {"submission_id": HUGE, "reviewer_id": HUGE}),
+])
+def test_a_form_naming_a_number_past_the_ids_is_refused_not_a_server_error(client, organised, path, page, data):
+    from ..conftest import post_form
+
+    call, run = organised
+    ids = {"call": call.id, "run": run.id}
+    response = post_form(client, path.format(**ids), data, page=page.format(**ids))
+    assert response.status_code in (302, 400, 404), response.status_code
+
+
+@pytest.mark.parametrize("query", [f"submission={HUGE}&reviewer={HUGE}", f"submission=9&reviewer={HUGE}"])
+def test_the_affinity_explanation_survives_numbers_past_the_ids(client, organised, query):
+    call, _run = organised
+    assert client.get(f"/manage/calls/{call.id}/affinity?{query}").status_code in (200, 400, 404)

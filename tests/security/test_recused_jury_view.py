@@ -179,7 +179,7 @@ def test_nothing_of_the_hidden_project_appears_in_any_jury_page_or_export(client
     hidden = projects[hidden_index]
     sign_in_as(client, member)
 
-    assert client.get(f"/jury/calls/{call.id}/projects/{hidden.id}").status_code == 403
+    assert client.get(f"/jury/calls/{call.id}/projects/{hidden.id}").status_code == 404  # as if it did not exist
     for page in _jury_pages(call, projects, hidden_index):
         response = client.get(page)
         body = response.get_data(as_text=True)

@@ -25,6 +25,14 @@ def parallel_logins(app, email: str, passwords: list[str]) -> list[int]:
     return in_parallel(app, prepared)
 
 
+def reset_by_email(client, mailbox, email: str, password: str) -> None:
+    """Ask for a reset link, follow the emailed link and choose `password`, as the address's owner would."""
+    post_form(client, "/reset", {"email": email})
+    deliver_pending()
+    link = mailbox.link(mailbox.to(email)[0], "/reset/")
+    assert post_form(client, link, {"password": password, "confirm": password}).status_code == 302
+
+
 def test_parallel_guesses_evaluate_no_more_passwords_than_the_limit(app):
     user = factories.user(email="cible@example.gouv.fr")
     limit = app.config["LOGIN_MAX_FAILURES_PER_EMAIL"]
@@ -56,10 +64,7 @@ def test_a_password_reset_lets_the_locked_out_owner_in(app, client, mailbox):
         post_form(app.test_client(), "/login", {"email": user.email, "password": f"essai {i}"})
     assert post_form(client, "/login", {"email": user.email, "password": factories.PASSWORD}).status_code == 429
 
-    post_form(client, "/reset", {"email": user.email})
-    deliver_pending()
-    link = mailbox.link(mailbox.to(user.email)[0], "/reset/")
-    post_form(client, link, {"password": "une nouvelle phrase", "confirm": "une nouvelle phrase"})
+    reset_by_email(client, mailbox, user.email, "une nouvelle phrase")
 
     login(client, user.email, "une nouvelle phrase")
 
@@ -175,3 +180,19 @@ def test_a_reset_link_works_once_and_not_after_the_password_changed_otherwise(ap
 
     assert client.get(first).status_code == 400  # used
     assert client.get(second).status_code == 400  # made for the old password
+
+
+def test_a_password_reset_lets_its_owner_in_past_the_limit_of_a_shared_address(app, client, mailbox, monkeypatch):
+    """Agents of one administration share an outgoing address: guesses on other accounts from it must not keep
+    out the person who just proved by email who they are."""
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_PER_IP", 3)
+    owner = factories.user(email="agente@ministere.gouv.fr")
+    for i in range(3):
+        post_form(app.test_client(), "/login", {"email": f"autre{i}@ministere.gouv.fr", "password": "essai"})
+    assert post_form(client, "/login", {"email": owner.email, "password": factories.PASSWORD}).status_code == 429
+
+    reset_by_email(client, mailbox, owner.email, "une nouvelle phrase")
+
+    login(client, owner.email, "une nouvelle phrase")
+    other = app.test_client()
+    assert post_form(other, "/login", {"email": "autre9@ministere.gouv.fr", "password": "essai"}).status_code == 429

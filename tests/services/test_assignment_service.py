@@ -21,20 +21,7 @@ from .. import factories
 @pytest.fixture
 def small_call():
     """4 submitted projects, 4 reviewers (k = 2): one reviewer shares a service with the first project's lead."""
-    units = factories.chart()
-    call = factories.call(title="Prix de l'innovation")
-    call.reviewers_per_submission = 2
-    leads = [factories.user(email=f"lead{i}@porteur{i}.fr", unit=units["s1"] if i == 0 else None)
-             for i in range(4)]
-    projects = [factories.submission(call=call, lead=lead, status=SubmissionStatus.SUBMITTED,
-                                     title=f"Projet {'ABCD'[i]}") for i, lead in enumerate(leads)]
-    reviewers = [factories.user(email=f"expert{j}@labo{j}.fr", unit=units["s1"] if j == 0 else None)
-                 for j in range(4)]
-    for reviewer in reviewers:
-        factories.pool_member(call=call, user=reviewer)
-    organiser = factories.user(email="orga@ville.fr")
-    db.session.commit()
-    return call, projects, reviewers, organiser
+    return factories.assignment_call()
 
 
 def active_pairs(call):

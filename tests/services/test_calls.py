@@ -92,7 +92,8 @@ def _questions(call: Call) -> list[tuple[int, str]]:
 
 def _form(labels: list[str]) -> tuple[object, Call, list[FormQuestion]]:
     actor, call = factories.user(), factories.call(phase=CallPhase.DRAFT)
-    questions = [calls.add_question(call=call, actor=actor, spec=QuestionSpec(kind=QuestionKind.SHORT_TEXT, label=label))
+    questions = [calls.add_question(call=call, actor=actor,
+                                    spec=QuestionSpec(kind=QuestionKind.SHORT_TEXT, label=label))
                  for label in labels]
     db.session.commit()
     return actor, call, questions

@@ -256,7 +256,8 @@ def test_concurrent_claims_on_postgres_never_overlap(app):
 
 @pytest.mark.parametrize("length", [5, 17, 23, 40, 61])
 def test_a_long_french_subject_arrives_with_every_space(app, mailbox, length):
-    subject = "Invitation à évaluer des projets pour l'appel «\u00a0" + "Prix de l'innovation " * 3 + "y" * length + "\u00a0»"
+    subject = ("Invitation à évaluer des projets pour l'appel «\u00a0" + "Prix de l'innovation " * 3 + "y" * length
+               + "\u00a0»")
     db.session.add(OutboxEmail(kind="test", recipient="agent@ville.fr", locale="fr", subject=subject,
                                body_text="Bonjour", body_html="<p>Bonjour</p>", message_id=f"<{length}@test>"))
     db.session.commit()

@@ -14,17 +14,9 @@ from prizeapp.enums import (
 )
 from prizeapp.extensions import db
 from prizeapp.models import OutboxEmail
-from prizeapp.models.decision import Decision
 from prizeapp.services import results
 
 from .. import factories
-
-
-def _decide(submission, outcome, **values) -> Decision:
-    decision = Decision(call_id=submission.call_id, submission_id=submission.id, outcome=outcome, **values)
-    db.session.add(decision)
-    db.session.commit()
-    return decision
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +52,7 @@ def test_placeholders_are_filled_and_unknown_ones_named():
 
 def test_publishing_is_refused_while_a_project_has_no_decision(world):
     call, organiser, winner, other, co = world
-    _decide(winner, DecisionOutcome.LAUREATE)
+    factories.decision(winner, DecisionOutcome.LAUREATE)
     with pytest.raises(results.ResultsError) as error:
         results.publish(call=call, actor=organiser)
     assert error.value.code == "missing_decisions"
@@ -79,8 +71,9 @@ def test_publishing_is_refused_before_deliberation(world):
 
 def test_publishing_queues_one_email_per_member_once(world):
     call, organiser, winner, other, co = world
-    _decide(winner, DecisionOutcome.LAUREATE, prize="Premier prix", amount=Decimal("5000"), reason="Exemplaire.")
-    _decide(other, DecisionOutcome.NOT_SELECTED, reason="Trop tôt.")
+    factories.decision(winner, DecisionOutcome.LAUREATE, prize="Premier prix", amount=Decimal("5000"),
+                       reason="Exemplaire.")
+    factories.decision(other, DecisionOutcome.NOT_SELECTED, reason="Trop tôt.")
     done = results.publish(call=call, actor=organiser)
     db.session.commit()
     assert (done.emails, done.projects, done.already) == (3, 2, False)
@@ -102,8 +95,8 @@ def test_a_custom_text_is_used_in_its_language_only(world):
     call, organiser, winner, other, co = world
     results.save_text(call=call, actor=organiser, kind="decision_laureate", locale="fr",
                       subject="Félicitations {{ first_name }}", body="Le projet {{ project }} : {{ prize }}.")
-    _decide(winner, DecisionOutcome.LAUREATE, prize="Premier prix")
-    _decide(other, DecisionOutcome.MENTION)
+    factories.decision(winner, DecisionOutcome.LAUREATE, prize="Premier prix")
+    factories.decision(other, DecisionOutcome.MENTION)
     results.publish(call=call, actor=organiser)
     lead_mail = db.session.scalar(db.select(OutboxEmail).where(OutboxEmail.recipient != co.email,
                                                                OutboxEmail.kind == "decision_laureate"))
@@ -140,8 +133,8 @@ def test_scores_and_rank_band_when_the_call_shows_them(world):
         "scale": [1, 5], "submissions": [
             {"id": winner.id, "rank": 1, "score": 4.43, "withdrawn": False},
             {"id": other.id, "rank": 2, "score": 2.1, "withdrawn": False}]}))
-    _decide(winner, DecisionOutcome.LAUREATE)
-    _decide(other, DecisionOutcome.NOT_SELECTED)
+    factories.decision(winner, DecisionOutcome.LAUREATE)
+    factories.decision(other, DecisionOutcome.NOT_SELECTED)
     results.publish(call=call, actor=organiser)
     english = db.session.scalar(db.select(OutboxEmail).where(OutboxEmail.recipient == co.email))
     assert "4.4 out of 5" in english.body_text
@@ -151,8 +144,8 @@ def test_scores_and_rank_band_when_the_call_shows_them(world):
 
 def test_laureates_are_public_only_once_published(world):
     call, organiser, winner, other, co = world
-    _decide(winner, DecisionOutcome.LAUREATE)
-    _decide(other, DecisionOutcome.NOT_SELECTED)
+    factories.decision(winner, DecisionOutcome.LAUREATE)
+    factories.decision(other, DecisionOutcome.NOT_SELECTED)
     assert results.laureates() == [] and results.laureate(winner.reference) is None
     results.publish(call=call, actor=organiser)
     assert [row[1].id for row in results.laureates()] == [winner.id]

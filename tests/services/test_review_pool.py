@@ -1,15 +1,25 @@
 """The reviewer pool and the conflict and affinity matrices built from the database."""
+from datetime import timedelta
+
 import pytest
 
 from prizeapp.enums import (
     BidLevel,
+    CallPhase,
     ConflictSource,
+    Locale,
     PoolStatus,
     ReviewMode,
     SubmissionStatus,
 )
 from prizeapp.extensions import db
-from prizeapp.models import AuditEvent
+from prizeapp.models import (
+    AuditEvent,
+    ConflictDeclaration,
+    OutboxEmail,
+    PoolMember,
+    ReviewerInvitation,
+)
 from prizeapp.services import review_pool
 
 from .. import factories
@@ -228,3 +238,185 @@ def test_only_the_team_excludes():
     project = submitted(call, factories.user())
     with pytest.raises(review_pool.PoolError):
         review_pool.exclude_reviewer(submission=project, email="x@ville-b.fr", actor=factories.user())
+
+
+# --- the windows and the invitations, enforced by the services themselves ----------------------------------
+
+def over(call):
+    """The review of `call` is over: its results are published."""
+    call.phase = CallPhase.PUBLISHED
+    db.session.commit()
+
+
+@pytest.fixture
+def reviewing():
+    """A call open for submissions, one reviewer in its pool and two submitted projects."""
+    call = factories.call()
+    reviewer = factories.user(email="expert@labo.fr")
+    factories.pool_member(call=call, user=reviewer)
+    projects = [submitted(call, factories.user(email=f"porteur{i}@ville{i}.fr")) for i in range(2)]
+    return call, reviewer, projects
+
+
+def test_declarations_are_refused_once_the_review_is_over(reviewing):
+    call, reviewer, (project, _other) = reviewing
+    over(call)
+
+    with pytest.raises(review_pool.PoolError) as refused:
+        review_pool.save_declarations(call=call, reviewer=reviewer, declared={project.id: ""})
+
+    assert refused.value.codes == ["review_over"]
+    assert db.session.scalar(db.select(ConflictDeclaration)) is None
+    assert db.session.scalar(db.select(PoolMember.conflicts_declared_at)) is None
+
+
+def test_bids_are_refused_once_the_review_is_over(reviewing):
+    call, reviewer, (project, _other) = reviewing
+    review_pool.save_declarations(call=call, reviewer=reviewer, declared={})
+    over(call)
+
+    with pytest.raises(review_pool.PoolError) as refused:
+        review_pool.place_bids(call=call, reviewer=reviewer, levels={project.id: BidLevel.EAGER})
+
+    assert refused.value.codes == ["review_over"]
+    assert review_pool.bids_of(call, reviewer) == {}
+
+
+def test_a_profile_is_refused_once_the_review_is_over(reviewing):
+    call, reviewer, _projects = reviewing
+    member = review_pool.member_for(call, reviewer)
+    over(call)
+
+    with pytest.raises(review_pool.PoolError) as refused:
+        review_pool.update_profile(member=member, actor=reviewer, keywords=["eau"], themes=[], max_load=3)
+
+    assert refused.value.codes == ["review_over"]
+    assert (member.keywords, member.max_load) == ([], None)
+
+
+def test_the_review_phase_still_takes_declarations_bids_and_profiles(reviewing):
+    call, reviewer, (project, _other) = reviewing
+    call.phase = CallPhase.REVIEW
+    db.session.commit()
+
+    review_pool.save_declarations(call=call, reviewer=reviewer, declared={})
+    review_pool.update_profile(member=review_pool.member_for(call, reviewer), actor=reviewer, keywords=["eau"],
+                               themes=[], max_load=2)
+
+    assert review_pool.place_bids(call=call, reviewer=reviewer, levels={project.id: BidLevel.WILLING}) == 1
+
+
+def test_bids_wait_for_the_declarations(reviewing):
+    call, reviewer, (project, _other) = reviewing
+
+    assert review_pool.biddable(call, reviewer) == review_pool.Biddable(projects=[], waiting=2)
+    with pytest.raises(review_pool.PoolError) as refused:
+        review_pool.place_bids(call=call, reviewer=reviewer, levels={project.id: BidLevel.EAGER})
+    assert refused.value.codes == ["unknown_submission"]
+
+
+def test_a_project_submitted_after_the_declarations_cannot_be_bid_on_yet(reviewing):
+    call, reviewer, (project, other) = reviewing
+    for early in (project, other):
+        early.submitted_at -= timedelta(hours=2)
+    review_pool.save_declarations(call=call, reviewer=reviewer, declared={})
+    review_pool.member_for(call, reviewer).conflicts_declared_at -= timedelta(hours=1)
+    late = submitted(call, factories.user(email="tardif@ville9.fr"))  # since the declarations
+
+    offered = review_pool.biddable(call, reviewer)
+
+    assert ([s.id for s in offered.projects], offered.waiting) == ([project.id, other.id], 1)
+    with pytest.raises(review_pool.PoolError) as refused:
+        review_pool.place_bids(call=call, reviewer=reviewer, levels={late.id: BidLevel.EAGER})
+    assert refused.value.codes == ["unknown_submission"]
+    review_pool.save_declarations(call=call, reviewer=reviewer, declared={})  # the title is seen now
+    assert review_pool.place_bids(call=call, reviewer=reviewer, levels={late.id: BidLevel.EAGER}) == 1
+
+
+def test_nobody_is_invited_to_a_peer_prize():
+    call = factories.call()
+    call.review_mode = ReviewMode.PEER
+    organiser = factories.user(email="orga@ville.fr")
+
+    with pytest.raises(review_pool.PoolError) as refused:
+        review_pool.invite_reviewers(call=call, actor=organiser, emails=["expert@labo.fr"])
+
+    assert refused.value.codes == ["peer_prize_invites_nobody"]
+    assert db.session.scalar(db.select(ReviewerInvitation)) is None
+    assert db.session.scalar(db.select(OutboxEmail)) is None
+
+
+def test_an_address_already_invited_or_in_the_pool_is_not_invited_again(reviewing):
+    call, _reviewer, _projects = reviewing  # expert@labo.fr is in the pool
+    organiser = factories.user(email="orga@ville.fr")
+    review_pool.invite_reviewer(call=call, actor=organiser, email="ancien@labo.fr")
+
+    sent = review_pool.invite_reviewers(call=call, actor=organiser,
+                                        emails=["Ancien@Labo.fr", "expert@labo.fr", "nouveau@labo.fr"])
+
+    assert sent == review_pool.Invited(invited=["nouveau@labo.fr"], skipped=["ancien@labo.fr", "expert@labo.fr"])
+    assert sorted(db.session.scalars(db.select(OutboxEmail.recipient))) == ["ancien@labo.fr", "nouveau@labo.fr"]
+    with pytest.raises(review_pool.PoolError) as refused:
+        review_pool.invite_reviewer(call=call, actor=organiser, email="nouveau@labo.fr")
+    assert (refused.value.codes, refused.value.params) == (["already_invited"], {"email": "nouveau@labo.fr"})
+
+
+def test_an_invitation_is_written_in_the_language_of_its_reader():
+    call = factories.call()
+    organiser = factories.user(email="orga@ville.fr", locale=Locale.EN)
+    factories.user(email="expert@labo.fr", locale=Locale.FR)
+
+    review_pool.invite_reviewers(call=call, actor=organiser, emails=["expert@labo.fr", "inconnu@labo.fr"])
+
+    emails = db.session.scalars(db.select(OutboxEmail).order_by(OutboxEmail.recipient)).all()
+    assert [(e.recipient, e.locale, e.sensitive) for e in emails] == [
+        ("expert@labo.fr", "fr", True), ("inconnu@labo.fr", "en", True)]  # an account's own, else the inviter's
+    invitation = db.session.scalar(db.select(ReviewerInvitation).where(ReviewerInvitation.email == "inconnu@labo.fr"))
+    assert review_pool.invitation_link(invitation) in emails[1].body_text
+
+
+def test_an_invitation_is_answered_only_until_the_results_are_published():
+    call = factories.call()
+    invited = factories.user(email="expert@labo.fr")
+    invitation = review_pool.invite_reviewer(call=call, actor=factories.user(email="orga@ville.fr"),
+                                             email=invited.email)
+    over(call)
+
+    with pytest.raises(review_pool.PoolError) as refused:
+        review_pool.respond_to_invitation(invitation=invitation, user=invited, accept=True)
+
+    assert refused.value.codes == ["review_over"]
+    assert review_pool.reviewers(call) == []
+
+
+# --- the organisers' overview of the conflicts -------------------------------------------------------------
+
+def test_the_overview_counts_every_pair_and_describes_only_its_page():
+    call = factories.call()
+    organiser = factories.user(email="orga@ville.fr")
+    reviewers = [factories.user(email=f"expert{i}@labo{i}.fr") for i in range(3)]
+    for person in reviewers:
+        factories.pool_member(call=call, user=person)
+    projects = [submitted(call, factories.user(email=f"porteur{i}@ville{i}.fr")) for i in range(4)]
+    for project in projects:
+        for person in reviewers[:2]:
+            review_pool.declare_conflict(submission=project, reviewer=person, source=ConflictSource.ORGANISER,
+                                         actor=organiser, reason="Financeur")
+    review_pool.declare_conflict(submission=projects[0], reviewer=reviewers[2], source=ConflictSource.REVIEWER,
+                                 actor=reviewers[2])
+    review_pool.waive_conflict(submission=projects[0], reviewer=reviewers[2], code="declared_by_reviewer",
+                               reason="Ancien lien, terminé", actor=organiser)
+
+    overview = review_pool.conflicts_overview(call, page=2, per_page=4)
+
+    assert overview.total_pairs == 8
+    assert (overview.counts["set_by_organiser"], overview.waived_counts["declared_by_reviewer"]) == (8, 1)
+    assert (overview.page.total, overview.page.pages, len(overview.page.items)) == (9, 3, 4)
+    first = overview.page.items[0]
+    assert (first.submission, first.reviewer) == (projects[1], reviewers[1])
+    assert [(line.code, line.waivable, line.declaration.reason) for line in first.reasons] == [
+        ("set_by_organiser", True, "Financeur")]
+    waived = review_pool.conflicts_overview(call, submission_id=projects[0].id, reviewer_id=reviewers[2].id)
+    assert waived.filtered and [(p.reasons, [line.code for line in p.waived]) for p in waived.page.items] == [
+        ([], ["declared_by_reviewer"])]
+    assert waived.waiver_authors == {organiser.id: organiser}

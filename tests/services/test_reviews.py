@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from prizeapp.enums import AssignmentStatus, CallPhase, ReviewStatus, SubmissionStatus
+from prizeapp.enums import AssignmentStatus, CallPhase, ConflictSource, ReviewStatus, SubmissionStatus
 from prizeapp.extensions import db
 from prizeapp.models import Assignment, AuditEvent, Criterion, Review
 from prizeapp.models.types import utcnow
@@ -160,7 +160,7 @@ def test_only_the_assigned_reviewer_reviews_and_never_when_conflicted(reviewing)
     a.status = AssignmentStatus.COMMITTED
     organiser = factories.user()
     review_pool.declare_conflict(submission=projects[0], reviewer=reviewers[0], actor=organiser,
-                                 source=review_pool.ConflictSource.ORGANISER, reason="Co-financeur")
+                                 source=ConflictSource.ORGANISER, reason="Co-financeur")
     db.session.commit()
     with pytest.raises(service.ReviewError) as refused:
         save(a, reviewers[0], call)

@@ -7,26 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from prizeapp.enums import CallRoleKind, OutboxStatus, SubmissionStatus
 from prizeapp.extensions import db
+from prizeapp.models import User
 
-from .. import factories
-from ..conftest import _truncate_all, post_form, sign_in_as
-from . import (
-    access_assignment,
-    access_deliberation,
-    access_impartial,
-    access_jury,
-    access_notifications,
-    access_pool,
-    access_results,
-    access_review,
-    access_reviewer,
-)
+from ..conftest import post_form, sign_in_as, undone
 from .access import ROLES, Route, everyone, only, signed_in
-
-AREAS = (access_pool, access_reviewer, access_review, access_assignment, access_jury, access_deliberation,
-         access_results, access_notifications, access_impartial)  # each adds its rows and objects to the world
+from .access_world import AREAS
 
 MATRIX = [
     Route("public.index", "GET", "/", everyone(200)),
@@ -51,6 +37,7 @@ MATRIX = [
     Route("admin.outbox_resend", "POST", "/admin/outbox/{call_email}/resend", only({"organiser": 302, "admin": 302})),
     Route("admin.outbox_resend", "POST", "/admin/outbox/{private_email}/resend", only({"admin": 302})),
     Route("admin.audit_log", "GET", "/admin/audit", only({"admin": 200})),
+    Route("admin.audit_export", "GET", "/admin/audit.csv", only({"admin": 200})),
     # The organiser side of calls: the organiser of the world's call, and administrators.
     Route("organiser.calls", "GET", "/manage/", only({"organiser": 200, "admin": 200})),
     Route("organiser.new_call", "GET", "/manage/calls/new", only({"organiser": 200, "admin": 200})),
@@ -110,85 +97,25 @@ MATRIX = [
 ]
 
 
+# The world (access_world.py) is built once for the module, in a transaction that is never committed: each
+# test, and each role's request in test_access, is rolled back to it (tests/conftest.py, `access_world`).
+pytestmark = pytest.mark.usefixtures("module_transaction")
+
+
 @pytest.fixture
-def world():
-    return build_world()
-
-
-def build_world():
-    """One call with an organiser, a reviewer and a jury member; emails about that call and about no call."""
-    call = factories.call()
-    people = {"user": factories.user(), "organiser": factories.user(), "reviewer": factories.user(email="relectrice@ville-exemple.fr"),
-              "jury": factories.user(email="jure@agglo-exemple.fr"), "admin": factories.user(admin=True)}
-    factories.grant(people["organiser"], call, CallRoleKind.ORGANISER)
-    factories.grant(people["reviewer"], call, CallRoleKind.REVIEWER)
-    factories.grant(people["jury"], call, CallRoleKind.JURY)
-    ids = {"call_email": factories.email(call_id=call.id, status=OutboxStatus.FAILED).id,
-           "private_email": factories.email(status=OutboxStatus.FAILED, sensitive=True).id}
-    ids |= {"call": call.id, "other_call": factories.call().id,
-            "question": factories.question(call=call).id,
-            "submission": factories.submission(call=call, status=SubmissionStatus.SUBMITTED).id,
-            "draft": factories.submission(call=call).id}
-    ids |= _applicant_world(call, people)
-    _reviewer_world(call, people, ids["submission"])
-    ids["jury_id"] = people["jury"].id
-    for area in AREAS:
-        ids |= area.build(call, people)
-    return people, ids
-
-
-def _reviewer_world(call, people, submission_id: int) -> None:
-    """Both reviewers are in the pool and assigned (committed) to {submission}; the conflicted one then
-    declared a conflict with it, which must close everything of that project to them."""
-    from prizeapp.enums import AssignmentStatus, ConflictSource
-    from prizeapp.extensions import db
-    from prizeapp.models import Assignment, ConflictDeclaration
-
-    # Addresses of their own: everyone else shares example.gouv.fr, which in so small a call is a conflict.
-    people["conflicted_reviewer"] = factories.user(email="relecteur@region-exemple.fr")
-    for role in ("reviewer", "conflicted_reviewer"):
-        factories.pool_member(call=call, user=people[role])
-        db.session.add(Assignment(call_id=call.id, submission_id=submission_id, reviewer_id=people[role].id,
-                                  status=AssignmentStatus.COMMITTED))
-    db.session.add(ConflictDeclaration(submission_id=submission_id, reviewer_id=people["conflicted_reviewer"].id,
-                                       source=ConflictSource.REVIEWER, reason="Mon ancienne équipe"))
-    db.session.commit()
-
-
-def _applicant_world(call, people) -> dict:
-    """A draft with a lead and a co-applicant, a file on it and on the submitted project, a draft call of the
-    world's organiser, and an invitation link to the draft (for an address nobody has)."""
-    from prizeapp.enums import CallPhase
-    from prizeapp.extensions import db
-    from prizeapp.models import Submission, TeamInvitation
-    from prizeapp.services.accounts import make_token
-
-    draft_call = factories.call(phase=CallPhase.DRAFT)
-    factories.grant(people["organiser"], draft_call, CallRoleKind.ORGANISER)
-    lead, co_applicant = factories.user(), factories.user()
-    team_draft = factories.submission(call=call, lead=lead, members=(co_applicant,))
-    submitted = db.session.scalar(db.select(Submission).where(Submission.call_id == call.id,
-                                                              Submission.status == SubmissionStatus.SUBMITTED))
-    invitation = TeamInvitation(submission=team_draft, email="invitee@example.org", invited_by_id=lead.id)
-    db.session.add(invitation)
-    db.session.commit()
-    people |= {"lead": lead, "co_applicant": co_applicant,
-               "other_applicant": factories.submission(call=call).members[0].user}
-    return {"call_slug": call.slug, "draft_call_slug": draft_call.slug, "team_draft": team_draft.id,
-            "co_applicant_member": team_draft.members[1].id,
-            "draft_file": factories.file(submission=team_draft).id,
-            "submitted_file": factories.file(submission=submitted).id,
-            "join_token": make_token("team", {"inv": invitation.id, "email": invitation.email})}
+def world(access_world):
+    people_ids, ids = access_world
+    return {role: db.session.get(User, person) for role, person in people_ids.items()}, ids
 
 
 ALL_ROUTES = MATRIX + [row for area in AREAS for row in area.ROWS]
 
 
-def _request(client, route: Route, people, ids, role: str):
+def _request(client, route: Route, people_ids, ids, role: str):
     with client.session_transaction() as session:
         session.clear()
     if role != "anonymous":
-        sign_in_as(client, people[role])
+        sign_in_as(client, db.session.get(User, people_ids[role]))
     path = route.path.format(**ids)
     if route.method == "GET":
         return path, client.get(path)
@@ -196,27 +123,17 @@ def _request(client, route: Route, people, ids, role: str):
     return path, post_form(client, path, data, page="/")
 
 
-def _changed_nothing(response) -> bool:
-    """Refused (or sent to the sign-in page): the world is as it was, the next role can use it."""
-    login = response.status_code == 302 and "/login" in response.headers.get("Location", "")
-    return login or response.status_code in (400, 401, 403, 404, 405)
-
-
 @pytest.mark.parametrize("route", ALL_ROUTES, ids=lambda r: f"{r.method} {r.path}")
-def test_access(client, route):
-    """Every role on one route. The world is built once per route and built again only after a request
-    that may have changed it (an accepted POST), so that each role meets the same world."""
-    people, ids = build_world()
+def test_access(client, module_transaction, access_world, route):
+    """Every role on one route. Each role's request is rolled back after it, so that every role meets the
+    same world, as built."""
+    people_ids, ids = access_world
     wrong = []
     for role in ROLES:
-        path, response = _request(client, route, people, ids, role)
+        with undone(module_transaction):
+            path, response = _request(client, route, people_ids, ids, role)
         if response.status_code != route.expected[role]:
             wrong.append(f"{role}: {response.status_code} instead of {route.expected[role]} on {route.method} {path}")
-        if route.method != "GET" and not _changed_nothing(response):
-            db.session.rollback()
-            db.session.remove()
-            _truncate_all()
-            people, ids = build_world()
     assert wrong == []
 
 

@@ -1,9 +1,8 @@
 """Accounts end to end through HTTP, with the emails delivered to a real SMTP server."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import re
+from datetime import timedelta
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -16,6 +15,7 @@ from prizeapp.services.outbox import deliver_pending
 
 from .. import factories
 from ..conftest import login, post_form
+
 
 def without_csrf(html: str) -> str:
     return re.sub(r'name="csrf_token" (type="hidden" )?value="[^"]+"', "CSRF", html)

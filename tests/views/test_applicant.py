@@ -6,10 +6,9 @@ import os
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from html import unescape
 
 import pytest
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, ngettext
 
 from prizeapp.enums import CallPhase, CallRoleKind, MemberRole, QuestionKind, SubmissionStatus
 from prizeapp.extensions import db
@@ -18,21 +17,11 @@ from prizeapp.services.outbox import deliver_pending
 from prizeapp.services.submissions import upload_folder
 
 from .. import factories
-from ..conftest import form_token, post_form, sign_in_as
+from ..conftest import form_token, fr, post_form, sign_in_as, text
 
 PDF = factories.PDF_BYTES
 EXECUTABLE = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200  # a Linux program
 WINDOWS_EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
-
-
-def fr(msgid: str, **variables) -> str:
-    """A message as the French pages show it (the msgid itself until the colleague translates it)."""
-    with force_locale("fr"):
-        return gettext(msgid, **variables)
-
-
-def text(response) -> str:
-    return unescape(response.get_data(as_text=True))
 
 
 # --- the world of these tests -------------------------------------------------------------------------

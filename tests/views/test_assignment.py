@@ -10,7 +10,6 @@ from prizeapp.enums import (
     AssignmentStatus,
     CallRoleKind,
     Locale,
-    SubmissionStatus,
 )
 from prizeapp.extensions import db
 from prizeapp.models import Assignment, AssignmentRun, AuditEvent
@@ -25,17 +24,7 @@ from ..conftest import post_form, sign_in_as
 @pytest.fixture
 def world():
     """4 submitted projects, 4 reviewers (k = 2); the first reviewer shares a service with the first lead."""
-    units = factories.chart()
-    call = factories.call(title="Prix de l'innovation")
-    call.reviewers_per_submission = 2
-    leads = [factories.user(email=f"lead{i}@porteur{i}.fr", unit=units["s1"] if i == 0 else None) for i in range(4)]
-    projects = [factories.submission(call=call, lead=lead, status=SubmissionStatus.SUBMITTED,
-                                     title=f"Projet {'ABCD'[i]}") for i, lead in enumerate(leads)]
-    reviewers = [factories.user(email=f"expert{j}@labo{j}.fr", first_name="Expert", last_name=f"N{j}",
-                                unit=units["s1"] if j == 0 else None) for j in range(4)]
-    for reviewer in reviewers:
-        factories.pool_member(call=call, user=reviewer)
-    organiser = factories.user(email="orga@ville.fr")
+    call, projects, reviewers, organiser = factories.assignment_call()
     organiser.locale = Locale.EN  # the pages in English, as the assertions below
     factories.grant(organiser, call, CallRoleKind.ORGANISER)
     return call, projects, reviewers, organiser

@@ -2,14 +2,22 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
+from markupsafe import escape
 
-from prizeapp.enums import CallRoleKind, OutboxStatus
+from prizeapp.enums import CallPhase, CallRoleKind, OutboxStatus
 from prizeapp.extensions import db
 from prizeapp.models import AuditEvent, OutboxEmail
 from prizeapp.services import audit
+from prizeapp.services.audit import AuditAction
 
 from .. import factories
 from ..conftest import post_form, sign_in_as
+
+
+def fr(label) -> str:
+    with force_locale("fr"):
+        return str(label)
 
 
 @pytest.fixture
@@ -83,28 +91,28 @@ def test_an_email_of_another_call_cannot_be_resent_through_this_one(client, orga
 
 def test_audit_log_lists_the_calls_events_in_words_with_changes(client, organised):
     call, organiser = organised["call"], organised["organiser"]
-    audit.record(action="call.phase_changed", actor=organiser, obj=call, call=call,
+    audit.record(action=AuditAction.CALL_PHASE_CHANGED, actor=organiser, obj=call, call=call,
                  details={"from": "open", "to": "review"})
-    audit.record(action="call.updated", actor=organiser, obj=call, call=organised["other"],
+    audit.record(action=AuditAction.CALL_UPDATED, actor=organiser, obj=call, call=organised["other"],
                  details={"changed": ["title"]})
-    audit.record(action="something.new", call=call, details={"count": 3})
+    db.session.add(AuditEvent(action="something.old", call_id=call.id, details={"count": 3}))  # no longer recorded
     db.session.commit()
     sign_in_as(client, organiser)
 
     html = client.get(f"/manage/calls/{call.id}/audit").get_data(as_text=True)
 
     assert "Sophie Martin" in html
-    assert "open → " in html and "review" in html
+    assert f"{escape(fr(CallPhase.OPEN.label))} → " in html and escape(fr(CallPhase.REVIEW.label)) in html
     assert "call.phase_changed" in html  # the code beside its words
-    assert "something.new" in html and "count" in html
+    assert "something.old" in html and "count" in html
     assert "call.updated" not in html  # another call's event
 
 
 def test_audit_log_filters_by_kind_of_event_and_pages(client, organised):
     call, organiser = organised["call"], organised["organiser"]
     for i in range(55):
-        audit.record(action="submission.saved", actor=organiser, obj=call, call=call, details={"n": i})
-    audit.record(action="review.submitted", actor=organiser, obj=call, call=call)
+        audit.record(action=AuditAction.SUBMISSION_SAVED, actor=organiser, obj=call, call=call, details={"n": i})
+    audit.record(action=AuditAction.REVIEW_SUBMITTED, actor=organiser, obj=call, call=call)
     db.session.commit()
     sign_in_as(client, organiser)
 
@@ -118,9 +126,9 @@ def test_audit_log_filters_by_kind_of_event_and_pages(client, organised):
 
 def test_audit_export_is_a_csv_of_the_filtered_events_and_is_itself_audited(client, organised):
     call, organiser = organised["call"], organised["organiser"]
-    audit.record(action="call.phase_changed", actor=organiser, obj=call, call=call,
+    audit.record(action=AuditAction.CALL_PHASE_CHANGED, actor=organiser, obj=call, call=call,
                  details={"from": "open", "to": "review"})
-    audit.record(action="review.submitted", actor=organiser, obj=call, call=call)
+    audit.record(action=AuditAction.REVIEW_SUBMITTED, actor=organiser, obj=call, call=call)
     db.session.commit()
     sign_in_as(client, organiser)
 
@@ -128,7 +136,7 @@ def test_audit_export_is_a_csv_of_the_filtered_events_and_is_itself_audited(clie
 
     assert response.status_code == 200 and response.mimetype == "text/csv"
     body = response.get_data(as_text=True)
-    assert "call.phase_changed" in body and "open → review" in body
+    assert "call.phase_changed" in body and f"{fr(CallPhase.OPEN.label)} → {fr(CallPhase.REVIEW.label)}" in body
     assert "review.submitted" not in body
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "audit.exported"))
     assert event.call_id == call.id and event.details == {"filter": "call", "rows": 1}

@@ -2,16 +2,13 @@
 project, the organisers' decisions page, and the printable record."""
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 
 from prizeapp.enums import (
-    CallPhase,
     CallRoleKind,
     DecisionOutcome,
     Locale,
-    SubmissionStatus,
     VoteChoice,
 )
 from prizeapp.extensions import db
@@ -27,16 +24,8 @@ from ..conftest import post_form, sign_in_as
 @pytest.fixture
 def ranked():
     """Three reviewed and ranked projects (Alpha best), an organiser, two jury members of their own domains."""
-    call = factories.call(phase=CallPhase.REVIEW, title="Prix de l'innovation 2027")
-    call.submission_deadline = utcnow() - timedelta(days=1)
-    call.prize_count = 1
-    projects = [factories.submission(call=call, status=SubmissionStatus.SUBMITTED, title=f"Projet {name}")
-                for name in ("Alpha", "Bêta", "Gamma")]
-    for j in range(3):
-        reviewer = factories.user(email=f"expert{j}@labo{j}.fr")
-        for i, project in enumerate(projects):
-            factories.submitted_review(call=call, submission=project, reviewer=reviewer, total=4.5 - i - 0.1 * j,
-                                       jury_comment=f"Confidentiel {project.title}")
+    call, projects = factories.reviewed_call(title="Prix de l'innovation 2027", reviewers=3, spread=0.1,
+                                             jury_comments=True)
     # The pages in English, as the assertions below.
     organiser = factories.user(first_name="Sophie", last_name="Martin", locale=Locale.EN)
     anne = factories.user(email="anne@region-exemple.fr", first_name="Anne", last_name="Arnaud", locale=Locale.EN)
@@ -107,7 +96,8 @@ def test_a_recused_jury_member_gets_nothing_of_the_project(client, ranked):
                          page=f"/jury/calls/{call.id}/projects/{projects[1].id}")
     assert response.status_code == 302
 
-    assert client.get(f"/jury/calls/{call.id}/projects/{projects[1].id}").status_code == 403
+    # As if the project did not exist.
+    assert client.get(f"/jury/calls/{call.id}/projects/{projects[1].id}").status_code == 404
     assert client.get(f"/files/{record.id}").status_code == 403
     ranking_html = client.get(f"/jury/calls/{call.id}/ranking").get_data(as_text=True)
     assert "Projet Bêta" not in ranking_html and "Projet Alpha" in ranking_html
@@ -120,7 +110,7 @@ def test_a_recused_jury_member_gets_nothing_of_the_project(client, ranked):
     reviews_csv = client.get(f"/jury/calls/{call.id}/reviews.csv").get_data(as_text=True)
     assert "Projet Bêta" not in reviews_csv and "Confidentiel Projet Bêta" not in reviews_csv
     assert post_form(client, f"/jury/calls/{call.id}/projects/{projects[1].id}/vote", {"choice": "laureate"},
-                     page=f"/jury/calls/{call.id}/votes").status_code == 403
+                     page=f"/jury/calls/{call.id}/votes").status_code == 404
 
     # Organisers still see everything, and the recusal with its reason.
     sign_in_as(client, organiser)
@@ -135,7 +125,7 @@ def test_a_conflicted_jury_member_is_recused_automatically_and_the_organiser_see
     db.session.commit()
 
     sign_in_as(client, bruno)
-    assert client.get(f"/jury/calls/{call.id}/projects/{projects[2].id}").status_code == 403
+    assert client.get(f"/jury/calls/{call.id}/projects/{projects[2].id}").status_code == 404
     assert "Projet Gamma" not in client.get(f"/jury/calls/{call.id}/ranking").get_data(as_text=True)
 
     sign_in_as(client, organiser)

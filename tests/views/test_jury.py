@@ -70,7 +70,7 @@ def test_the_jury_sees_the_ranking_with_intervals_plots_and_names(client, judged
 
     assert html.count('class="chart__dot"') == 4 + 3  # the forest plot's projects, the leniency chart's reviewers
     assert "Projet Alpha" in html and "Expert Sévère" in html
-    assert 'action="/jury/calls/%d/ranking/compute"' % call.id not in html  # computing is the organisers'
+    assert f'action="/jury/calls/{call.id}/ranking/compute"' not in html  # computing is the organisers'
 
 
 def test_a_call_can_hide_reviewers_names_from_the_jury_but_not_from_organisers(client, judged):

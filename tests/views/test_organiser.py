@@ -100,7 +100,8 @@ def test_creating_a_call_without_a_title_explains(signed_in, call):
 def settings(**overrides) -> dict:
     values = {"kind": "call_for_projects", "title": "Appel à projets Territoires", "summary": "Pour les agents.",
               "description": "## Objet\n\nDes **projets**.", "rules": "1. Être agent.",
-              "categories": "Santé\n\n Éducation \nSanté", "eligible_email_domains": "@Interieur.gouv.fr\nville.example.fr",
+              "categories": "Santé\n\n Éducation \nSanté",
+              "eligible_email_domains": "@Interieur.gouv.fr\nville.example.fr",
               "max_submissions_per_applicant": "2", "review_mode": "peer", "reviewers_per_submission": "4",
               "blind": "blind", "opens_at": "2026-03-02T09:00", "submission_deadline": "2026-04-30T12:00",
               "review_deadline": "2026-06-01T18:00", "deliberation_at": "2026-06-15T14:00",
@@ -459,7 +460,8 @@ def listed(html: str) -> list[str]:
 def test_the_dashboard_counts_by_status_and_lists_only_submitted_projects(signed_in, call, projects):
     html = page(signed_in, f"/manage/calls/{call.id}")
     text = text_of(html)
-    assert "2 Submitted projects" in text and "1 Withdrawn after submission" in text and "2 Drafts not submitted" in text
+    assert "2 Submitted projects" in text and "1 Withdrawn after submission" in text
+    assert "2 Drafts not submitted" in text
     assert listed(html) == ["Maison de santé mobile", "Cantine zéro déchet", "Projet retiré"]
     assert "Brouillon" not in html
 

@@ -4,11 +4,10 @@ filters and pages, and the figures of an affinity next to the core's."""
 from __future__ import annotations
 
 import re
-from html import unescape
 
 import pytest
 from babel.numbers import format_decimal
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, ngettext
 
 from prizeapp.enums import (
     AssignmentStatus,
@@ -31,23 +30,15 @@ from prizeapp.models import (
 )
 from prizeapp.services import review_pool
 from prizeapp.services.outbox import deliver_pending
+from prizeapp.services.tokens import TokenError
 
 from .. import factories
-from ..conftest import post_form, sign_in_as
-
-
-def fr(msgid: str, **variables) -> str:
-    with force_locale("fr"):
-        return gettext(msgid, **variables)
+from ..conftest import fr, post_form, sign_in_as, text
 
 
 def fr_n(singular: str, plural: str, num: int, **variables) -> str:
     with force_locale("fr"):
         return ngettext(singular, plural, num, **variables)
-
-
-def text(response) -> str:
-    return unescape(response.get_data(as_text=True))
 
 
 def person(name: str, **kwargs):
@@ -146,6 +137,19 @@ def test_in_a_peer_prize_the_pool_lists_the_applicants(client, call, organiser):
 
 
 # --- invitations ---------------------------------------------------------------------------------------
+
+def test_nobody_is_invited_to_a_peer_prize(client, call, organiser):
+    call.review_mode = ReviewMode.PEER
+    db.session.commit()
+    page = f"/manage/calls/{call.id}/pool"
+
+    response = post_form(client, f"{page}/invite", {"emails": "expert@labo.example.org"}, page=page,
+                         follow_redirects=True)
+
+    assert fr("In a peer prize the reviewers are the applicants: nobody is invited.") in text(response)
+    assert db.session.scalar(db.select(ReviewerInvitation)) is None
+    assert db.session.scalar(db.select(OutboxEmail)) is None
+
 
 def test_invitations_are_delivered_with_a_working_link(app, client, call, organiser, mailbox):
     known = person("known")
@@ -279,7 +283,7 @@ def test_removing_someone_takes_their_row_invitations_and_proposed_assignments(a
     db.session.expire_all()
     assert db.session.scalars(db.select(PoolMember)).all() == []
     assert db.session.scalars(db.select(Assignment)).all() == []
-    with pytest.raises(Exception):
+    with pytest.raises(TokenError):
         review_pool.invitation_from_token(token, max_age=3600)  # the link no longer works
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "pool.reviewer_removed"))
     assert event.details["proposed_assignments_removed"] == 1 and event.actor_id == organiser.id

@@ -6,7 +6,6 @@ from sqlalchemy import event
 
 from prizeapp.enums import CallPhase
 from prizeapp.extensions import db
-from prizeapp.labels import LABELS
 from prizeapp.models.types import utcnow
 
 from .. import factories
@@ -26,7 +25,7 @@ def test_home_shows_the_phase_in_force_and_hides_drafts(client):
         from flask_babel import force_locale
 
         with force_locale("fr"):
-            review, open_ = str(LABELS[CallPhase.REVIEW]), str(LABELS[CallPhase.OPEN])
+            review, open_ = str(CallPhase.REVIEW.label), str(CallPhase.OPEN.label)
     assert str(escape(review)) in html and str(escape(open_)) not in html
 
 

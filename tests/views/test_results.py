@@ -14,20 +14,13 @@ from prizeapp.enums import (
 )
 from prizeapp.extensions import db
 from prizeapp.models import OutboxEmail
-from prizeapp.models.decision import Decision, EmailTemplate
+from prizeapp.models.decision import EmailTemplate
 from prizeapp.services import outbox
 
 from .. import factories
 from ..conftest import post_form, sign_in_as
 
 JURY_SECRET = "Ne pas dire aux candidats : budget fragile."
-
-
-def _decide(submission, outcome, **values) -> Decision:
-    decision = Decision(call_id=submission.call_id, submission_id=submission.id, outcome=outcome, **values)
-    db.session.add(decision)
-    db.session.commit()
-    return decision
 
 
 @pytest.fixture
@@ -59,9 +52,9 @@ def _publish(client, call):
 
 def test_publishing_sends_each_applicant_one_email_without_anything_confidential(client, world, mailbox):
     call = world["call"]
-    _decide(world["winner"], DecisionOutcome.LAUREATE, prize="Premier prix", amount=Decimal("15000"),
+    factories.decision(world["winner"], DecisionOutcome.LAUREATE, prize="Premier prix", amount=Decimal("15000"),
             reason="Un projet reproductible.")
-    _decide(world["other"], DecisionOutcome.NOT_SELECTED, reason="Le jury attend une évaluation.")
+    factories.decision(world["other"], DecisionOutcome.NOT_SELECTED, reason="Le jury attend une évaluation.")
     sign_in_as(client, world["organiser"])
     page = client.get(f"/manage/calls/{call.id}/results").get_data(as_text=True)
     assert "3 candidats" in page or "3 applicants" in page
@@ -100,7 +93,7 @@ def test_publishing_sends_each_applicant_one_email_without_anything_confidential
 
 def test_publishing_is_refused_while_a_project_has_no_decision(client, world, mailbox):
     call = world["call"]
-    _decide(world["winner"], DecisionOutcome.LAUREATE)
+    factories.decision(world["winner"], DecisionOutcome.LAUREATE)
     sign_in_as(client, world["organiser"])
     page = client.get(f"/manage/calls/{call.id}/results").get_data(as_text=True)
     assert world["other"].reference in page
@@ -113,8 +106,8 @@ def test_publishing_is_refused_while_a_project_has_no_decision(client, world, ma
 
 
 def test_publishing_needs_the_confirmation_box(client, world):
-    _decide(world["winner"], DecisionOutcome.LAUREATE)
-    _decide(world["other"], DecisionOutcome.MENTION)
+    factories.decision(world["winner"], DecisionOutcome.LAUREATE)
+    factories.decision(world["other"], DecisionOutcome.MENTION)
     sign_in_as(client, world["organiser"])
     response = post_form(client, f"/manage/calls/{world['call'].id}/results", {})
     assert response.status_code == 400
@@ -123,8 +116,8 @@ def test_publishing_needs_the_confirmation_box(client, world):
 
 def test_applicants_see_their_decision_only_after_publication(client, world):
     call, winner = world["call"], world["winner"]
-    _decide(winner, DecisionOutcome.LAUREATE, reason="Un projet reproductible.")
-    _decide(world["other"], DecisionOutcome.NOT_SELECTED)
+    factories.decision(winner, DecisionOutcome.LAUREATE, reason="Un projet reproductible.")
+    factories.decision(world["other"], DecisionOutcome.NOT_SELECTED)
     sign_in_as(client, world["co"])
     assert client.get(f"/submissions/{winner.id}/decision").status_code == 403
     for path in ("/submissions", f"/submissions/{winner.id}"):
@@ -148,7 +141,7 @@ def test_applicants_see_their_decision_only_after_publication(client, world):
 
 def test_email_text_placeholders_preview_and_test_send(client, world, mailbox):
     call = world["call"]
-    _decide(world["winner"], DecisionOutcome.LAUREATE, prize="Premier prix")
+    factories.decision(world["winner"], DecisionOutcome.LAUREATE, prize="Premier prix")
     sign_in_as(client, world["organiser"])
     path = f"/manage/calls/{call.id}/emails/templates/decision_laureate/fr"
     page = client.get(path).get_data(as_text=True)
@@ -197,8 +190,8 @@ def test_email_text_placeholders_preview_and_test_send(client, world, mailbox):
 
 def test_the_laureates_page_filters_and_searches(client, world):
     call = world["call"]
-    _decide(world["winner"], DecisionOutcome.LAUREATE)
-    _decide(world["other"], DecisionOutcome.MENTION)
+    factories.decision(world["winner"], DecisionOutcome.LAUREATE)
+    factories.decision(world["other"], DecisionOutcome.MENTION)
     assert "Cantine zéro déchet" not in client.get("/laureates").get_data(as_text=True)
     sign_in_as(client, world["organiser"])
     _publish(client, call)

@@ -2,10 +2,8 @@
 applicants' exclusions of people who must not review their project."""
 from __future__ import annotations
 
-from html import unescape
-
 import pytest
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, ngettext
 
 from prizeapp.enums import (
     AssignmentStatus,
@@ -32,16 +30,7 @@ from prizeapp.models.types import utcnow
 from prizeapp.services import review_pool
 
 from .. import factories
-from ..conftest import form_token, post_form, sign_in_as
-
-
-def fr(msgid: str, **variables) -> str:
-    with force_locale("fr"):
-        return gettext(msgid, **variables)
-
-
-def text(response) -> str:
-    return unescape(response.get_data(as_text=True))
+from ..conftest import form_token, fr, post_form, sign_in_as, text
 
 
 @pytest.fixture
@@ -135,6 +124,23 @@ def test_invitation_for_another_address_names_the_invited_one(client):
 
     assert "invitee@labo-exemple.fr" in page and "autre@labo-exemple.fr" in page
     assert response.status_code == 403
+    assert db.session.scalar(db.select(PoolMember)) is None
+
+
+def test_an_invitation_is_not_answered_once_the_results_are_published(client):
+    call = factories.call()
+    person = factories.user(email="invitee@labo-exemple.fr")
+    _row, path = _invitation(call)
+    sign_in_as(client, person)
+    html = client.get(path).get_data(as_text=True)
+    call.phase = CallPhase.PUBLISHED
+    db.session.commit()
+
+    response = client.post(path, data={"csrf_token": form_token(html), "answer": "accept"})
+
+    assert response.status_code == 409
+    assert fr("The review of this call is over: nothing can be changed any more. Nothing was changed.") in text(
+        response)
     assert db.session.scalar(db.select(PoolMember)) is None
 
 
@@ -317,7 +323,8 @@ def test_bids_are_saved_and_counted_and_filtered_by_category(client, scene):
     assert health.title in health_only and cycling.title not in health_only and shuttles.title not in health_only
     # "No opinion" removes a bid; a conflicted project cannot be bid on even by a forged form.
     post_form(client, f"/reviewing/calls/{call.id}/bids", {f"bid-{cycling.id}": "", f"bid-{shuttles.id}": "eager"})
-    assert {b.submission_id: b.level for b in db.session.scalars(db.select(Bid))} == {health.id: BidLevel.NOT_INTERESTED}
+    bids = {b.submission_id: b.level for b in db.session.scalars(db.select(Bid))}
+    assert bids == {health.id: BidLevel.NOT_INTERESTED}
 
 
 def test_a_bid_with_an_unknown_level_is_refused(client, scene):
@@ -425,7 +432,7 @@ def test_an_exclusion_of_an_address_with_an_account_reaches_the_conflict_matrix(
 
 
 def test_an_exclusion_answers_the_same_whether_or_not_the_address_has_an_account(client, team):
-    call, lead, project = team
+    _call, lead, project = team
     factories.user(email="connu@ville-b.fr")
     sign_in_as(client, lead)
     answers = []

@@ -1,7 +1,7 @@
-"""The demo's deliberation: the prize's jury has started voting on the best-ranked projects, and nothing is
-decided yet, so that a newcomer can take the prize to its decisions in a few clicks.
+"""The demo's deliberation: the prize's jury has started voting on its best-ranked projects; nothing is decided.
 
-Idempotent: a jury member who has voted already is left as they are.
+So a newcomer can take the prize to its decisions in a few clicks. A jury member who has voted already is left
+as they are.
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from ..enums import VoteChoice
 from ..extensions import db
 from ..models import Call
 from ..models.decision import JuryVote
-from . import deliberation, ranking
+from ..services import deliberation, ranking
+from .resources import load
 
 # Per jury member (by position in the jury, by name), their vote on the best-ranked projects in order.
 VOTES = [
@@ -19,8 +20,8 @@ VOTES = [
     [VoteChoice.LAUREATE, VoteChoice.MENTION, VoteChoice.LAUREATE, VoteChoice.NOT_SELECTED],
     [VoteChoice.LAUREATE, VoteChoice.LAUREATE, VoteChoice.LAUREATE],
 ]
-COMMENTS = {0: "Le dossier le plus abouti, et déjà repris ailleurs.",
-            2: "Belle idée, mais le modèle économique reste à préciser."}
+# A comment with the vote on the project at this place among those each member votes on.
+COMMENTS = {int(position): text for position, text in load("reviewing")["votes"]["comments"].items()}
 
 
 def prize_votes(call: Call, now: datetime) -> None:
