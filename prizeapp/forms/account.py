@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from ..enums import NotificationMode
 from . import fields
+from .base import PageForm
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PageForm):
     first_name = fields.first_name()
     last_name = fields.last_name()
     unit = fields.unit()
@@ -23,7 +23,7 @@ class ProfileForm(FlaskForm):
                        "emails about your account are always sent at once."))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PageForm):
     current = PasswordField(_l("Current password"),
                             validators=[DataRequired(message=_l("Enter your current password."))],
                             render_kw={"autocomplete": "current-password"})
@@ -31,5 +31,5 @@ class PasswordForm(FlaskForm):
     confirm = fields.password_confirmation(_l("Confirm the new password"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(PageForm):
     locale = fields.locale(_l("Language"))

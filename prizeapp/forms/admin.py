@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from .base import PageForm
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PageForm):
     """A button-only form: the CSRF token is the whole input (logout, re-send)."""

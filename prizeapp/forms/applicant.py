@@ -6,13 +6,14 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
+from .base import PageForm
 
-class NewSubmissionForm(FlaskForm):
+
+class NewSubmissionForm(PageForm):
     title = StringField(_l("Title of the project"),
                         validators=[DataRequired(message=_l("Give your project a title.")),
                                     Length(max=200, message=_l("At most %(max)d characters.", max=200))],
@@ -24,7 +25,7 @@ class NewSubmissionForm(FlaskForm):
         self.creation_key.data = secrets.token_urlsafe(24)
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(PageForm):
     version = HiddenField()  # the version the form was loaded with: a save from an older one is a conflict
     title = StringField(_l("Title of the project"), render_kw={"autocomplete": "off"})
     summary = TextAreaField(_l("Summary"), description=_l("A few sentences that say what the project does and "
@@ -45,12 +46,12 @@ class SubmissionForm(FlaskForm):
     REQUIRED = ("title", "summary", "description", "category")  # to submit; a draft may lack them
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PageForm):
     file = FileField(_l("File"))
     question_key = HiddenField()
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PageForm):
     email = EmailField(
         _l("Email address of the person to invite"),
         validators=[DataRequired(message=_l("Enter the email address of the person to invite.")),

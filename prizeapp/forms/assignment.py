@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
+from .base import PageForm
 from .fields import id_number
 
 MAX_SEED = 2**31 - 1
 
 
-class RunForm(FlaskForm):
+class RunForm(PageForm):
     seed = IntegerField(
         _l("Seed"), default=0, validators=[InputRequired(_l("Enter a whole number.")),
                                            NumberRange(0, MAX_SEED, _l("Enter a whole number from 0 to %(max)d.",
@@ -29,7 +29,7 @@ class RunForm(FlaskForm):
                        "It may cost a little affinity."))
 
 
-class AddPairForm(FlaskForm):
+class AddPairForm(PageForm):
     submission_id = SelectField(_l("Project"), coerce=id_number, validators=[DataRequired(_l("Choose a project."))],
                                 validate_choice=False)
     reviewer_id = SelectField(_l("Reviewer"), coerce=id_number, validators=[DataRequired(_l("Choose a reviewer."))],

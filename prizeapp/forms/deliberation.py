@@ -3,12 +3,12 @@ decision and record of the meeting."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..enums import DecisionOutcome, VoteChoice
+from .base import PageForm
 from .fields import id_number
 from .organiser import FrenchDecimalField, ParisDateTimeField
 from .reviewer import CheckboxesField
@@ -16,7 +16,7 @@ from .reviewer import CheckboxesField
 COMMENT_MAX = 2000
 
 
-class VoteForm(FlaskForm):
+class VoteForm(PageForm):
     choice = RadioField(_l("Your vote"), choices=[SelectChoice(c.value, c.label) for c in VoteChoice],
                         validators=[DataRequired(message=_l("Choose laureate, honourable mention or not selected."))])
     comment = TextAreaField(_l("Comment to the jury (optional)"), render_kw={"rows": 2},
@@ -24,13 +24,13 @@ class VoteForm(FlaskForm):
                                                                            max=COMMENT_MAX))])
 
 
-class SelfRecusalForm(FlaskForm):
+class SelfRecusalForm(PageForm):
     reason = TextAreaField(_l("Reason (optional)"), render_kw={"rows": 2},
                            description=_l("Seen by the organisers and written in the deliberation record."),
                            validators=[Length(max=COMMENT_MAX)])
 
 
-class RecusalForm(FlaskForm):
+class RecusalForm(PageForm):
     """An organiser sets a jury member aside from a project."""
 
     jury_member = SelectField(_l("Jury member"), coerce=id_number,
@@ -44,7 +44,7 @@ class RecusalForm(FlaskForm):
                                        Length(max=COMMENT_MAX)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PageForm):
     outcome = RadioField(_l("Decision"), choices=[SelectChoice(c.value, c.label) for c in DecisionOutcome],
                          validators=[DataRequired(message=_l("Choose laureate, honourable mention or not selected."))])
     prize = StringField(_l("Prize (laureates)"), validators=[Optional(), Length(max=200)],
@@ -57,7 +57,7 @@ class DecisionForm(FlaskForm):
                                        Length(max=5000)])
 
 
-class DeliberationForm(FlaskForm):
+class DeliberationForm(PageForm):
     held_at = ParisDateTimeField(_l("Date and time of the meeting"),
                                  validators=[DataRequired(message=_l("Give the date and time of the meeting."))])
     present = CheckboxesField(_l("Jury members present"), coerce=id_number, choices=[],
@@ -66,7 +66,7 @@ class DeliberationForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 6}, validators=[Length(max=20000)])
 
 
-class DraftFromRankingForm(FlaskForm):
+class DraftFromRankingForm(PageForm):
     """Decide every undecided project from the ranking in one step, then revise."""
 
     laureates = IntegerField(_l("Laureates"), validators=[InputRequired(), NumberRange(min=0, max=1000)])

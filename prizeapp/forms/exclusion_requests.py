@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from .base import PageForm
 
 DECISIONS = ("accept", "decline")  # the value of the button pressed, sent as "decision"
 
 
-class ExclusionDecisionForm(FlaskForm):
+class ExclusionDecisionForm(PageForm):
     reason = TextAreaField(
         _l("Reason for the decision"),
         validators=[DataRequired(message=_l("Give the reason for your decision: it is kept in the call's log.")),

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from ..services.impartial import MAX_GROUPS, MIN_GROUPS
+from .base import PageForm
 
 
 def _choices():
@@ -16,7 +16,7 @@ def _choices():
         yield SelectChoice(str(n), _l("%(num)d groups", num=n))
 
 
-class ImpartialGroupsForm(FlaskForm):
+class ImpartialGroupsForm(PageForm):
     groups = RadioField(_l("Impartial selection"), choices=list(_choices()), validators=[InputRequired()],
                         description=_l("Two to four groups suit most prizes; never more groups than laureates, "
                                        "or some group gets none."))

@@ -5,7 +5,6 @@ import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -27,6 +26,7 @@ from ..core.localtime import LocalTimeError, to_local, to_utc
 from ..core.questions import parse_number
 from ..enums import BlindLevel, CallKind, CallPhase, QuestionKind, ReviewMode, SubmissionStatus
 from ..web import MAX_ID
+from .base import PageForm
 from .fields import id_number
 
 DATE_FIELDS = ("opens_at", "submission_deadline", "review_deadline", "deliberation_at", "results_at")
@@ -138,14 +138,14 @@ def _kind_choices() -> list[SelectChoice]:
 
 # --- the call -----------------------------------------------------------------------------------------
 
-class NewCallForm(FlaskForm):
+class NewCallForm(PageForm):
     kind = RadioField(_l("Kind of call"), choices=_kind_choices(),
                       validators=[InputRequired(message=_l("Choose the kind of call."))])
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter the title of the call.")),
                                                  Length(max=300)])
 
 
-class CallForm(FlaskForm):
+class CallForm(PageForm):
     """Every setting of a call (services.calls.EDITABLE); the names are the Call attributes."""
 
     kind = RadioField(_l("Kind of call"), choices=_kind_choices(),
@@ -206,7 +206,7 @@ class CallForm(FlaskForm):
         }
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(PageForm):
     """The phase buttons: each sends its target phase."""
 
     target = SelectField(choices=[SelectChoice(p.value, p.value) for p in CallPhase])
@@ -241,7 +241,7 @@ class CriterionForm(Form):
         return {str(start + i): line.strip() for i, line in enumerate(lines) if line.strip()}
 
 
-class GridForm(FlaskForm):
+class GridForm(PageForm):
     criteria = FieldList(FormField(CriterionForm), min_entries=1)
 
 
@@ -252,7 +252,7 @@ def levels_text(level_labels: dict[str, str], scale_min: int, scale_max: int) ->
 
 # --- the submission form ------------------------------------------------------------------------------
 
-class QuestionForm(FlaskForm):
+class QuestionForm(PageForm):
     kind = SelectField(_l("Kind of answer"), choices=[SelectChoice(k.value, k.label) for k in QuestionKind])
     label = StringField(_l("Question"), validators=[DataRequired(message=_l("Enter the question.")),
                                                     Length(max=300)])
@@ -285,7 +285,7 @@ class QuestionForm(FlaskForm):
                 "max_length": self.max_length.data if text_kind else None}
 
 
-class MoveQuestionForm(FlaskForm):
+class MoveQuestionForm(PageForm):
     direction = SelectField(choices=[SelectChoice("up", "up"), SelectChoice("down", "down")])
 
 
@@ -308,7 +308,7 @@ class SubmissionFilterForm(Form):
 
 # --- the people of a call -----------------------------------------------------------------------------
 
-class PersonRoleForm(FlaskForm):
+class PersonRoleForm(PageForm):
     """Give someone with an account a role in the call: organiser or jury member."""
 
     email = StringField(_l("Email address"), validators=[DataRequired(message=_l("Enter the person's email address.")),
@@ -321,6 +321,6 @@ class PersonRoleForm(FlaskForm):
                       default="jury", validators=[DataRequired(message=_l("Choose a role."))])
 
 
-class RevokeRoleForm(FlaskForm):
+class RevokeRoleForm(PageForm):
     user_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     role = StringField(validators=[DataRequired()])

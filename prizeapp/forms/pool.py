@@ -5,7 +5,6 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -16,6 +15,7 @@ from wtforms.validators import (
 )
 
 from ..core.conflicts import CODES
+from .base import PageForm
 from .fields import id_number
 
 MAX_ADDRESSES = 200
@@ -27,7 +27,7 @@ def split_addresses(text: str) -> list[str]:
     return [part for part in _SEPARATORS.split(text or "") if part]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PageForm):
     """Addresses to invite to the pool; after validation `addresses` holds them normalised, each once, and
     `repeated` those typed more than once."""
 
@@ -63,7 +63,7 @@ class InviteForm(FlaskForm):
         self.repeated = [address for address, count in seen.items() if count > 1]
 
 
-class MaxLoadForm(FlaskForm):
+class MaxLoadForm(PageForm):
     max_load = IntegerField(
         _l("Maximum number of projects"),
         validators=[Optional(), NumberRange(min=0, max=1000, message=_l("From 0 to 1000."))],
@@ -72,12 +72,12 @@ class MaxLoadForm(FlaskForm):
     )
 
 
-class DeclareConflictForm(FlaskForm):
+class DeclareConflictForm(PageForm):
     """An organiser sets a conflict for one pair; choices are the call's submitted projects and reviewers."""
 
-    submission = SelectField(_l("Project"), coerce=id_number,
+    submission = SelectField(_l("Project"), coerce=id_number, id="declare-submission",
                              validators=[DataRequired(message=_l("Choose a project."))])
-    reviewer = SelectField(_l("Reviewer"), coerce=id_number,
+    reviewer = SelectField(_l("Reviewer"), coerce=id_number, id="declare-reviewer",
                            validators=[DataRequired(message=_l("Choose a reviewer."))])
     reason = TextAreaField(
         _l("Reason"),
@@ -88,7 +88,7 @@ class DeclareConflictForm(FlaskForm):
     )
 
 
-class WaiveForm(FlaskForm):
+class WaiveForm(PageForm):
     """An organiser lifts one reason of one pair."""
 
     submission = HiddenField()
@@ -106,7 +106,7 @@ class WaiveForm(FlaskForm):
             raise ValidationError(_l("Unknown reason."))
 
 
-class ConflictFilterForm(FlaskForm):
+class ConflictFilterForm(PageForm):
     """Filters of the conflicts page (GET, no CSRF)."""
 
     class Meta:
@@ -116,7 +116,7 @@ class ConflictFilterForm(FlaskForm):
     reviewer = SelectField(_l("Reviewer"), coerce=id_number, validators=[Optional()])
 
 
-class AffinityForm(FlaskForm):
+class AffinityForm(PageForm):
     """The pair whose affinity is explained (GET, no CSRF)."""
 
     class Meta:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
+
+from .base import PageForm
 
 CONFIDENCE_CHOICES = [SelectChoice("1", _l("Low: this is outside my field")),
                       SelectChoice("2", _l("Medium: I know the field")),
                       SelectChoice("3", _l("High: this is my field of expertise"))]
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PageForm):
     version = HiddenField()  # the version the form was loaded with: a save from an older one is refused
     confidence = RadioField(_l("How confident are you in this review?"), choices=CONFIDENCE_CHOICES,
                             validate_choice=False)
@@ -27,6 +28,6 @@ class ReviewForm(FlaskForm):
         validators=[Length(max=10000)], render_kw={"rows": 4})
 
 
-class LateConflictForm(FlaskForm):
+class LateConflictForm(PageForm):
     reason = TextAreaField(_l("Why (optional, read by the organisers only)"), validators=[Length(max=2000)],
                            render_kw={"rows": 2})

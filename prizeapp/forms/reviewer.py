@@ -6,7 +6,6 @@ view (names `conflict-<id>`, `reason-<id>`, `bid-<id>`); the FlaskForm carries t
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -17,6 +16,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .base import PageForm
+
 REASON_MAX = 300
 
 
@@ -24,7 +25,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class InvitationAnswerForm(FlaskForm):
+class InvitationAnswerForm(PageForm):
     """Accept or decline: the button pressed is `answer` (accept / decline)."""
 
 
@@ -33,7 +34,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ReviewerProfileForm(FlaskForm):
+class ReviewerProfileForm(PageForm):
     keywords = StringField(
         _l("Your areas of expertise"),
         validators=[Length(max=1000, message=_l("At most %(max)d characters.", max=1000))],
@@ -54,25 +55,26 @@ class ReviewerProfileForm(FlaskForm):
         return [k.strip() for k in (self.keywords.data or "").split(",") if k.strip()]
 
 
-class DeclarationsForm(FlaskForm):
+class DeclarationsForm(PageForm):
     """The list of titles: one checkbox and one reason per project, read by the view."""
 
 
-class BidsForm(FlaskForm):
+class BidsForm(PageForm):
     """One radio group per project, read by the view."""
 
     category = HiddenField()  # the filter the page was shown with, to come back to it
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(PageForm):
     reason = StringField(_l("Reason (optional)"),
                          validators=[Length(max=REASON_MAX, message=_l("At most %(max)d characters.", max=REASON_MAX))],
                          filters=[_strip])
 
 
-class ExclusionForm(FlaskForm):
+class ExclusionForm(PageForm):
     email = EmailField(
         _l("Email address of the person"),
+        id="exclusion-email",  # beside the team's invitation form on the project's page
         validators=[DataRequired(message=_l("Enter the email address of the person who must not review the "
                                             "project.")),
                     Email(message=_l("Enter an email address such as prenom.nom@example.gouv.fr."),
@@ -89,5 +91,5 @@ class ExclusionForm(FlaskForm):
     )
 
 
-class RemoveExclusionForm(FlaskForm):
+class RemoveExclusionForm(PageForm):
     email = HiddenField(validators=[DataRequired()])

@@ -264,6 +264,12 @@ def end_session(*, user: User) -> None:
     db.session.flush()
 
 
+def sign_out_everywhere(*, user: User) -> None:
+    """The person ends every session of theirs (a lost phone, a shared computer): recorded in the audit log."""
+    end_all_sessions(user=user)
+    audit.record(action=audit.AuditAction.USER_SIGNED_OUT_EVERYWHERE, actor=user, obj=user)
+
+
 def end_all_sessions(*, user: User) -> None:
     """Sign out everywhere: every session of the user ends, this one included."""
     db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))

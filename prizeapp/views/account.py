@@ -62,7 +62,7 @@ def end_sessions():
     require(can_use_account(current_user))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    accounts.end_all_sessions(user=current_user)
+    accounts.sign_out_everywhere(user=current_user)
     db.session.commit()
     logout_user()
     flash(_("You are signed out on every device. Sign in again to continue."), "success")

@@ -618,6 +618,8 @@ def join(token: str):
 EXCLUSION_REFUSALS = Refusals(PoolError, {
     "results_published": _l("The results are published: the people who review this project can no longer be "
                             "changed. Nothing was changed."),
+    "team_member": _l("This person is in the project's team: a team never reviews its own project, there is "
+                      "nothing to ask."),
 })
 
 
@@ -638,6 +640,10 @@ def exclude(submission_id: int):
         request_made = review_pool.exclude_reviewer(submission=submission, email=form.email.data,
                                                     actor=current_user, reason=form.reason.data or "")
     except PoolError as error:
+        if error.code == "team_member":  # a mistake in the field, shown beside it
+            db.session.rollback()
+            form.email.errors.append(EXCLUSION_REFUSALS.say(error))
+            return _render_edit(submission, _fresh_page(submission, exclusion_form=form), 400)
         return _exclusion_refused(submission, error)
     db.session.commit()
     if request_made is not None:

@@ -282,3 +282,27 @@ def test_the_reviewer_pages_never_show_a_project_whose_applicants_excluded_them(
 
     assert all(page.count(TITLE) == 0 for page in pages)  # …but never this one's, in any list
     assert fr("Already excluded for you") not in pages[0]
+
+
+@pytest.mark.parametrize("phase", [CallPhase.OPEN, CallPhase.REVIEW])
+def test_the_team_cannot_name_one_of_its_own_members(phase):
+    scene = Scene(phase=phase)
+
+    with pytest.raises(review_pool.PoolError, match="team_member"):
+        scene.exclude(scene.lead)
+
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(ExclusionRequest.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(ConflictDeclaration.id))) == 0
+
+
+def test_naming_oneself_on_the_project_page_is_a_field_error(client, in_review):
+    scene = in_review
+    sign_in_as(client, scene.lead)
+    page = f"/submissions/{scene.project.id}"
+
+    response = post_form(client, f"{page}/exclusions", {"email": scene.lead.email.upper()}, page=page)
+
+    assert response.status_code == 400
+    assert fr("This person is in the project's team: a team never reviews its own project, there is "
+              "nothing to ask.") in text(response)

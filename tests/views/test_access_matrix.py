@@ -5,6 +5,8 @@ its row fails the suite.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from prizeapp.extensions import db
@@ -134,7 +136,16 @@ def test_access(client, module_transaction, access_world, route):
             path, response = _request(client, route, people_ids, ids, role)
         if response.status_code != route.expected[role]:
             wrong.append(f"{role}: {response.status_code} instead of {route.expected[role]} on {route.method} {path}")
+        elif response.mimetype == "text/html":
+            repeated = _repeated_ids(response.get_data(as_text=True))
+            if repeated:  # a label or a skip link would point at the wrong element (RGAA 8.2)
+                wrong.append(f"{role}: ids used twice on {route.method} {path}: {repeated}")
     assert wrong == []
+
+
+def _repeated_ids(html: str) -> list[str]:
+    seen = re.findall(r'\sid="([^"]+)"', html)
+    return sorted({i for i in seen if seen.count(i) > 1})
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -188,6 +199,8 @@ def test_the_team_reaches_its_project(client, world, member, method, path, data,
     path = path.format(**ids)
     response = client.get(path) if method == "GET" else post_form(client, path, data, page="/")
     assert response.status_code == expected
+    if response.mimetype == "text/html":
+        assert _repeated_ids(response.get_data(as_text=True)) == []
 
 
 @pytest.mark.parametrize("method, path, data, expected", TEAM_ROUTES, ids=lambda v: v if isinstance(v, str) else "")

@@ -144,7 +144,7 @@ def test_platform_audit_log_shows_an_action_no_longer_recorded_by_its_code(clien
 
     html = client.get("/admin/audit?action=something").get_data(as_text=True)
 
-    assert "something.old" in html and '<span class="muted">count</span>: 3' in html
+    assert "something.old" in html and '<span class="muted">count\u00a0:</span> 3' in html
 
 
 def test_platform_audit_export_is_a_csv_of_the_filtered_events_and_is_itself_audited(client, world):

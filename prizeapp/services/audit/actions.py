@@ -88,6 +88,7 @@ class AuditAction(LabelledEnum):
     USER_RESET_REQUESTED = "user.reset_requested", _l("New password asked for")
     USER_PASSWORD_RESET = "user.password_reset", _l("Password reset")
     USER_PASSWORD_CHANGED = "user.password_changed", _l("Password changed")
+    USER_SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere", _l("Signed out on every device")
     USER_PROFILE_UPDATED = "user.profile_updated", _l("Profile updated"), (CHANGED,)
     USER_NOTIFICATION_MODE_CHANGED = "user.notification_mode_changed", _l("Way of receiving reminders changed"), (
         Change("before", "after", Choice(NotificationMode)),)

@@ -65,10 +65,13 @@ def exclude_reviewer(*, submission: Submission, email: str, actor: User,
     applicants; without one, the address waits (PendingExclusion) until its owner creates an account or
     accepts an invitation to review. After the deadline it is an ExclusionRequest, returned, that changes
     nothing until an organiser accepts it; once the results are published it is refused ("results_published").
-    Excluding twice changes nothing."""
+    A member of the team is refused ("team_member"). Excluding twice changes nothing."""
     if actor.id not in submission.member_ids():
         raise PoolError("not_in_team")
     email, reason = normalise_email(email), reason.strip()
+    team = {u.email for u in db.session.scalars(db.select(User).where(User.id.in_(submission.member_ids())))}
+    if email in team:  # the team never reviews its own project: naming one of its members asks nothing
+        raise PoolError("team_member")
     locks.hold(f"exclusions:{submission.id}")  # two clicks must not both find nothing and both insert
     window = exclusion_window(submission.call)
     if window == ExclusionWindow.CLOSED:
