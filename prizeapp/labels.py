@@ -33,6 +33,7 @@ CALIBRATION_MODELS = {
 EMAIL_KINDS = {
     "submission_receipt": _l("Submission receipt"),
     "team_invitation": _l("Invitation to a project's team"),
+    "exclusion_decided": _l("Decision on a request about who reviews a project"),
     "reviewer_invitation": _l("Invitation to review"),
     "assignments": _l("Projects to review"),
     "review_reminder": _l("Reminder to reviewers (sent by an organiser)"),

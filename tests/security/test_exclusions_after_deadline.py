@@ -306,3 +306,23 @@ def test_naming_oneself_on_the_project_page_is_a_field_error(client, in_review):
     assert response.status_code == 400
     assert fr("This person is in the project's team: a team never reviews its own project, there is "
               "nothing to ask.") in text(response)
+
+
+@pytest.mark.parametrize("decision, words", [("accept", "ont accepté votre demande"),
+                                             ("decline", "ont refusé votre demande")])
+def test_the_applicant_who_asked_is_told_the_decision_and_its_reason_by_email(client, in_review, mailbox, decision,
+                                                                             words):
+    from prizeapp.services.outbox import deliver_pending
+
+    scene = in_review
+    request = scene.exclude(scene.reviewer)
+    db.session.commit()
+
+    decide(client, scene, request.id, decision, "Lien hiérarchique examiné")
+    deliver_pending()
+
+    [message] = mailbox.to(scene.lead.email)
+    body = mailbox.text(message)
+    assert words in body and "Lien hiérarchique examiné" in body and TITLE in message["Subject"]
+    assert f"/submissions/{scene.project.id}#exclusions" in body
+    assert mailbox.to(scene.reviewer.email) == []  # the reviewer is told nothing

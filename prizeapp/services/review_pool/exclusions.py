@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from ...enums import ConflictSource, ExclusionRequestStatus
@@ -11,6 +12,7 @@ from ...models import Call, ConflictDeclaration, PendingExclusion, Submission, U
 from ...models.review_pool import ExclusionRequest
 from ...models.types import utcnow
 from .. import audit, locks
+from ..outbox import queue_email
 from ..tokens import normalise_email
 from .conflicts import declare_conflict, withdraw_conflict
 from .windows import ExclusionWindow, PoolError, exclusion_window
@@ -137,7 +139,7 @@ def decide_exclusion_request(*, request: ExclusionRequest, actor: User, accept: 
                              reason: str) -> ExclusionRequest:
     """An organiser accepts (the exclusion is then in force, as if made before the deadline) or declines (it
     never is) a pending request, giving why. A decision is final; accepting is refused once the results are
-    published, declining is not (it changes nothing)."""
+    published, declining is not (it changes nothing). The applicant who asked is told by email."""
     reason = reason.strip()
     if not reason:
         raise PoolError("reason_required")
@@ -168,6 +170,12 @@ def decide_exclusion_request(*, request: ExclusionRequest, actor: User, accept: 
                  obj=request, call=submission.call,
                  details={"submission_id": submission.id, "email": request.email, "reviewer_id": reviewer_id,
                           "request_reason": request.reason, "reason": reason})
+    if request.requested_by is not None:  # the applicant who asked hears of the decision, and why
+        queue_email(kind="exclusion_decided", to=request.requested_by, call=submission.call,
+                    context={"submission": submission, "call": submission.call, "accepted": accept,
+                             "email": request.email, "reason": reason,
+                             "url": url_for("applicant.edit", submission_id=submission.id, _external=True,
+                                            _anchor="exclusions")})
     return request
 
 
