@@ -88,7 +88,7 @@ def login():
             wait = timedelta(minutes=max(1, math.ceil(limited.retry_after.total_seconds() / 60)))
             form.form_errors.append(_("Too many failed attempts. Try again in %(duration)s, or reset "
                                       "your password.", duration=duration(wait)))
-            return render_template("auth/login.html", form=form), 429
+            return render_template("auth/login.html", form=form, locked=True), 429
         db.session.commit()  # the attempt counts before the password is checked
         result = accounts.authenticate(attempt=attempt, password=form.password.data)
         if result.reason == "ok":

@@ -555,6 +555,8 @@ def test_the_upload_form_of_a_blind_call_says_what_is_removed_and_what_is_not(cl
     html = unescape(client.get(f"/submissions/{world['project'].id}").get_data(as_text=True))
 
     with force_locale("fr"):
-        notice = gettext(NOTICE)
+        notice, reminder = gettext(NOTICE), gettext("Blind review: the file must not name you.")
     assert notice != NOTICE  # translated
     assert (notice in html) is shown
+    # and beside the upload buttons, far below, a reminder that links back to it
+    assert (reminder in html) is shown and ('href="#blind-files"' in html) is shown

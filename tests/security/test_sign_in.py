@@ -62,7 +62,9 @@ def test_a_password_reset_lets_the_locked_out_owner_in(app, client, mailbox):
     user = factories.user(email="cible@example.gouv.fr")
     for i in range(app.config["LOGIN_MAX_FAILURES_PER_EMAIL"]):
         post_form(app.test_client(), "/login", {"email": user.email, "password": f"essai {i}"})
-    assert post_form(client, "/login", {"email": user.email, "password": factories.PASSWORD}).status_code == 429
+    locked = post_form(client, "/login", {"email": user.email, "password": factories.PASSWORD})
+    assert locked.status_code == 429
+    assert 'href="/reset"' in locked.get_data(as_text=True)  # the way out, a click away
 
     reset_by_email(client, mailbox, user.email, "une nouvelle phrase")
 
