@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import zlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,7 +78,8 @@ class ConfigError(RuntimeError):
 
 
 MIN_SECRET_KEY_LENGTH = 32
-MIN_SECRET_KEY_SYMBOLS = 10  # "aaaa…" is long, not random; a hex key has 16 symbols, token_urlsafe about 40
+# A random key does not compress (a hex key keeps about 90 % of its length); "changeme-changeme-…" halves.
+MIN_SECRET_KEY_COMPRESSED = 0.8
 
 
 def _instance_secret_key(instance_path: str) -> str:
@@ -100,6 +102,11 @@ def _instance_secret_key(instance_path: str) -> str:
         return kept.read().strip()
 
 
+def _repetitive(key: str) -> bool:
+    """A key made of a repeated pattern, which compresses well where random bytes do not."""
+    return len(zlib.compress(key.encode(), 9)) < MIN_SECRET_KEY_COMPRESSED * len(key)
+
+
 def _secret_key(config: dict[str, Any], instance_path: str) -> str:
     production = config["ENV"] == "production"
     key = config["SECRET_KEY"]
@@ -107,7 +114,7 @@ def _secret_key(config: dict[str, Any], instance_path: str) -> str:
         raise ConfigError("PRIZEAPP_SECRET_KEY is the published development key: anyone could sign sessions and "
                           "links with it. Unset it (a random key is then kept in the instance folder) or set a "
                           "long random value.")
-    if production and (len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < MIN_SECRET_KEY_SYMBOLS):
+    if production and (len(key) < MIN_SECRET_KEY_LENGTH or _repetitive(key)):
         raise ConfigError(
             f"PRIZEAPP_SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} characters in "
             "production (not a repeated pattern), the same for every server "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 
 import pytest
@@ -49,7 +50,15 @@ def test_production_needs_a_long_key_from_the_environment(tmp_path):
                     "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
 
 
-def test_production_refuses_a_long_key_that_is_not_random(tmp_path):
+@pytest.mark.parametrize("key", ["ab" * 32, "changeme-changeme-changeme-changeme-changeme-12"])
+def test_production_refuses_a_long_key_that_is_not_random(tmp_path, key):
     with pytest.raises(ConfigError, match="repeated pattern"):
-        create_app({"ENV": "production", "SECRET_KEY": "ab" * 32, "BASE_URL": "https://prix.example.gouv.fr",
+        create_app({"ENV": "production", "SECRET_KEY": key, "BASE_URL": "https://prix.example.gouv.fr",
                     "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
+
+
+@pytest.mark.parametrize("make", [lambda: secrets.token_urlsafe(48), lambda: secrets.token_hex(32)])
+def test_production_accepts_the_keys_the_readme_and_python_make(tmp_path, make):
+    app = create_app({"ENV": "production", "SECRET_KEY": make(), "BASE_URL": "https://prix.example.gouv.fr",
+                      "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
+    assert len(app.config["SECRET_KEY"]) >= 32
