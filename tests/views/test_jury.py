@@ -142,3 +142,7 @@ def test_leaving_out_a_reviewer_needs_a_reason_and_is_audited(client, judged):
     assert db.session.scalar(db.select(AuditEvent.id).where(AuditEvent.action == "calibration.reviewer_excluded"))
     assert "Reviews have changed" in client.get(page).get_data(as_text=True) or \
         "ont changé" in client.get(page).get_data(as_text=True)
+    html = client.get(page).get_data(as_text=True)
+    exclusion = db.session.scalar(db.select(CalibrationExclusion))
+    assert "Notes au hasard" in html  # listed among the reviewers left out, with the way back
+    assert f'action="/jury/calls/{call.id}/exclusions/{exclusion.id}/remove"' in html
