@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy.orm import selectinload
 
 from ..core.conflicts import Reason
-from ..enums import CalibrationStatus, CallRoleKind, DecisionOutcome, MemberRole, ReviewMode, VoteChoice
+from ..enums import CalibrationStatus, CallRoleKind, DecisionOutcome, MemberRole, VoteChoice
 from ..errors import RuleError
 from ..extensions import db
 from ..models import CalibrationRun, Call, CallRole, Submission, SubmissionMember, User
@@ -82,7 +82,7 @@ def automatic_recusals(call: Call, user: User, *, submissions: list[Submission] 
     items = projects(call) if submissions is None else list(submissions)
     if not items:
         return {}
-    found = {} if organiser else _conflicts(call, user, items, whole=submissions is None)
+    found = {} if organiser else _conflicts(call, user, items)
     for s in items:  # the team always, whatever the rules say
         if not found.get(s.id):
             member = next((m for m in s.members if m.user_id == user.id), None)
@@ -95,20 +95,10 @@ def _team_reason(user: User, role: MemberRole) -> Reason:
     return Reason("author" if role == MemberRole.LEAD else "team_member", {"person_id": user.id})
 
 
-def _conflicts(call: Call, user: User, items: list[Submission], *, whole: bool) -> dict[int, list[Reason]]:
+def _conflicts(call: Call, user: User, items: list[Submission]) -> dict[int, list[Reason]]:
     """The conflict rules' reasons between `user` and each of `items`: one matrix, one row per project."""
     asked = [s.id for s in items]
-    subjects = list(items)
-    if not whole and call.review_mode == ReviewMode.PEER:
-        # In a peer prize, "teammate" pairs `user` with the members of another project they submitted
-        # together: those projects must be in the matrix for the answer to be the same as for the whole call.
-        known = set(asked)
-        subjects += [s for s in db.session.scalars(
-            db.select(Submission).join(SubmissionMember, SubmissionMember.submission_id == Submission.id)
-            .where(Submission.call_id == call.id, Submission.submitted_at.is_not(None),
-                   SubmissionMember.user_id == user.id).options(selectinload(Submission.members)))
-            if s.id not in known]
-    inputs = review_pool.CallInputs(call=call, submissions=subjects, reviewers=[user],
+    inputs = review_pool.CallInputs(call=call, submissions=list(items), reviewers=[user],
                                     members=review_pool.pool_members(call))
     matrix = review_pool.conflict_matrix(call, inputs=inputs, partial=True)
     return {sid: matrix.reasons_for(sid, user.id) for sid in asked}

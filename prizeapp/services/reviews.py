@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import grid as grid_core
 from ..core import phases
-from ..enums import AssignmentStatus, ConflictSource, ReviewMode, ReviewStatus
+from ..enums import AssignmentStatus, ConflictSource, ReviewStatus
 from ..errors import RuleError
 from ..extensions import db
 from ..models import (
@@ -301,14 +301,8 @@ def _conflicted_pairs(call: Call, reviews: list[Review]) -> set[tuple[int, int]]
     if not reviews:
         return set()
     submission_ids = {r.submission_id for r in reviews}
-    query = db.select(Submission).options(selectinload(Submission.members))
-    if call.review_mode == ReviewMode.PEER:
-        # "teammate" looks at the other projects each reviewer submitted: the matrix needs them all
-        query = query.where(db.or_(Submission.id.in_(submission_ids), db.and_(
-            Submission.call_id == call.id, Submission.submitted_at.is_not(None))))
-    else:
-        query = query.where(Submission.id.in_(submission_ids))
-    submissions = list(db.session.scalars(query.order_by(Submission.id)))
+    submissions = list(db.session.scalars(db.select(Submission).where(Submission.id.in_(submission_ids))
+                                          .options(selectinload(Submission.members)).order_by(Submission.id)))
     people = list(db.session.scalars(db.select(User).where(User.id.in_({r.reviewer_id for r in reviews}))
                                      .order_by(User.id)))
     inputs = review_pool.CallInputs(call=call, submissions=submissions, reviewers=people,

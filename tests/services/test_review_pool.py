@@ -420,3 +420,23 @@ def test_the_overview_counts_every_pair_and_describes_only_its_page():
     assert waived.filtered and [(p.reasons, [line.code for line in p.waived]) for p in waived.page.items] == [
         ([], ["declared_by_reviewer"])]
     assert waived.waiver_authors == {organiser.id: organiser}
+
+
+def test_one_pair_of_a_peer_prize_gets_the_teammate_reason_of_the_whole_call():
+    """Carol and Alice share project X; Alice leads Y. Carol may not review Y, asked for that pair alone as for
+    the whole call."""
+    from prizeapp.enums import ReviewMode
+
+    call = factories.call()
+    call.review_mode = ReviewMode.PEER
+    carol = factories.user(email="carol@ville-a.fr")
+    alice = factories.user(email="alice@ville-b.fr")
+    factories.submission(call=call, lead=carol, members=(alice,), status=SubmissionStatus.SUBMITTED)
+    y = factories.submission(call=call, lead=alice, status=SubmissionStatus.SUBMITTED)
+    db.session.commit()
+
+    whole = review_pool.conflict_matrix(call).reasons_for(y.id, carol.id)
+    alone = review_pool.conflict_reasons(y, carol)
+
+    assert "teammate" in {r.code for r in whole}
+    assert [r.code for r in alone] == [r.code for r in whole]

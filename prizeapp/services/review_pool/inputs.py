@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ...core import affinity as affinity_core
 from ...core import conflicts as conflicts_core
-from ...enums import ConflictSource, MemberRole, PoolStatus, ReviewMode, SubmissionStatus
+from ...enums import ConflictSource, MemberRole, ReviewMode, SubmissionStatus
 from ...extensions import db
 from ...models import (
     Bid,
@@ -22,7 +22,7 @@ from ...models import (
     SubmissionMember,
     User,
 )
-from .pool import reviewers
+from .pool import reviewer_ids, reviewers, team_ids
 
 
 def submissions_to_review(call: Call) -> list[Submission]:
@@ -97,33 +97,44 @@ def _lineages(unit_ids: set[int] | None = None) -> dict[int, tuple[conflicts_cor
 
 
 def _population(call: Call):
-    """The ids of the call's whole population, as a query: its reviewers (`reviewers`) and its teams."""
-    team = (db.select(SubmissionMember.user_id).join(Submission, Submission.id == SubmissionMember.submission_id)
-            .where(Submission.call_id == call.id, Submission.status == SubmissionStatus.SUBMITTED))
-    if call.review_mode == ReviewMode.PEER:
-        return team  # the reviewers are the teams
-    pool = (db.select(PoolMember.user_id).join(User, User.id == PoolMember.user_id)
-            .where(PoolMember.call_id == call.id, PoolMember.status == PoolStatus.ACCEPTED,
-                   User.email_confirmed_at.is_not(None), User.active.is_(True)))
-    return team.union(pool)
+    """The ids of the call's whole population, as a query: its reviewers and its teams."""
+    return team_ids(call).union(reviewer_ids(call))
 
 
 def _population_policy(call: Call, domains: set[str]) -> conflicts_core.ConflictPolicy:
     """The call's policy with the institution-wide domains among `domains` written out, for matrices built over
-    a part of the call: a domain is wide or not in the call, not in the part. Counted by the database: one
-    query for the population's size and one per domain, whatever the call's size."""
+    a part of the call: a domain is wide or not in the call, not in the part. Counted by the database in one
+    query (the population's size and its people per domain), whatever the call's size."""
     policy = conflict_policy(call)
-    population = _population(call).subquery()
-    total = db.session.scalar(db.select(db.func.count()).select_from(population)) or 0
     # A domain is shared when it or one it belongs to is (core.conflicts.is_shared): count those too.
-    wanted = {".".join(d.split(".")[i:]) for d in domains if d for i in range(len(d.split(".")) - 1)}
-    counts = {}
-    for domain in sorted(wanted):
-        pattern = "%@" + domain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        counts[domain] = db.session.scalar(db.select(db.func.count(User.id)).where(
-            User.id.in_(db.select(population)), User.email.like(pattern, escape="\\"))) or 0
-    wide = conflicts_core.wide_domains(counts, total=total, policy=policy)
+    wanted = sorted({".".join(d.split(".")[i:]) for d in domains if d for i in range(len(d.split(".")) - 1)})
+    population = _population(call).subquery()
+    per_domain = [db.func.coalesce(db.func.sum(db.case((User.email.like(_ends_with_at(domain), escape="\\"), 1),
+                                                       else_=0)), 0) for domain in wanted]
+    total, *counts = db.session.execute(db.select(db.func.count(User.id), *per_domain)
+                                        .where(User.id.in_(db.select(population)))).one()
+    wide = conflicts_core.wide_domains(dict(zip(wanted, counts)), total=total, policy=policy)
     return dataclasses.replace(policy, shared_domains=policy.shared_domains | wide, institution_min_people=sys.maxsize)
+
+
+def _ends_with_at(domain: str) -> str:
+    """A LIKE pattern for the addresses of exactly `domain` (its wildcards escaped)."""
+    return "%@" + domain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _with_the_reviewers_projects(call: Call, inputs: CallInputs) -> CallInputs:
+    """In a peer prize "teammate" pairs a reviewer with the members of the other projects they submitted: a
+    matrix over part of the call needs those projects too, to answer as the whole call's matrix does."""
+    known = set(inputs.submission_ids)
+    theirs = [s for s in db.session.scalars(
+        db.select(Submission).join(SubmissionMember, SubmissionMember.submission_id == Submission.id)
+        .where(Submission.call_id == call.id, Submission.status == SubmissionStatus.SUBMITTED,
+               SubmissionMember.user_id.in_(inputs.reviewer_ids))
+        .options(selectinload(Submission.members)).distinct().order_by(Submission.id))
+        if s.id not in known]
+    if not theirs:
+        return inputs
+    return dataclasses.replace(inputs, submissions=[*inputs.submissions, *theirs])
 
 
 def conflict_matrix(call: Call, *, inputs: CallInputs | None = None,
@@ -132,6 +143,8 @@ def conflict_matrix(call: Call, *, inputs: CallInputs | None = None,
     email domains, teams, declarations of reviewers and applicants, organisers' conflicts and waivers.
     `partial`: `inputs` hold only part of the call (which domains are shared is then judged on all of it)."""
     inputs = inputs or call_inputs(call)
+    if partial and call.review_mode == ReviewMode.PEER:
+        inputs = _with_the_reviewers_projects(call, inputs)
     submission_ids = inputs.submission_ids
     declarations = list(db.session.scalars(db.select(ConflictDeclaration)
                                            .where(ConflictDeclaration.submission_id.in_(submission_ids))))

@@ -24,18 +24,27 @@ from .exclusions import resolve_pending_exclusions
 from .windows import PoolError, invitations_open
 
 
-def reviewers(call: Call) -> list[User]:
-    """Who reviews for `call`, by id: the confirmed, active people who accepted to join its pool, or, in
-    peer-prize mode, the members of its submitted projects."""
+def team_ids(call: Call):
+    """The ids of the members of the submitted projects of `call`, as a query."""
+    return (db.select(SubmissionMember.user_id).join(Submission, Submission.id == SubmissionMember.submission_id)
+            .where(Submission.call_id == call.id, Submission.status == SubmissionStatus.SUBMITTED))
+
+
+def reviewer_ids(call: Call):
+    """The ids of who reviews for `call`, as a query: the confirmed, active people who accepted to join its
+    pool, or, in peer-prize mode, the members of its submitted projects."""
     if call.review_mode == ReviewMode.PEER:
-        query = (db.select(User).join(SubmissionMember, SubmissionMember.user_id == User.id)
-                 .join(Submission, Submission.id == SubmissionMember.submission_id)
-                 .where(Submission.call_id == call.id, Submission.status == SubmissionStatus.SUBMITTED))
+        candidates = team_ids(call)
     else:
-        query = (db.select(User).join(PoolMember, PoolMember.user_id == User.id)
-                 .where(PoolMember.call_id == call.id, PoolMember.status == PoolStatus.ACCEPTED))
-    query = query.where(User.email_confirmed_at.is_not(None), User.active.is_(True))
-    return list(db.session.scalars(query.distinct().order_by(User.id)))
+        candidates = db.select(PoolMember.user_id).where(PoolMember.call_id == call.id,
+                                                         PoolMember.status == PoolStatus.ACCEPTED)
+    return db.select(User.id).where(User.id.in_(candidates), User.email_confirmed_at.is_not(None),
+                                    User.active.is_(True))
+
+
+def reviewers(call: Call) -> list[User]:
+    """Who reviews for `call` (`reviewer_ids`), by id."""
+    return list(db.session.scalars(db.select(User).where(User.id.in_(reviewer_ids(call))).order_by(User.id)))
 
 
 def is_reviewer(call: Call, user: User) -> bool:
