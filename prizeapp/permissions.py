@@ -44,6 +44,16 @@ def _request_memo() -> dict | None:
     return request.environ.setdefault("prizeapp.rules", {})
 
 
+def _memoised(key: tuple, compute: Callable[[], Any]) -> Any:
+    """`compute()`, once per request for `key` (every time outside a request)."""
+    memo = _request_memo()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def _authenticated(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
@@ -54,18 +64,14 @@ def is_admin(user: Any) -> bool:
 
 def _roles_by_call(user: Any) -> dict[int, frozenset[CallRoleKind]]:
     """Every role of the user, by call: one query per request, shared by all the rules of a page."""
-    memo = _request_memo()
-    key = ("roles", user.id)
-    if memo is not None and key in memo:
-        return memo[key]
-    found: dict[int, set[CallRoleKind]] = {}
-    for call_id, role in db.session.execute(db.select(CallRole.call_id, CallRole.role)
-                                            .where(CallRole.user_id == user.id)):
-        found.setdefault(call_id, set()).add(role)
-    roles = {call_id: frozenset(kinds) for call_id, kinds in found.items()}
-    if memo is not None:
-        memo[key] = roles
-    return roles
+    def load() -> dict[int, frozenset[CallRoleKind]]:
+        found: dict[int, set[CallRoleKind]] = {}
+        for call_id, role in db.session.execute(db.select(CallRole.call_id, CallRole.role)
+                                                .where(CallRole.user_id == user.id)):
+            found.setdefault(call_id, set()).add(role)
+        return {call_id: frozenset(kinds) for call_id, kinds in found.items()}
+
+    return _memoised(("roles", user.id), load)
 
 
 def call_roles(user: Any, call: Call | None = None) -> set[CallRoleKind]:
@@ -78,26 +84,16 @@ def call_roles(user: Any, call: Call | None = None) -> set[CallRoleKind]:
     return set().union(*roles.values())
 
 
-def forget_rules() -> None:
-    """After a change of roles, conflicts or recusals within a request, the rules answer afresh."""
+def _forget_after_changes(session, _flush_context) -> None:
+    """A flush that writes anything may change what a rule answers (a role, a conflict, a call's policy, a
+    project's submission): the request's rules answer afresh. Views redirect after a change, so this is rare."""
     memo = _request_memo()
-    if memo is not None:
+    if memo and (session.new or session.dirty or session.deleted):
         memo.clear()
 
 
-# Rows whose change alters what the memoised rules answer (roles, conflicts, recusals).
-_RULE_INPUTS = ("CallRole", "ConflictDeclaration", "ConflictWaiver", "PendingExclusion", "ExclusionRequest",
-                "Recusal", "PoolMember", "Assignment", "SubmissionMember", "OrgUnit", "User")
-
-
-def _forget_after_changes(session, _flush_context) -> None:
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(type(obj).__name__ in _RULE_INPUTS for obj in changed):
-        forget_rules()
-
-
 def install() -> None:
-    """Keep the request's memo of rules true to the database: a flush that changes their inputs empties it."""
+    """Keep the request's memo of rules true to the database: a flush that writes empties it."""
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
@@ -271,14 +267,8 @@ def is_reviewer(user: Any, call: Call) -> bool:
 
 def is_conflicted(user: Any, submission: Submission) -> bool:
     """Any reason of the conflict rules for this pair (asked several times by one page: answered once)."""
-    memo = _request_memo()
-    key = ("conflicted", user.id, submission.id)
-    if memo is not None and key in memo:
-        return memo[key]
-    conflicted = bool(review_pool.conflict_reasons(submission, user))
-    if memo is not None:
-        memo[key] = conflicted
-    return conflicted
+    return _memoised(("conflicted", user.id, submission.id),
+                     lambda: bool(review_pool.conflict_reasons(submission, user)))
 
 
 def is_assigned(user: Any, submission: Submission) -> bool:
@@ -411,14 +401,8 @@ def recused_from(user: Any, call: Call) -> frozenset[int]:
     request: the jury's pages ask it for the whole call, then `is_recused` answers from it."""
     if not _authenticated(user):
         return frozenset()
-    memo = _request_memo()
-    key = ("recused_from", user.id, call.id)
-    if memo is not None and key in memo:
-        return memo[key]
-    hidden = frozenset(deliberation.hidden_from(call, user, organiser=is_organiser(user, call)))
-    if memo is not None:
-        memo[key] = hidden
-    return hidden
+    return _memoised(("recused_from", user.id, call.id),
+                     lambda: frozenset(deliberation.hidden_from(call, user, organiser=is_organiser(user, call))))
 
 
 def is_recused(user: Any, submission: Submission) -> bool:

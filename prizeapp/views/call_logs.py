@@ -40,11 +40,7 @@ PAGE_SIZE = 50
 
 @bp.context_processor
 def _template_helpers() -> dict:
-    return {"kind_label": _kind_label, "say": say}
-
-
-def _kind_label(kind: str) -> str:
-    return email_kind_label(kind)
+    return {"kind_label": email_kind_label, "say": say}
 
 
 def _page() -> int:
@@ -58,8 +54,8 @@ def _page() -> int:
 def emails(call_id: int):
     call = call_or_404(call_id, can_manage_call_emails)
     of_call = OutboxEmail.call_id == call.id
-    kinds = sorted(db.session.scalars(db.select(OutboxEmail.kind).where(of_call).distinct()), key=_kind_label)
-    filters = EmailFilterForm(request.args, [(k, _kind_label(k)) for k in kinds])
+    kinds = sorted(db.session.scalars(db.select(OutboxEmail.kind).where(of_call).distinct()), key=email_kind_label)
+    filters = EmailFilterForm(request.args, [(k, email_kind_label(k)) for k in kinds])
     query = db.select(OutboxEmail).where(of_call)
     if filters.kind.data in kinds:
         query = query.where(OutboxEmail.kind == filters.kind.data)

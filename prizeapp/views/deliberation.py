@@ -148,10 +148,8 @@ def recuse(call_id: int):
     form = _recusal_form(call, request.form)
     if not form.validate_on_submit():
         return _decisions_page(call, recusal_form=form, status=400)
-    member = db.session.get(User, form.jury_member.data)
-    submission = db.session.get(Submission, form.submission.data)
-    if member is None or submission is None or submission.call_id != call.id:
-        abort(404)
+    member = db.get_or_404(User, form.jury_member.data)
+    submission = of_call_or_404(Submission, form.submission.data, call)
     try:
         deliberation.recuse(submission=submission, jury_member=member, actor=current_user, reason=form.reason.data)
     except deliberation.DeliberationError as error:

@@ -303,7 +303,7 @@ def grid(call_id: int):
     if request.method == "GET":
         form = _grid_form_from(call)
         return render_template("organiser/grid.html", call=call, form=form, frozen=frozen,
-                               total=sum(c.weight for c in call.criteria))
+                               total=_grid_total(call))
     form = GridForm()
     valid = form.validate_on_submit()
     if "csrf_token" in form.errors:
@@ -330,11 +330,6 @@ def grid(call_id: int):
 
 
 # --- the submission form ------------------------------------------------------------------------------
-
-def _question_of(call: Call, question_id: int) -> FormQuestion:
-    question = of_call_or_404(FormQuestion, question_id, call)
-    return question
-
 
 @bp.route("/calls/<int:call_id>/form")
 @login_required
@@ -371,7 +366,7 @@ def new_question(call_id: int):
 @login_required
 def edit_question(call_id: int, question_id: int):
     call = call_or_404(call_id, can_manage_call)
-    question = _question_of(call, question_id)
+    question = of_call_or_404(FormQuestion, question_id, call)
     return _question_page(call, question, QuestionForm(obj=question))
 
 
@@ -401,7 +396,7 @@ def _question_page(call, question, form: QuestionForm):
 @login_required
 def delete_question(call_id: int, question_id: int):
     call = call_or_404(call_id, can_manage_call)
-    question = _question_of(call, question_id)
+    question = of_call_or_404(FormQuestion, question_id, call)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     text = question.label
@@ -420,7 +415,7 @@ def delete_question(call_id: int, question_id: int):
 @login_required
 def move_question(call_id: int, question_id: int):
     call = call_or_404(call_id, can_manage_call)
-    question = _question_of(call, question_id)
+    question = of_call_or_404(FormQuestion, question_id, call)
     form = MoveQuestionForm()
     if not form.validate_on_submit():
         abort(400)

@@ -56,7 +56,7 @@ from ..services import review_pool
 from ..services.assignment import max_loads
 from ..services.review_pool import PoolError
 from ..web import int_arg, parse_int
-from .loading import call_or_404, of_call_or_404
+from .loading import call_or_404, of_call_or_404, submitted_of_call_or_404
 from .reasons import code_label, describe, describe_many
 from .refusals import NOT_POSSIBLE, Refusals
 
@@ -68,14 +68,6 @@ PAGE_SIZE = 50
 @bp.context_processor
 def _template_helpers() -> dict:
     return {"code_label": code_label}
-
-
-def _submission_of(call: Call, submission_id: int | None) -> Submission:
-    """A project of `call` the organisers see (submitted at least once), else 404."""
-    submission = of_call_or_404(Submission, submission_id or None, call)
-    if submission.submitted_at is None:
-        abort(404)
-    return submission
 
 
 # --- the pool ------------------------------------------------------------------------------------------
@@ -399,7 +391,7 @@ def declare(call_id: int):
     form.reviewer.choices = _choices(inputs.reviewers, _person_text, _l("Choose a reviewer"))
     if not form.validate_on_submit():
         return _render_conflicts(call, declare_form=form, status=400)
-    submission = _submission_of(call, form.submission.data)
+    submission = submitted_of_call_or_404(form.submission.data, call)
     person = db.get_or_404(User, form.reviewer.data)
     existing = db.session.scalar(db.select(ConflictDeclaration.id).where(
         ConflictDeclaration.submission_id == submission.id, ConflictDeclaration.reviewer_id == person.id,
@@ -427,7 +419,7 @@ def waive(call_id: int):
     submission_id, reviewer_id = (parse_int(request.form.get(name)) for name in ("submission", "reviewer"))
     if not (submission_id and reviewer_id):
         abort(400)  # the page always sends the pair
-    submission = _submission_of(call, submission_id)
+    submission = submitted_of_call_or_404(submission_id, call)
     person = db.get_or_404(User, reviewer_id)
     if form.code.data in UNWAIVABLE:
         return _render_conflicts(call, status=400, problem=_(
@@ -533,7 +525,7 @@ def affinity(call_id: int):
     context = {"call": call, "form": form, "explanation": None, "problem": None}
     if not (submission_id and reviewer_id):
         return render_template("pool/affinity.html", **context)
-    submission = _submission_of(call, submission_id)
+    submission = submitted_of_call_or_404(submission_id, call)
     person = db.get_or_404(User, reviewer_id)
     context |= {"submission": submission, "person": person,
                 "conflicts": describe(review_pool.conflict_reasons(submission, person))}
