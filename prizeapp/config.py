@@ -26,10 +26,10 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "DATABASE_URL": ("", str),  # empty: SQLite file in the instance folder
     # The site's canonical address: every absolute link (emails) is built from it, never from the request.
     "BASE_URL": ("", str),  # required in production; a loopback default in development
-    "TRUSTED_HOSTS": ([], _LIST),  # Host headers accepted besides BASE_URL's (production accepts no other)
+    "TRUSTED_HOSTS": ((), _LIST),  # Host headers accepted besides BASE_URL's (production accepts no other)
     "PREFERRED_URL_SCHEME": ("http", str),
     "BEHIND_PROXY": (False, _BOOL),  # trust X-Forwarded-* from one proxy
-    "PROXY_ADDRESSES": ([], _LIST),  # the proxy's addresses or networks; empty: any peer (see the README)
+    "PROXY_ADDRESSES": ((), _LIST),  # the proxy's addresses or networks; empty: any peer (see the README)
     # Operator branding shown in the header and emails.
     "OPERATOR_NAME": ("prizeapp", str),
     "OPERATOR_LOGO": ("img/logo.svg", str),  # path under static/
@@ -164,7 +164,8 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
         # The web server and the outbox worker share the file: wait on locks instead of failing.
         engine_options = {"connect_args": {"timeout": 30}}
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
-    https = config["PREFERRED_URL_SCHEME"] == "https"
+    # Secure cookies when the site is served over https: said by its address, or by the preferred scheme.
+    https = "https" in (config["PREFERRED_URL_SCHEME"], urlsplit(config["BASE_URL"]).scheme)
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     config.setdefault("SESSION_COOKIE_SECURE", https)

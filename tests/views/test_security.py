@@ -69,6 +69,12 @@ def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" in client.get("/", base_url="https://localhost").headers
 
 
+def test_cookies_are_secure_when_the_base_url_is_https(tmp_path):
+    app = create_app({"BASE_URL": "https://prix.example.gouv.fr", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
 def test_cookies_are_secure_when_served_over_https(tmp_path):
     app = create_app({"PREFERRED_URL_SCHEME": "https", "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
