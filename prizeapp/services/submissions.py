@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import io
 import os
 import uuid
 from datetime import datetime
@@ -17,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import questions as engine
 from ..core import scrubbing, spreadsheet
-from ..core.uploads import ArchiveLimits, display_name, kind_of_content_type, sniff
+from ..core.uploads import ArchiveLimits, display_name, kind_of_content_type, sniff_bytes
 from ..enums import MemberRole, QuestionKind, SubmissionStatus
 from ..errors import RuleError
 from ..extensions import db
@@ -397,7 +396,7 @@ def add_file(*, submission: Submission, user: User, stream: IO[bytes], filename:
         raise SubmissionError("file_empty")
     # An office document whose archive declares absurd inflated sizes is refused like any unknown file,
     # before a byte of it is inflated.
-    kind = sniff(data[:16], lambda: io.BytesIO(data), limits=archive_limits())
+    kind = sniff_bytes(data, limits=archive_limits())
     if kind is None:
         raise SubmissionError("file_type_refused")
     stored_name = f"{uuid.uuid4().hex}.{kind.extension}"
@@ -460,11 +459,12 @@ def file_to_serve(*, record: SubmissionFile, without_metadata: bool) -> str:
     with open(original, "rb") as stored:
         data = stored.read()
     # Judged again from its bytes, with today's archive limits: it may have been stored before them.
-    kind = sniff(data[:16], lambda: io.BytesIO(data), limits=archive_limits())
+    limits = archive_limits()
+    kind = sniff_bytes(data, limits=limits)
     try:
         if kind is None or kind != kind_of_content_type(record.content_type):
             raise scrubbing.ScrubError(f"stored as {record.content_type}, recognised as {kind}")
-        clean = scrubbing.scrub(data, kind, limits=archive_limits())
+        clean = scrubbing.scrub(data, kind, limits=limits)
     except scrubbing.ScrubError as error:
         current_app.logger.warning("Metadata of file %s (submission %s) could not be removed, not served: %s",
                                    record.id, record.submission_id, error)
