@@ -17,5 +17,6 @@ echo "==> installing the pinned dependencies of $lock"
 .venv/bin/python -m pip install --quiet --require-hashes -r "$lock"
 echo "==> installing prizeapp"
 .venv/bin/python -m pip install --quiet --no-deps -e .
+.venv/bin/python -m pip check  # what prizeapp declares is what the lock installed
 echo "==> compiling the translation catalogs"
 .venv/bin/pybabel compile --statistics -d prizeapp/translations

@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from flask_sqlalchemy.session import Session as FlaskSession
 from hypothesis import settings
+from sqlalchemy import event
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection
 
@@ -294,6 +295,21 @@ def login(client: FlaskClient, email: str, password: str = factories.PASSWORD):
     response = post_form(client, "/login", {"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+@contextmanager
+def counted_queries() -> Iterator[list[str]]:
+    """The SQL statements run inside the block, in order."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def fr(msgid: str, **variables) -> str:

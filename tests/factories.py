@@ -249,3 +249,12 @@ def reviewed_call(*, title: str, reviewers: int, spread: float, jury_comments: b
             submitted_review(call=c, submission=project, reviewer=reviewer, total=4.5 - i - spread * j,
                              jury_comment=f"Confidentiel {project.title}" if jury_comments else "")
     return c, projects
+
+
+def audit_events(action: str) -> list:
+    """The audit rows of one action, oldest first, as the database has them now."""
+    from prizeapp.models import AuditEvent
+
+    db.session.expire_all()
+    return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)
+                                   .order_by(AuditEvent.id)))

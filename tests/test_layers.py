@@ -117,6 +117,14 @@ def test_models_and_permissions_know_nothing_of_the_layers_above():
         assert _importers_of(upper, "prizeapp.permissions") == []
 
 
+def test_nothing_but_the_cli_imports_the_demo():
+    """The demo is built on the services; no layer of the app depends on it."""
+    outside = [line for line in _importers_of("prizeapp.demo", "prizeapp")
+               if not line.startswith(("prizeapp.demo", "prizeapp.cli imports"))]
+    assert outside == []
+    assert _importers_of("prizeapp.demo", "prizeapp.cli")
+
+
 def test_nothing_imports_the_views_but_the_views_and_the_app():
     outside = [line for line in _importers_of("prizeapp.views", "prizeapp")
                if not line.startswith(("prizeapp.views", "prizeapp imports"))]

@@ -2,7 +2,6 @@
 the CLI depends on it."""
 from __future__ import annotations
 
-import ast
 import fnmatch
 import random
 import tomllib
@@ -33,23 +32,3 @@ def test_demo_theme_composes_with_the_figures_it_draws(theme):
         assert text.title in theme.titles and text.category == theme.category
         for written in (text.title, text.summary, text.description, text.territory):
             assert "{" not in written and "}" not in written, written
-
-
-def _imports(path: Path) -> set[str]:
-    found = set()
-    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
-            module = ".".join(base + ([node.module] if node.module else []))
-            found |= {module} | {f"{module}.{alias.name}" for alias in node.names}
-    return found
-
-
-def test_nothing_but_the_cli_imports_the_demo():
-    importers = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "prizeapp").rglob("*.py")
-                       if DEMO not in path.parents
-                       and any(name == "prizeapp.demo" or name.startswith("prizeapp.demo.") for name in _imports(path)))
-    assert importers == ["prizeapp/cli.py"]

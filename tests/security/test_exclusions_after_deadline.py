@@ -9,7 +9,7 @@ import pytest
 
 from prizeapp.enums import AssignmentStatus, CallPhase, CallRoleKind, ConflictSource, SubmissionStatus
 from prizeapp.extensions import db
-from prizeapp.models import Assignment, AuditEvent, ConflictDeclaration, PendingExclusion, User
+from prizeapp.models import Assignment, ConflictDeclaration, PendingExclusion, User
 from prizeapp.models.review_pool import ExclusionRequest, ExclusionRequestStatus
 from prizeapp.models.types import utcnow
 from prizeapp.permissions import can_view_submission_as_reviewer
@@ -63,11 +63,6 @@ def in_review():
     return Scene(phase=CallPhase.REVIEW)
 
 
-def events(action: str) -> list[AuditEvent]:
-    db.session.expire_all()
-    return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)))
-
-
 def decide(client, scene: Scene, request_id: int, decision: str, reason: str):
     sign_in_as(client, scene.organiser)
     return post_form(client, f"/manage/calls/{scene.call.id}/conflicts/requests/{request_id}/decide",
@@ -88,7 +83,7 @@ def test_an_exclusion_after_the_deadline_changes_no_conflict_assignment_or_recus
     assert db.session.get(Assignment, scene.assignment.id).status == AssignmentStatus.COMMITTED
     assert db.session.scalar(db.select(ConflictDeclaration)) is None
     assert db.session.scalar(db.select(PendingExclusion)) is None
-    assert [e.details["email"] for e in events("conflict.exclusion_requested")] == \
+    assert [e.details["email"] for e in factories.audit_events("conflict.exclusion_requested")] == \
         [scene.reviewer.email, scene.jury.email]
 
 
@@ -151,7 +146,7 @@ def test_an_accepted_request_excludes_the_reviewer_and_recuses_the_jury_member_a
     assert (row.status, row.decided_by_id, row.decision_reason) == \
         (ExclusionRequestStatus.ACCEPTED, scene.organiser.id, "Lien hiérarchique vérifié")
     assert row.decided_at is not None
-    accepted = events("conflict.exclusion_accepted")
+    accepted = factories.audit_events("conflict.exclusion_accepted")
     assert [(e.actor_id, e.details["email"], e.details["reason"]) for e in accepted] == [
         (scene.organiser.id, scene.reviewer.email, "Lien hiérarchique vérifié"),
         (scene.organiser.id, scene.jury.email, "Lien hiérarchique vérifié")]
@@ -170,7 +165,7 @@ def test_a_declined_request_never_applies_and_is_audited(client, in_review):
     assert again.id == request.id and again.status == ExclusionRequestStatus.DECLINED
     assert scene.reviewer_conflicts() == []
     assert can_view_submission_as_reviewer(scene.reviewer, scene.project)
-    assert [(e.actor_id, e.details["reason"]) for e in events("conflict.exclusion_declined")] == \
+    assert [(e.actor_id, e.details["reason"]) for e in factories.audit_events("conflict.exclusion_declined")] == \
         [(scene.organiser.id, "Aucun lien établi")]
     with pytest.raises(review_pool.PoolError):
         review_pool.decide_exclusion_request(request=again, actor=scene.organiser, accept=True, reason="Finalement")
@@ -257,7 +252,7 @@ def test_before_the_deadline_an_exclusion_applies_at_once():
     assert scene.reviewer_conflicts() == ["declared_by_applicant"]
     assert [r.code for r in scene.jury_recusals()[scene.project.id]] == ["declared_by_applicant"]
     assert db.session.scalar(db.select(ExclusionRequest)) is None
-    assert [e.details["source"] for e in events("conflict.declared")] == ["applicant", "applicant"]
+    assert [e.details["source"] for e in factories.audit_events("conflict.declared")] == ["applicant", "applicant"]
 
 
 # --- what the reviewer sees -----------------------------------------------------------------------------

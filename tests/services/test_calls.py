@@ -7,17 +7,12 @@ import pytest
 
 from prizeapp.enums import CallKind, CallPhase, CallRoleKind, QuestionKind, SubmissionStatus
 from prizeapp.extensions import db
-from prizeapp.models import AuditEvent, Call, FormQuestion
+from prizeapp.models import Call, FormQuestion
 from prizeapp.models.types import utcnow
 from prizeapp.services import calls
 from prizeapp.services.calls import CallError, CriterionSpec, QuestionSpec
 
 from .. import factories
-
-
-def _audit(action: str) -> list[AuditEvent]:
-    return db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()
-
 
 # --- creation -----------------------------------------------------------------------------------------
 
@@ -30,7 +25,7 @@ def test_a_new_call_is_a_draft_with_the_sgmap_grid_and_its_creator_as_organiser(
         ("Innovation", 25), ("Impact", 25), ("Modèle économique", 15), ("Essaimage", 20),
         ("Faisabilité et équipe", 15)]
     assert [(r.user_id, r.role) for r in call.roles] == [(actor.id, CallRoleKind.ORGANISER)]
-    assert [e.details for e in _audit("call.created")] == [{"title": "Prix de l'innovation 2026"}]
+    assert [e.details for e in factories.audit_events("call.created")] == [{"title": "Prix de l'innovation 2026"}]
 
 
 # --- the grid -----------------------------------------------------------------------------------------
@@ -48,7 +43,7 @@ def test_set_grid_replaces_the_criteria_in_order_and_records_it():
     call = db.session.get(Call, call.id)
     assert [(c.position, c.name, c.weight) for c in call.criteria] == [(1, "Critère 1", 60), (2, "Critère 2", 40)]
     assert call.criteria[0].level_labels == {"1": "faible"}  # labels stripped, empty ones dropped
-    assert _audit("call.grid_changed")[-1].details == {"criteria": ["Critère 1 60%", "Critère 2 40%"]}
+    assert factories.audit_events("call.grid_changed")[-1].details == {"criteria": ["Critère 1 60%", "Critère 2 40%"]}
 
 
 @pytest.mark.parametrize("specs, codes", [
@@ -125,7 +120,7 @@ def test_delete_question_renumbers_the_others_without_gaps():
                        spec=QuestionSpec(kind=QuestionKind.NUMBER, label="E"))
     db.session.commit()
     assert _questions(call) == [(1, "A"), (2, "C"), (3, "D"), (4, "E")]
-    assert [e.details for e in _audit("call.question_deleted")] == [{"label": "B"}]
+    assert [e.details for e in factories.audit_events("call.question_deleted")] == [{"label": "B"}]
 
 
 def test_once_a_project_is_submitted_questions_can_be_reworded_but_not_added_removed_or_change_kind():
@@ -154,7 +149,7 @@ def test_question_problems_are_named():
 # --- the phase ----------------------------------------------------------------------------------------
 
 def _phase_moves() -> list[dict]:
-    return [e.details for e in _audit("call.phase_changed")]
+    return [e.details for e in factories.audit_events("call.phase_changed")]
 
 
 def test_move_phase_forward_any_steps_and_back_one_step_each_recorded():

@@ -14,7 +14,7 @@ from prizeapp.enums import (
     VoteChoice,
 )
 from prizeapp.extensions import db
-from prizeapp.models import AuditEvent, ConflictDeclaration
+from prizeapp.models import ConflictDeclaration
 from prizeapp.models.decision import JuryVote
 from prizeapp.models.types import utcnow
 from prizeapp.permissions import can_download_file, can_view_project_as_jury, is_recused
@@ -39,10 +39,6 @@ def jury_call():
     return call, projects, organiser, jurors
 
 
-def _events(action):
-    return db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()
-
-
 def test_a_jury_member_recuses_themselves_without_a_reason_and_sees_nothing_of_the_project(jury_call):
     call, projects, organiser, (anne, bruno) = jury_call
     record = factories.file(submission=projects[0])
@@ -54,7 +50,7 @@ def test_a_jury_member_recuses_themselves_without_a_reason_and_sees_nothing_of_t
     assert not can_view_project_as_jury(anne, projects[0]) and can_view_project_as_jury(anne, projects[1])
     assert not can_download_file(anne, record) and can_download_file(bruno, record)
     assert deliberation.hidden_from(call, anne, organiser=False) == {projects[0].id}
-    (event,) = _events("deliberation.recused")
+    (event,) = factories.audit_events("deliberation.recused")
     assert event.details["before"] == {"recused": False, "vote": None}
     assert event.details["after"] == {"recused": True, "reason": ""} and event.details["by_themselves"] is True
 
@@ -81,7 +77,8 @@ def test_recusal_drops_the_members_vote_on_the_project_and_keeps_it_in_the_log(j
     deliberation.recuse(submission=projects[0], jury_member=anne, actor=organiser, reason="Conflit déclaré")
 
     assert db.session.scalar(db.select(JuryVote)) is None
-    assert _events("deliberation.recused")[0].details["before"]["vote"] == {"choice": "laureate", "comment": "Oui"}
+    recused = factories.audit_events("deliberation.recused")[0]
+    assert recused.details["before"]["vote"] == {"choice": "laureate", "comment": "Oui"}
 
 
 def test_team_members_and_conflicted_jury_members_are_recused_automatically(jury_call):
@@ -115,7 +112,7 @@ def test_votes_are_changed_until_the_results_are_published_then_refused(jury_cal
     tally = deliberation.tally(call)[projects[0].id]
     assert tally.counts == {VoteChoice.LAUREATE: 1, VoteChoice.MENTION: 0, VoteChoice.NOT_SELECTED: 1}
     assert [v.jury_member.last_name for v in tally.votes] == ["Arnaud", "Blanc"]
-    assert _events("deliberation.voted")[1].details == {
+    assert factories.audit_events("deliberation.voted")[1].details == {
         "submission_id": projects[0].id, "before": {"choice": "mention", "comment": ""},
         "after": {"choice": "laureate", "comment": "Finalement"}}
 
@@ -143,8 +140,8 @@ def test_decisions_require_a_reason_and_every_revision_is_logged_with_before_and
 
     assert (decision.outcome, decision.prize, decision.amount) == (DecisionOutcome.LAUREATE, "Premier prix", 10000)
     assert deliberation.laureate_count(call) == 1
-    (first,) = _events("deliberation.decided")
-    (revision,) = _events("deliberation.decision_revised")
+    (first,) = factories.audit_events("deliberation.decided")
+    (revision,) = factories.audit_events("deliberation.decision_revised")
     assert first.details["before"] is None
     assert revision.details["before"] == {"outcome": "mention", "prize": "", "amount": None,
                                           "reason": "Projet prometteur."}
@@ -196,4 +193,4 @@ def test_the_record_lists_presence_ranking_votes_and_decisions(jury_call):
     assert [row[0].id for row in content.rows] == [projects[0].id, projects[1].id, projects[2].id]
     assert content.rows[1][2].counts[VoteChoice.LAUREATE] == 1
     assert content.rows[0][3].reason == "Le meilleur dossier."
-    assert _events("deliberation.recorded")[0].details["after"]["present_ids"] == [anne.id]
+    assert factories.audit_events("deliberation.recorded")[0].details["after"]["present_ids"] == [anne.id]

@@ -66,11 +66,6 @@ def input_value(html: str, name: str) -> str:
     return html_lib.unescape(value.group(1)) if value else ""
 
 
-def audit(action: str) -> list[AuditEvent]:
-    db.session.expire_all()
-    return db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()
-
-
 def reload(call: Call) -> Call:
     db.session.expire_all()
     return db.session.get(Call, call.id)
@@ -125,7 +120,7 @@ def test_the_settings_form_saves_every_setting(signed_in, call):
     assert (call.max_submissions_per_applicant, call.review_mode.value, call.reviewers_per_submission,
             call.blind.value) == (2, "peer", 4, "blind")
     assert call.opens_at == datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    assert "summary" in audit("call.updated")[-1].details["changed"]
+    assert "summary" in factories.audit_events("call.updated")[-1].details["changed"]
     # The description is Markdown, rendered (and sanitised) where applicants read it.
     assert "<h3>Objet</h3>" in page(signed_in, f"/manage/calls/{call.id}")
 
@@ -250,7 +245,7 @@ def test_a_grid_of_100_is_saved_with_its_labels_and_rows_can_be_removed(signed_i
     # Shown again one line per score, the empty one kept in its place.
     html = html_lib.unescape(page(signed_in, f"/manage/calls/{call.id}/grid"))
     assert "nul\n\nbien\nexcellent</textarea>" in html
-    assert audit("call.grid_changed")[-1].details == {"criteria": ["Impact 70%", "Essaimage 30%"]}
+    assert factories.audit_events("call.grid_changed")[-1].details == {"criteria": ["Impact 70%", "Essaimage 30%"]}
 
 
 def test_grid_problems_are_shown_next_to_their_row(signed_in, call):
@@ -287,7 +282,7 @@ def test_the_grid_is_read_only_and_refuses_changes_from_the_review_phase_on(sign
     assert response.status_code == 302
     assert "The evaluation grid can no longer change" in page(signed_in, response.headers["Location"])
     assert [c.name for c in reload(call).criteria] == ["Innovation"]
-    assert audit("call.grid_changed") == []
+    assert factories.audit_events("call.grid_changed") == []
 
 
 # --- the submission form ------------------------------------------------------------------------------
@@ -386,7 +381,7 @@ def test_phase_moves_forward_and_back_one_step_are_recorded(signed_in, call, org
     assert reload(call).phase == CallPhase.REVIEW
     move(signed_in, call, "published")
     move(signed_in, call, "deliberation")
-    events = audit("call.phase_changed")
+    events = factories.audit_events("call.phase_changed")
     assert [e.details for e in events] == [{"from": "open", "to": "review"}, {"from": "review", "to": "published"},
                                            {"from": "published", "to": "deliberation"}]
     assert {e.actor_id for e in events} == {organiser.id}
@@ -398,7 +393,7 @@ def test_going_back_two_steps_is_refused_and_not_recorded(signed_in, call):
     html = move(signed_in, call, "open")
     assert "from “Deliberation” it cannot go to “Open for submissions”" in html
     assert reload(call).phase == CallPhase.DELIBERATION
-    assert audit("call.phase_changed") == []
+    assert factories.audit_events("call.phase_changed") == []
 
 
 def test_publishing_a_draft_that_is_not_ready_explains_why(signed_in, call):
@@ -413,7 +408,7 @@ def test_publishing_a_draft_that_is_not_ready_explains_why(signed_in, call):
     assert "Set the opening date and the submission deadline in the settings." in html
     assert "The weights of the evaluation grid add up to 90 %, not 100 %: correct the grid." in html
     assert reload(call).phase == CallPhase.DRAFT
-    assert audit("call.phase_changed") == []
+    assert factories.audit_events("call.phase_changed") == []
 
 
 def test_going_back_before_a_date_that_has_passed_is_explained(signed_in, call):
@@ -422,7 +417,7 @@ def test_going_back_before_a_date_that_has_passed_is_explained(signed_in, call):
     html = move(signed_in, call, "open")
     assert ("The dates put the call in the phase “Under review”: to move it to “Open for submissions”, first "
             "change the dates in the settings.") in html
-    assert audit("call.phase_changed") == []
+    assert factories.audit_events("call.phase_changed") == []
 
 
 def test_an_unknown_phase_is_a_bad_request(signed_in, call):
@@ -515,7 +510,7 @@ def test_the_csv_export_has_every_answer_of_submitted_projects_only_and_defuses_
     assert row["title"] == "'=HYPERLINK(\"x\")"  # a spreadsheet shows it, never runs it
     assert (row["Budget détaillé"], row["Plan"], row["status"]) == ("12500", "plan.pdf", "submitted")
     assert "Brouillon" not in body and "Autre appel" not in body and "99" not in header
-    assert audit("call.submissions_exported")[-1].details == {"rows": 1}
+    assert factories.audit_events("call.submissions_exported")[-1].details == {"rows": 1}
 
 
 def test_the_csv_export_defuses_a_formula_in_a_question_label(signed_in, call):
@@ -564,7 +559,7 @@ def test_the_printable_view_shows_every_field_answer_and_file(signed_in, call, a
 
 def test_an_organiser_adds_a_jury_member_with_an_account_and_removes_them(client):
     from prizeapp.enums import CallRoleKind
-    from prizeapp.models import AuditEvent, CallRole
+    from prizeapp.models import CallRole
 
     call = factories.call()
     organiser = factories.user()

@@ -2,13 +2,13 @@
 from datetime import timedelta
 
 from markupsafe import escape
-from sqlalchemy import event
 
 from prizeapp.enums import CallPhase
 from prizeapp.extensions import db
 from prizeapp.models.types import utcnow
 
 from .. import factories
+from ..conftest import counted_queries
 
 
 def test_home_shows_the_phase_in_force_and_hides_drafts(client):
@@ -33,13 +33,8 @@ def test_home_page_queries_do_not_grow_with_the_number_of_calls(client):
     ministry = factories.unit(name="Ministère")
 
     def count_queries() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counted_queries() as statements:
             assert client.get("/").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     factories.call().owner_unit = factories.unit(parent=ministry)
