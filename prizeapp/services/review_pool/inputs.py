@@ -126,11 +126,11 @@ def _with_the_reviewers_projects(call: Call, inputs: CallInputs) -> CallInputs:
     """In a peer prize "teammate" pairs a reviewer with the members of the other projects they submitted: a
     matrix over part of the call needs those projects too, to answer as the whole call's matrix does."""
     known = set(inputs.submission_ids)
+    of_reviewers = db.select(SubmissionMember.submission_id).where(SubmissionMember.user_id.in_(inputs.reviewer_ids))
     theirs = [s for s in db.session.scalars(
-        db.select(Submission).join(SubmissionMember, SubmissionMember.submission_id == Submission.id)
-        .where(Submission.call_id == call.id, Submission.status == SubmissionStatus.SUBMITTED,
-               SubmissionMember.user_id.in_(inputs.reviewer_ids))
-        .options(selectinload(Submission.members)).distinct().order_by(Submission.id))
+        db.select(Submission).where(Submission.call_id == call.id, Submission.status == SubmissionStatus.SUBMITTED,
+                                    Submission.id.in_(of_reviewers))
+        .options(selectinload(Submission.members)).order_by(Submission.id))
         if s.id not in known]
     if not theirs:
         return inputs
