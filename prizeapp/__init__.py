@@ -128,6 +128,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(results.bp)
     from .views import call_logs
     app.register_blueprint(call_logs.bp)
+    # Essaimage: the catalogue, records, replications, parrains, open data and the API.
+    from .views import api, catalogue, innovation_checking, innovation_editor, opendata, parrains, replications
+    for blueprint in (catalogue.bp, innovation_editor.bp, innovation_checking.bp, replications.bp, parrains.bp,
+                      opendata.bp, api.bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_errors(app: Flask) -> None:

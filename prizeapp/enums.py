@@ -188,3 +188,104 @@ class ExclusionRequestStatus(LabelledEnum):
     PENDING = "pending", _l("Request pending")  # waiting for an organiser
     ACCEPTED = "accepted", _l("Request accepted")  # in force: a ConflictDeclaration (or a PendingExclusion)
     DECLINED = "declined", _l("Request declined")  # never in force
+
+
+# --- essaimage: the innovation catalogue, replications, parrains ------------------------------------------
+
+class InnovationStatus(LabelledEnum):
+    """A record's life: written by its team, checked by the organisers, public; withdrawn by either."""
+
+    DRAFT = "draft", _l("Draft")
+    PENDING = "pending", _l("Awaiting checking")
+    PUBLISHED = "published", _l("Published")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+
+
+class VersionStatus(LabelledEnum):
+    """One saved state of a record: every save is a version; the organisers approve one to make it public."""
+
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Sent for checking")
+    APPROVED = "approved", _l("Approved")
+    CHANGES_REQUESTED = "changes_requested", _l("Changes requested")
+
+
+class TerritoryKind(LabelledEnum):
+    URBAN = "urban", _l("Urban")  # urbain
+    PERIURBAN = "periurban", _l("Peri-urban")  # périurbain
+    RURAL = "rural", _l("Rural")
+
+
+class EvidenceLevel(LabelledEnum):
+    """Nesta's standards of evidence, from a described theory of change to a method others reproduce."""
+
+    THEORY = "1", _l("Level 1: a plausible theory of change, described")
+    DATA = "2", _l("Level 2: data show a change, without proving the cause")
+    COMPARISON = "3", _l("Level 3: measured against a comparison group")
+    CAUSAL = "4", _l("Level 4: a robust causal evaluation (random or near-random assignment)")
+    REPLICATED = "5", _l("Level 5: results reproduced elsewhere, by others, with a method that can be followed")
+
+
+class Readiness(LabelledEnum):
+    """Where the innovation stands, in dated phases like beta.gouv.fr's startups."""
+
+    IDEA = "idea", _l("Idea, being designed")
+    EXPERIMENT = "experiment", _l("Experiment in progress")
+    OPERATING = "operating", _l("In operation")
+    SPREADING = "spreading", _l("Taken up elsewhere")
+
+
+class CostBand(LabelledEnum):
+    """The first year's cost (set-up and one year of running), in bands for the catalogue's filter."""
+
+    UNDER_10K = "under_10k", _l("Under €10,000")
+    UNDER_50K = "under_50k", _l("€10,000 to €50,000")
+    UNDER_200K = "under_200k", _l("€50,000 to €200,000")
+    OVER_200K = "over_200k", _l("Over €200,000")
+
+
+class ReplicationStatus(LabelledEnum):
+    """A territory taking an innovation up, in order; abandoned (with a reason) may come at any step."""
+
+    INTERESTED = "interested", _l("Interested")  # intéressé
+    PREPARING = "preparing", _l("Preparing")  # en préparation
+    LAUNCHED = "launched", _l("Launched")  # lancé
+    OPERATING = "operating", _l("In operation")  # en fonctionnement
+    ABANDONED = "abandoned", _l("Abandoned")  # abandonné
+
+
+class ReadinessOpinion(LabelledEnum):
+    """A parrain's view of whether the record lets another territory start."""
+
+    READY = "ready", _l("Ready to be taken up")
+    NEEDS_WORK = "needs_work", _l("Needs more before it can be taken up")
+    NOT_YET = "not_yet", _l("Too early to be taken up")
+
+
+class Theme(LabelledEnum):
+    """The catalogue's themes: the field of public action an innovation serves."""
+
+    SOCIAL = "social", _l("Social action and solidarity")
+    PARTICIPATION = "participation", _l("Citizenship and participation")
+    EDUCATION = "education", _l("Education and youth")
+    EMPLOYMENT = "employment", _l("Employment and integration")
+    ENVIRONMENT = "environment", _l("Environment and ecological transition")
+    MOBILITY = "mobility", _l("Mobility")
+    DIGITAL = "digital", _l("Digital services and data")
+    HEALTH = "health", _l("Health and care")
+    SIMPLIFICATION = "simplification", _l("Simpler administration")
+    WORKFORCE = "workforce", _l("Public agents and management")
+    CULTURE = "culture", _l("Culture and sport")
+    FOOD = "food", _l("Food and agriculture")
+    HOUSING = "housing", _l("Housing and town planning")
+    SAFETY = "safety", _l("Safety and prevention")
+
+
+class Licence(LabelledEnum):
+    """Licences of the documents and tools to reuse, by their SPDX identifier."""
+
+    ETALAB = "etalab-2.0", _l("Licence Ouverte 2.0 (Etalab)")
+    CC_BY = "CC-BY-4.0", _l("Creative Commons Attribution 4.0 (CC BY)")
+    CC_BY_SA = "CC-BY-SA-4.0", _l("Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA)")
+    EUPL = "EUPL-1.2", _l("European Union Public Licence 1.2 (EUPL, for software)")
+    OTHER = "other", _l("Other licence, given in the documents")

@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from .search_tables import include_name
+
 # Named constraints make migrations reproducible and let SQLite's batch mode alter them.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -25,7 +27,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True)
+migrate = Migrate(render_as_batch=True, compare_type=True, include_name=include_name)
 login_manager = LoginManager()
 mail = Mail()
 csrf = CSRFProtect()

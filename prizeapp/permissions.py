@@ -18,8 +18,11 @@ from .models import (
     Call,
     CallRole,
     ConflictDeclaration,
+    Innovation,
+    InnovationSponsor,
     OutboxEmail,
     PoolMember,
+    Replication,
     ReviewerInvitation,
     Submission,
     SubmissionFile,
@@ -460,3 +463,101 @@ def can_manage_call_emails(user: Any, call: Call) -> bool:
 def can_view_call_audit(user: Any, call: Call) -> bool:
     """The audit log of one call, and its export."""
     return is_organiser(user, call)
+
+
+# --- essaimage: innovation records, replications, parrains ------------------------------------------------
+
+def is_innovation_team(user: Any, innovation: Innovation) -> bool:
+    """The team of the project the record comes from (or its author, for a record without a project)."""
+    if not _authenticated(user):
+        return False
+    if innovation.submission is not None:
+        return is_team_member(user, innovation.submission)
+    return innovation.created_by_id == user.id
+
+
+def is_innovation_checker(user: Any, innovation: Innovation) -> bool:
+    """The organisers of the call it came from, and administrators."""
+    return is_admin(user) or (innovation.call is not None and has_call_role(user, CallRoleKind.ORGANISER,
+                                                                            innovation.call))
+
+
+def is_sponsor_of(user: Any, innovation: Innovation) -> bool:
+    def load() -> bool:
+        return db.session.scalar(db.select(db.func.count()).select_from(InnovationSponsor).where(
+            InnovationSponsor.innovation_id == innovation.id, InnovationSponsor.user_id == user.id)) > 0
+
+    return _authenticated(user) and _memoised(("sponsor", user.id, innovation.id), load)
+
+
+@rule
+def can_start_innovation(user: Any, submission: Submission) -> bool:
+    """A project's team turns it into a record (the service says which projects may become one, and when)."""
+    return is_team_member(user, submission)
+
+
+@rule
+def can_view_innovation(user: Any, innovation: Innovation) -> bool:
+    """Published records are public; drafts and withdrawn ones for their team, checkers and parrains."""
+    return (innovation.is_public or is_innovation_team(user, innovation) or is_innovation_checker(user, innovation)
+            or is_sponsor_of(user, innovation))
+
+
+@rule
+def can_edit_innovation(user: Any, innovation: Innovation) -> bool:
+    return is_innovation_team(user, innovation)
+
+
+@rule
+def can_check_innovation(user: Any, innovation: Innovation) -> bool:
+    """Approving a version, asking for changes, withdrawing a record from the catalogue."""
+    return is_innovation_checker(user, innovation)
+
+
+@rule
+def can_check_innovations(user: Any) -> bool:
+    """The list of records waiting to be checked: administrators and organisers (each sees their calls')."""
+    return admin_or_organiser(user)
+
+
+@rule
+def can_assign_sponsors(user: Any, innovation: Innovation) -> bool:
+    return is_innovation_checker(user, innovation)
+
+
+@rule
+def can_comment_readiness(user: Any, innovation: Innovation) -> bool:
+    return is_sponsor_of(user, innovation)
+
+
+@rule
+def can_request_replication(user: Any, innovation: Innovation) -> bool:
+    """Any signed-in agent but its own team may ask to take a published innovation up."""
+    return _authenticated(user) and innovation.is_public and not is_innovation_team(user, innovation)
+
+
+@rule
+def can_follow_replication(user: Any, replication: Replication) -> bool:
+    """The repreneur, the innovation's team and parrains, and its checkers read the replication's timeline."""
+    innovation = replication.innovation
+    return _authenticated(user) and (replication.requester_id == user.id or is_innovation_team(user, innovation)
+                                     or is_sponsor_of(user, innovation) or is_innovation_checker(user, innovation))
+
+
+@rule
+def can_write_on_replication(user: Any, replication: Replication) -> bool:
+    """Messages on the timeline: the repreneur, the team and the parrains."""
+    innovation = replication.innovation
+    return _authenticated(user) and (replication.requester_id == user.id or is_innovation_team(user, innovation)
+                                     or is_sponsor_of(user, innovation))
+
+
+@rule
+def can_update_replication(user: Any, replication: Replication) -> bool:
+    """Its status, what was adapted and its results are the repreneur's to tell."""
+    return _authenticated(user) and replication.requester_id == user.id
+
+
+@rule
+def can_volunteer_as_sponsor(user: Any) -> bool:
+    return _authenticated(user)

@@ -258,3 +258,52 @@ def audit_events(action: str) -> list:
     db.session.expire_all()
     return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)
                                    .order_by(AuditEvent.id)))
+
+
+# --- essaimage --------------------------------------------------------------------------------------------
+
+def record_content(**values) -> dict:
+    """A complete record's content (every field a record needs before it is checked), in its stored shape."""
+    content = {
+        "title": "Conciergerie solidaire des aidants", "summary": "Un guichet unique qui soulage les aidants.",
+        "theme": "social", "organisation": "Ville d'Exempleville",
+        "problem": "Les aidants familiaux s'épuisent faute de relais.", "affected": "Les aidants familiaux.",
+        "solution": "Une conciergerie de répit avec des bénévoles formés.", "beneficiaries": "Aidants et aidés.",
+        "beneficiaries_count": 400, "territory_name": "Exempleville", "commune_code": "35238",
+        "departement_code": "35", "region_code": "53", "territory_kind": "urban", "readiness": "operating",
+        "phase_dates": {"experiment": "2024-09-01", "operating": "2025-06-01"},
+        "results": "320 aidants accompagnés la première année.", "evidence_level": "2",
+        "evidence": "Questionnaire avant et après.", "cost_setup": "15000.00", "cost_recurring": "30000.00",
+        "cost_per_user": "75.00", "economic_model": "Financement communal et CAF.", "funding": "Ville, CAF",
+        "fixed_core": "Le guichet unique et la formation des bénévoles.", "adaptable": "Les horaires, les lieux.",
+        "conditions_skills": "Un coordinateur à mi-temps.", "conditions_partners": "CCAS, associations d'aidants.",
+        "licence": "etalab-2.0", "links": [{"title": "Guide de mise en place", "url": "https://exemple.fr/guide"}],
+    }
+    content.update(values)
+    return content
+
+
+def innovation(*, call: Call | None = None, lead: User | None = None, published: bool = True, **values):
+    """A record started from a laureate of a call with published results, by its lead; with `published`, its
+    second version (complete: record_content(**values)) approved and in the catalogue."""
+    from prizeapp.enums import DecisionOutcome, VersionStatus
+    from prizeapp.models import InnovationVersion
+    from prizeapp.services.innovations import records
+
+    if call is None:
+        call = globals()["call"](phase=CallPhase.PUBLISHED)
+        call.results_published_at = utcnow()
+    lead = lead or user()
+    project = submission(call=call, lead=lead, status=SubmissionStatus.SUBMITTED,
+                         title=values.get("title", "Conciergerie solidaire des aidants"))
+    decision(project, DecisionOutcome.LAUREATE, prize="Premier prix")
+    record = records.start(submission=project, actor=lead)
+    if published:
+        version = InnovationVersion(innovation=record, number=2, content=records.clean(record_content(**values)),
+                                    author_id=lead.id, status=VersionStatus.APPROVED, submitted_at=utcnow(),
+                                    checked_at=utcnow())
+        db.session.add(version)
+        db.session.flush()
+        records.apply_published(record, version)
+    db.session.commit()
+    return record

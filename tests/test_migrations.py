@@ -5,6 +5,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import Migrate
 
 from prizeapp.extensions import db
+from prizeapp.search_tables import include_name
 
 
 def test_migrations_have_a_single_head(app):
@@ -16,7 +17,8 @@ def test_migrations_have_a_single_head(app):
 def test_upgraded_database_matches_the_models(app):
     # The app fixture built this database with `flask db upgrade` from empty, on SQLite or PostgreSQL.
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True,
+                                                          "include_name": include_name})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

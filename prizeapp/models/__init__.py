@@ -3,6 +3,16 @@ from .assignment import Assignment, AssignmentRun
 from .audit import AuditEvent
 from .call import Call, CallRole, Criterion, FormQuestion
 from .decision import Decision, Deliberation, DigestItem, EmailTemplate, JuryVote, Recusal, SentReminder
+from .innovation import (
+    Innovation,
+    InnovationDocument,
+    InnovationSponsor,
+    InnovationVersion,
+    ReadinessComment,
+    Replication,
+    ReplicationEvent,
+    SponsorProfile,
+)
 from .org import OrgUnit
 from .outbox import OutboxEmail
 from .review import CalibrationExclusion, CalibrationRun, Review, ReviewScore
@@ -24,6 +34,14 @@ __all__ = [
     "EmailTemplate",
     "DigestItem",
     "Deliberation",
+    "Innovation",
+    "InnovationDocument",
+    "InnovationSponsor",
+    "InnovationVersion",
+    "ReadinessComment",
+    "Replication",
+    "ReplicationEvent",
+    "SponsorProfile",
     "Decision",
     "Assignment",
     "AssignmentRun",

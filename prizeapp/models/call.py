@@ -61,6 +61,9 @@ class Call(db.Model):
     # Peer prizes: the impartial selection (see prizeapp.core.impartial), in this many groups; None: the jury
     # decides from the calibrated ranking.
     impartial_groups: Mapped[int | None] = mapped_column(Integer)
+    # A call for replication (appel à projets d'essaimage): each applicant names the catalogue's innovation
+    # their project takes up, which links the project, the innovation and a replication record.
+    for_replication: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

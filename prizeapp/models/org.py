@@ -17,6 +17,7 @@ class OrgUnit(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     acronym: Mapped[str | None] = mapped_column(String(32))
     kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind, "unit_kind"))
+    siret: Mapped[str | None] = mapped_column(String(14))  # of an organisation: the open data's identifier
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="RESTRICT"), index=True)
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")

@@ -41,6 +41,9 @@ class Submission(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # In a call for replication: the catalogue's innovation this project takes up.
+    replicates_id: Mapped[int | None] = mapped_column(ForeignKey("innovations.id", ondelete="SET NULL",
+                                                                 use_alter=True), index=True)
     # Optimistic concurrency: an edit based on an older version is refused instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -15,6 +15,7 @@ from ...enums import (
     LabelledEnum,
     NotificationMode,
     PoolStatus,
+    ReplicationStatus,
     ReviewStatus,
 )
 from .details import (
@@ -229,6 +230,27 @@ class AuditAction(LabelledEnum):
     JURY_RANKING_EXPORTED = "jury.ranking_exported", _l("Ranking exported"), (ROWS,)
     JURY_REVIEWS_EXPORTED = "jury.reviews_exported", _l("Reviews exported"), (ROWS,)
 
+    INNOVATION_STARTED = "innovation.started", _l("Innovation record started"), (
+        Detail("submission_id", _l("From the project"), OrNone(_l("no project"), PROJECT)),)
+    INNOVATION_SAVED = "innovation.saved", _l("Innovation record saved"), (Detail("version", _l("Version")),)
+    INNOVATION_SENT_FOR_CHECKING = "innovation.sent_for_checking", _l("Innovation record sent for checking"), (
+        Detail("version", _l("Version")),)
+    INNOVATION_APPROVED = "innovation.approved", _l("Innovation record approved and published"), (
+        Detail("version", _l("Version")),)
+    INNOVATION_CHANGES_REQUESTED = "innovation.changes_requested", _l("Changes asked on an innovation record"), (
+        Detail("version", _l("Version")), REASON)
+    INNOVATION_WITHDRAWN = "innovation.withdrawn", _l("Innovation record withdrawn from the catalogue"), (REASON,)
+    INNOVATION_DOCUMENT_ADDED = "innovation.document_added", _l("Document added to an innovation record"), (
+        Detail("file", _l("File")), Detail("size", _l("Size"), Size()))
+    INNOVATION_DOCUMENT_REMOVED = "innovation.document_removed", _l("Document removed from an innovation record"), (
+        Detail("file", _l("File")),)
+    SPONSOR_ASSIGNED = "sponsor.assigned", _l("Parrain assigned to an innovation"), (PERSON_ID,)
+    SPONSOR_REMOVED = "sponsor.removed", _l("Parrain removed from an innovation"), (PERSON_ID,)
+    REPLICATION_REQUESTED = "replication.requested", _l("Replication of an innovation asked for"), (
+        Detail("organisation", _l("Organisation")),)
+    REPLICATION_STATUS_CHANGED = "replication.status_changed", _l("Replication's status changed"), (
+        Change("from", "to", Choice(ReplicationStatus)),)
+
     OUTBOX_RESENT = "outbox.resent", _l("Email sent again"), (Detail("recipient", _l("Recipient")),)
     AUDIT_EXPORTED = "audit.exported", _l("Audit log exported"), (
         Detail("filter", _l("Events exported"), Group()), ROWS)
@@ -249,6 +271,9 @@ GROUPS = {
     "impartial": _l("Impartial selection"),
     "email_template": _l("Decision emails"),
     "results": _l("Results"),
+    "innovation": _l("Innovation records"),
+    "sponsor": _l("Parrains"),
+    "replication": _l("Replications"),
     "outbox": _l("Emails"),
     "audit": _l("Audit log"),
 }
@@ -276,6 +301,10 @@ OBJECTS = {
     "decisions": _l("Decision"),
     "deliberations": _l("Record of the deliberation"),
     "email_templates": _l("Text of a decision email"),
+    "innovations": _l("Innovation record"),
+    "innovation_documents": _l("Document of an innovation record"),
+    "replications": _l("Replication"),
+    "sponsor_profiles": _l("Parrain"),
 }
 
 

@@ -1,0 +1,339 @@
+"""A record's life: started from a project by its team, saved as versions, sent for checking, approved (then
+public) or sent back with the changes asked, withdrawn from the catalogue.
+
+Every save is a new version and no version is ever rewritten: the history is the list of versions. The
+public sees the approved version only, even while the team writes the next one.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from ...enums import (
+    CallRoleKind,
+    DecisionOutcome,
+    EvidenceLevel,
+    InnovationStatus,
+    Readiness,
+    SubmissionStatus,
+    TerritoryKind,
+    Theme,
+    VersionStatus,
+)
+from ...errors import RuleError
+from ...extensions import db
+from ...models import CallRole, Innovation, InnovationVersion, Submission, User
+from ...models.decision import Decision
+from ...models.types import utcnow
+from .. import audit, locks
+from ..calls import slugify
+from ..outbox import queue_email
+from . import content as fields
+from . import search
+
+
+class InnovationError(RuleError):
+    """A change the record's life does not allow."""
+
+
+AWARDED = (DecisionOutcome.LAUREATE, DecisionOutcome.MENTION)
+
+
+# --- which projects may become a record -------------------------------------------------------------------
+
+def decision_of(submission: Submission) -> Decision | None:
+    return db.session.scalar(db.select(Decision).where(Decision.submission_id == submission.id))
+
+
+def record_of(submission: Submission) -> Innovation | None:
+    return db.session.scalar(db.select(Innovation).where(Innovation.submission_id == submission.id))
+
+
+def refusal_to_start(submission: Submission, *, team_agrees: bool) -> str | None:
+    """Why this project cannot become a record now (a code), or None. Laureates and mentions may once the
+    results are published; any other submitted project too, if its team says it agrees."""
+    if submission.status != SubmissionStatus.SUBMITTED:
+        return "not_submitted"
+    if submission.call.results_published_at is None:
+        return "results_not_published"
+    if record_of(submission) is not None:
+        return "already_started"
+    decision = decision_of(submission)
+    if (decision is None or decision.outcome not in AWARDED) and not team_agrees:
+        return "team_must_agree"
+    return None
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title) if any(c.isalnum() for c in title) else "innovation"
+    slug, n = base, 2
+    while db.session.scalar(db.select(Innovation.id).where(Innovation.slug == slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _first_content(submission: Submission, lead: User | None) -> dict:
+    """What the project already says, so that the team does not type it again."""
+    organisation = ""
+    if lead is not None and lead.unit is not None:
+        organisation = lead.unit.lineage()[0].name
+    return {"title": submission.title, "summary": submission.summary, "solution": submission.description,
+            "territory_name": submission.territory, "organisation": organisation}
+
+
+def start(*, submission: Submission, actor: User, team_agrees: bool = False) -> Innovation:
+    """Make the project's record, with a first draft version filled from the project."""
+    locks.hold(f"innovation-start:{submission.id}")
+    refusal = refusal_to_start(submission, team_agrees=team_agrees)
+    if refusal == "already_started":
+        raise InnovationError(refusal, slug=record_of(submission).slug)
+    if refusal is not None:
+        raise InnovationError(refusal)
+    from ..results import lead_of
+
+    decision = decision_of(submission)
+    prize = ""
+    if decision is not None and decision.outcome in AWARDED:
+        prize = decision.prize or str(decision.outcome.label)
+    call = submission.call
+    innovation = Innovation(slug=_unique_slug(submission.title), submission=submission, call=call, prize=prize,
+                            created_by_id=actor.id,
+                            year=(call.results_published_at or utcnow()).year)
+    db.session.add(innovation)
+    db.session.flush()
+    version = InnovationVersion(innovation=innovation, number=1, author_id=actor.id,
+                                content=clean(_first_content(submission, lead_of(submission))))
+    db.session.add(version)
+    db.session.flush()
+    audit.record(action=audit.AuditAction.INNOVATION_STARTED, actor=actor, obj=innovation, call=call,
+                 details={"submission_id": submission.id})
+    return innovation
+
+
+# --- content ---------------------------------------------------------------------------------------------
+
+def _text(value, limit: int = 20_000) -> str:
+    return str(value or "").replace("\x00", "").strip()[:limit]
+
+
+def _choice(value, vocabulary) -> str | None:
+    return value if value in {member.value for member in vocabulary} else None
+
+
+def _money(value) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return str(amount.quantize(Decimal("0.01"))) if amount.is_finite() and amount >= 0 else None
+
+
+def _iso_date(value) -> str | None:
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        return None
+
+
+def clean(raw: dict) -> dict:
+    """The content as stored: known fields only, each in its shape (texts trimmed, choices from their
+    vocabulary, costs as exact decimal strings, dates in ISO form); what does not fit is left out. The forms
+    say what is wrong before this; this keeps a version's JSON to the record's shape whatever the caller."""
+    out: dict = {name: _text(raw.get(name)) for name in fields.TEXT_FIELDS if _text(raw.get(name))}
+    for name, vocabulary in (("theme", Theme), ("territory_kind", TerritoryKind), ("readiness", Readiness),
+                             ("evidence_level", EvidenceLevel)):
+        if _choice(raw.get(name), vocabulary):
+            out[name] = raw[name]
+    from ...enums import Licence
+
+    if _choice(raw.get("licence"), Licence):
+        out["licence"] = raw["licence"]
+    for name in ("commune_code", "departement_code", "region_code"):
+        code = _text(raw.get(name), 5).upper()
+        if code:
+            out[name] = code
+    for name in fields.MONEY_FIELDS:
+        amount = _money(raw.get(name))
+        if amount is not None:
+            out[name] = amount
+    count = raw.get("beneficiaries_count")
+    if isinstance(count, int) and not isinstance(count, bool) and 0 <= count < 10**9:
+        out["beneficiaries_count"] = count
+    dates = {stage: _iso_date(day) for stage, day in (raw.get("phase_dates") or {}).items()
+             if _choice(stage, Readiness)}
+    if any(dates.values()):
+        out["phase_dates"] = {stage: day for stage, day in dates.items() if day}
+    links = [{"title": _text(link.get("title"), 200), "url": _text(link.get("url"), 500)}
+             for link in (raw.get("links") or []) if isinstance(link, dict)]
+    links = [link for link in links if link["url"].startswith(("https://", "http://"))]
+    if links:
+        out["links"] = links[:20]
+    contact_ids = [i for i in (raw.get("contact_ids") or []) if isinstance(i, int) and not isinstance(i, bool)]
+    if contact_ids:
+        out["contact_ids"] = sorted(set(contact_ids))
+    return out
+
+
+# --- versions ----------------------------------------------------------------------------------------------
+
+def latest(innovation: Innovation) -> InnovationVersion:
+    return db.session.scalar(db.select(InnovationVersion).where(InnovationVersion.innovation_id == innovation.id)
+                             .order_by(InnovationVersion.number.desc()).limit(1))
+
+
+def save(*, innovation: Innovation, actor: User, content: dict, based_on: int, change_note: str = ""
+         ) -> InnovationVersion:
+    """A new version with `content`. `based_on` is the number of the version the editor started from: if
+    someone saved in between, nothing is saved (their work would be lost otherwise)."""
+    locks.hold(f"innovation:{innovation.id}")
+    current = latest(innovation)
+    if current.number != based_on:
+        raise InnovationError("stale", number=current.number)
+    if current.status == VersionStatus.SUBMITTED:
+        raise InnovationError("being_checked")
+    team = {m.user_id for m in innovation.submission.members} if innovation.submission else {actor.id}
+    stored = clean(content)
+    if "contact_ids" in stored:
+        stored["contact_ids"] = [i for i in stored["contact_ids"] if i in team]  # only the team's own people
+    version = InnovationVersion(innovation=innovation, number=current.number + 1, content=stored,
+                                author_id=actor.id, change_note=_text(change_note, 2000))
+    db.session.add(version)
+    db.session.flush()
+    audit.record(action=audit.AuditAction.INNOVATION_SAVED, actor=actor, obj=innovation, call=innovation.call,
+                 details={"version": version.number})
+    return version
+
+
+def checkers_of(innovation: Innovation) -> list[User]:
+    """Who checks the record: its call's organisers, or the administrators for a record without a call."""
+    if innovation.call_id is not None:
+        found = list(db.session.scalars(db.select(User).join(CallRole, CallRole.user_id == User.id).where(
+            CallRole.call_id == innovation.call_id, CallRole.role == CallRoleKind.ORGANISER, User.active)
+            .order_by(User.id)))
+        if found:
+            return found
+    return list(db.session.scalars(db.select(User).where(User.is_admin, User.active).order_by(User.id)))
+
+
+def team_of(innovation: Innovation) -> list[User]:
+    if innovation.submission is not None:
+        return [m.user for m in innovation.submission.members]
+    creator = db.session.get(User, innovation.created_by_id) if innovation.created_by_id else None
+    return [creator] if creator is not None else []
+
+
+def send_for_checking(*, innovation: Innovation, actor: User) -> InnovationVersion:
+    """The latest version goes to the checkers, complete (every needed field) or not at all."""
+    locks.hold(f"innovation:{innovation.id}")
+    version = latest(innovation)
+    if version.status == VersionStatus.SUBMITTED:
+        raise InnovationError("already_sent")
+    if version.status == VersionStatus.APPROVED:
+        raise InnovationError("nothing_new")
+    gaps = fields.missing(version.content)
+    if gaps:
+        raise InnovationError("incomplete", fields=gaps)
+    version.status, version.submitted_at = VersionStatus.SUBMITTED, utcnow()
+    if innovation.status == InnovationStatus.DRAFT:
+        innovation.status = InnovationStatus.PENDING
+    for checker in checkers_of(innovation):
+        queue_email(kind="innovation_to_check", to=checker, call=innovation.call,
+                    context={"innovation": innovation, "version": version, "author": actor})
+    audit.record(action=audit.AuditAction.INNOVATION_SENT_FOR_CHECKING, actor=actor, obj=innovation,
+                 call=innovation.call, details={"version": version.number})
+    return version
+
+
+def apply_published(innovation: Innovation, version: InnovationVersion) -> None:
+    """Make `version` the public one: the catalogue's columns are copied from it and the index rewritten."""
+    content = version.content
+    now = utcnow()
+    innovation.published_version = version
+    innovation.status = InnovationStatus.PUBLISHED
+    innovation.title = content.get("title", "")
+    innovation.summary = content.get("summary", "")
+    innovation.theme = content.get("theme", "")
+    innovation.organisation = content.get("organisation", "")
+    innovation.territory_kind = content.get("territory_kind")
+    innovation.region_code = content.get("region_code", "")
+    innovation.departement_code = content.get("departement_code", "")
+    innovation.evidence_level = content.get("evidence_level")
+    innovation.readiness = content.get("readiness")
+    innovation.cost_band = fields.cost_band(content)
+    innovation.first_published_at = innovation.first_published_at or now
+    innovation.published_at = now
+    innovation.withdrawn_reason = ""
+    db.session.flush()
+    search.index(innovation)
+
+
+def _submitted_version(innovation: Innovation, number: int) -> InnovationVersion:
+    version = db.session.scalar(db.select(InnovationVersion).where(
+        InnovationVersion.innovation_id == innovation.id, InnovationVersion.number == number))
+    if version is None or version.status != VersionStatus.SUBMITTED:
+        raise InnovationError("not_waiting")
+    return version
+
+
+def approve(*, innovation: Innovation, number: int, actor: User) -> InnovationVersion:
+    """The checkers publish version `number` (the one sent to them)."""
+    locks.hold(f"innovation:{innovation.id}")
+    version = _submitted_version(innovation, number)
+    version.status, version.checked_at, version.checked_by_id = VersionStatus.APPROVED, utcnow(), actor.id
+    apply_published(innovation, version)
+    for member in team_of(innovation):
+        queue_email(kind="innovation_approved", to=member, call=innovation.call,
+                    context={"innovation": innovation, "version": version})
+    audit.record(action=audit.AuditAction.INNOVATION_APPROVED, actor=actor, obj=innovation, call=innovation.call,
+                 details={"version": version.number})
+    return version
+
+
+def request_changes(*, innovation: Innovation, number: int, actor: User, reason: str) -> InnovationVersion:
+    """The checkers send version `number` back with what must change; the public version, if any, stays."""
+    reason = _text(reason, 5000)
+    if not reason:
+        raise InnovationError("reason_required")
+    locks.hold(f"innovation:{innovation.id}")
+    version = _submitted_version(innovation, number)
+    version.status, version.checked_at, version.checked_by_id = VersionStatus.CHANGES_REQUESTED, utcnow(), actor.id
+    version.checker_note = reason
+    if innovation.status == InnovationStatus.PENDING:
+        innovation.status = InnovationStatus.DRAFT
+    for member in team_of(innovation):
+        queue_email(kind="innovation_changes_requested", to=member, call=innovation.call,
+                    context={"innovation": innovation, "version": version, "reason": reason})
+    audit.record(action=audit.AuditAction.INNOVATION_CHANGES_REQUESTED, actor=actor, obj=innovation,
+                 call=innovation.call, details={"version": version.number, "reason": reason})
+    return version
+
+
+def withdraw(*, innovation: Innovation, actor: User, reason: str) -> None:
+    """Out of the catalogue (its page answers 410 Gone with the reason); its history is kept."""
+    reason = _text(reason, 5000)
+    if not reason:
+        raise InnovationError("reason_required")
+    if innovation.status != InnovationStatus.PUBLISHED:
+        raise InnovationError("not_published")
+    innovation.status, innovation.withdrawn_reason = InnovationStatus.WITHDRAWN, reason
+    search.remove(innovation.id)
+    for member in team_of(innovation):
+        queue_email(kind="innovation_withdrawn", to=member, call=innovation.call,
+                    context={"innovation": innovation, "reason": reason})
+    audit.record(action=audit.AuditAction.INNOVATION_WITHDRAWN, actor=actor, obj=innovation, call=innovation.call,
+                 details={"reason": reason})
+
+
+def history(innovation: Innovation, *, public: bool) -> list[tuple[InnovationVersion, list[str]]]:
+    """The versions, newest first, each with the fields it changed from the one before it. The public
+    history lists the approved versions only, compared with the approved version before them."""
+    versions = list(innovation.versions)
+    if public:
+        versions = [v for v in versions if v.status == VersionStatus.APPROVED]
+    out, previous = [], {}
+    for version in versions:
+        out.append((version, fields.changed_fields(previous, version.content)))
+        previous = version.content
+    return list(reversed(out))
