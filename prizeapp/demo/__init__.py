@@ -10,10 +10,15 @@ Two organisations, ~90 people in every role, two calls with the SGMAP grid and t
   computed and committed, and reviewers of varied leniency have reviewed it, so that the jury's ranking shows
   calibration at work; the jury has started voting.
 - The call for projects has a reviewer pool of its own, ready for an assignment to be computed.
+- « Prix de l'innovation publique 2025 », the prize's past edition, has its results published; its laureates
+  and mentions have published records in the innovation catalogue, with parrains, and territories take them
+  up at every stage; « Territoires d'essaimage » is a call for replication, some of its projects linked to the
+  records they take up (edition.py, essaimage.py).
 
-Idempotent: people, units, calls and submissions are found by their natural keys (emails, slugs, the
-submissions' demo keys) and created only when missing; a call's settings are (re)written only while it has no
-submission, which also brings a database loaded by an older demo up to date.
+Idempotent: people, units, calls, submissions, records, parrains and replications are found by their natural
+keys (emails, slugs, the submissions' demo keys, a record's project…) and created only when missing; a call's
+settings are (re)written only while it has no submission, which also brings a database loaded by an older demo
+up to date.
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ from ..enums import SubmissionStatus
 from ..extensions import db
 from ..models import Call, Submission
 from ..models.types import utcnow
-from . import calls, deliberation, people, plan, pools, reviews, submissions
+from . import calls, deliberation, edition, essaimage, people, plan, pools, reviews, submissions
 from .people import DEMO_PASSWORD
 
 __all__ = ["DEMO_PASSWORD", "DemoLogin", "DemoResult", "load_demo"]
@@ -38,12 +43,14 @@ class DemoLogin:
 
 @dataclass
 class DemoResult:
-    """What the demo holds, for printing: the named people's logins, the generated applicants' emails, and a
-    line per call."""
+    """What the demo holds, for printing: the named people's logins, the generated applicants' emails, a line
+    per call, and the innovation catalogue's lines."""
 
     logins: list[DemoLogin]
     generated: list[str]
     calls: list[str] = field(default_factory=list)
+    catalogue: list[str] = field(default_factory=list)  # the innovation catalogue, and whom to sign in as
+    others: int = 0  # people of territories across France, outside the org chart (the 2025 edition's)
 
 
 def _call_line(call: Call) -> str:
@@ -70,7 +77,10 @@ def load_demo() -> DemoResult:
     reviews.prize_reviews(demo_calls["prix"], users, now)
     deliberation.prize_votes(demo_calls["prix"], now)
     pools.aap_pool(demo_calls["aap"], users, now)
+    past, projects, by_name = edition.past_edition(users=users, organiser_unit=units["DITP"], now=now)
+    catalogue = essaimage.load(projects=projects, aap=demo_calls["aap"], by_name=by_name, now=now)
     logins = [DemoLogin(email=p.email, roles=", ".join(["admin"] * p.admin + list(p.roles)) or "applicant")
               for p in people.NAMED]
     return DemoResult(logins=logins, generated=[p.email for p in generated],
-                      calls=[_call_line(demo_calls[key]) for key in ("aap", "prix")])
+                      calls=[_call_line(call) for call in (demo_calls["aap"], demo_calls["prix"], past)],
+                      catalogue=catalogue, others=len(edition.NEWCOMERS))
