@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(innovations_cli)
 
 
 @click.command("demo")
@@ -32,14 +33,14 @@ def demo(quiet: bool) -> None:
     db.session.commit()
     if not quiet:
         generated = demo_data.generated
-        click.echo(f"Demo loaded: {len(demo_data.logins) + len(generated)} people. "
+        click.echo(f"Demo loaded: {len(demo_data.logins) + len(generated) + demo_data.others} people. "
                    f"Every demo password is: {DEMO_PASSWORD}")
         for login in demo_data.logins:
             click.echo(f"  {login.email:<55} {login.roles}")
         if generated:
             click.echo(f"  + {len(generated)} generated applicants (prize projects and their teams), "
                        f"e.g. {', '.join(generated[:2])}")
-        for line in demo_data.calls:
+        for line in demo_data.calls + demo_data.catalogue:
             click.echo(f"  {line}")
 
 
@@ -157,3 +158,17 @@ def reminders_run(now_text: str | None) -> None:
     report = reminders.run(now=now)
     db.session.commit()
     click.echo(str(report))
+
+
+innovations_cli = AppGroup("innovations", help="The catalogue of innovations.")
+
+
+@innovations_cli.command("reindex")
+def innovations_reindex() -> None:
+    """Rebuild the catalogue's full-text index from the published versions (after a restore, or a change of
+    the indexed fields)."""
+    from .services.innovations import search
+
+    count = search.rebuild()
+    db.session.commit()
+    click.echo(f"innovations: {count} public records indexed")

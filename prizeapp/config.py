@@ -53,6 +53,9 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LOGIN_MAX_FAILURES_PER_IP": (30, int),
     "LOGIN_WINDOW_SECONDS": (15 * 60, int),
     "SESSION_HOURS": (12, int),  # a session without "remember me" ends after a working day
+    # The public API (/api/v1): requests per client address in each fixed window
+    "API_RATE_LIMIT": (120, int),
+    "API_RATE_WINDOW_SECONDS": (60, int),
     # Submissions
     "UPLOAD_FOLDER": ("", str),  # empty: <instance>/uploads, outside the web root
     "MAX_UPLOAD_MB": (10, int),

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
@@ -50,6 +50,16 @@ def filesize(size: int) -> str:
     return format_unit(max(1, round(size / 1024)), "digital-kilobyte", length="short", locale=get_locale())
 
 
+def euros(value: Any) -> str:
+    """15 000 € / €15,000, and 75,50 € when there are cents: an amount in euros in the reader's language."""
+    amount = Decimal(str(value))
+    locale = get_locale()
+    if amount == amount.to_integral_value():
+        pattern = locale.currency_formats["standard"].pattern.replace(".00", "")
+        return format_currency(amount, "EUR", format=pattern, locale=locale, currency_digits=False)
+    return format_currency(amount, "EUR", locale=locale)
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(datetime=datetime_filter, date=date_filter, label=label, duration=duration,
-                                 number=number, filesize=filesize)
+                                 number=number, filesize=filesize, euros=euros)

@@ -44,6 +44,12 @@ EMAIL_KINDS = {
     "decision_laureate": _l("Decision: laureate"),
     "decision_mention": _l("Decision: honourable mention"),
     "decision_not_selected": _l("Decision: not selected"),
+    "innovation_to_check": _l("Innovation record to check"),
+    "innovation_approved": _l("Innovation record published"),
+    "innovation_changes_requested": _l("Changes asked on an innovation record"),
+    "innovation_withdrawn": _l("Innovation record withdrawn from the catalogue"),
+    "sponsor_assigned": _l("Parrain assigned to an innovation"),
+    "readiness_commented": _l("Parrain's opinion of an innovation's readiness"),
 }
 
 

@@ -509,6 +509,14 @@ def can_edit_innovation(user: Any, innovation: Innovation) -> bool:
 
 
 @rule
+def can_view_innovation_versions(user: Any, innovation: Innovation) -> bool:
+    """Every version of a record, those never approved included (the public reads the approved ones): its
+    team, its checkers and its parrains."""
+    return (is_innovation_team(user, innovation) or is_innovation_checker(user, innovation)
+            or is_sponsor_of(user, innovation))
+
+
+@rule
 def can_check_innovation(user: Any, innovation: Innovation) -> bool:
     """Approving a version, asking for changes, withdrawing a record from the catalogue."""
     return is_innovation_checker(user, innovation)
@@ -561,3 +569,12 @@ def can_update_replication(user: Any, replication: Replication) -> bool:
 @rule
 def can_volunteer_as_sponsor(user: Any) -> bool:
     return _authenticated(user)
+
+
+@rule
+def can_contact_repreneur(user: Any, replication: Replication) -> bool:
+    """The requester's name and email: for the innovation's team and parrains, who contact them (and for the
+    requester); the record's checkers, who may follow the timeline, see the organisation and territory only."""
+    innovation = replication.innovation
+    return _authenticated(user) and (replication.requester_id == user.id or is_innovation_team(user, innovation)
+                                     or is_sponsor_of(user, innovation))

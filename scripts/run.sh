@@ -4,6 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh dev
+# The printable sheets of the catalogue are rendered by WeasyPrint, which needs Pango and a font.
+if command -v dpkg >/dev/null 2>&1 && ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null 2>&1; then
+  echo "==> installing Pango and a font for the PDF sheets (needs root; skipped otherwise)"
+  { [ "$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; } || true
+fi
 
 HOST="${PRIZEAPP_HOST:-127.0.0.1}"
 PORT="${PRIZEAPP_PORT:-5000}"
@@ -35,6 +40,7 @@ cat <<MSG
   Sign in with any demo account printed above (password: demo-prizeapp-2026),
   e.g. claire.admin@transformation.example.gouv.fr (administrator)
   or   sophie.martin@transformation.example.gouv.fr (organiser).
+  The innovation catalogue is at http://$HOST:$PORT/innovations; the accounts that show its sides are above.
   Emails are printed in this terminal by the local mail catcher. Stop with Ctrl-C.
 
 MSG

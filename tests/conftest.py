@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 
 from prizeapp import create_app
 from prizeapp.extensions import db
+from prizeapp.search_tables import SEARCH_TABLE
 
 from . import factories
 
@@ -162,6 +163,9 @@ def _truncate_all() -> None:
             conn.execute(sql("UPDATE org_units SET parent_id = NULL"))
             for name in tables:
                 conn.execute(sql(f"DELETE FROM {name}"))
+            # The catalogue's FTS5 index is no model's table, and its rowids are the records' ids, which SQLite
+            # hands out again from 1: a row left behind would match the next test's records.
+            conn.execute(sql(f"DELETE FROM {SEARCH_TABLE}"))
 
 
 @pytest.fixture(autouse=True)

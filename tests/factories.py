@@ -307,3 +307,155 @@ def innovation(*, call: Call | None = None, lead: User | None = None, published:
         records.apply_published(record, version)
     db.session.commit()
     return record
+
+
+# --- catalogue --------------------------------------------------------------------------------------------
+
+def replications_of(innovation, *statuses, answered: bool = True, organisation: str = "Commune de Reprise"):
+    """One replication of `innovation` per status given (ReplicationStatus members), answered by the team
+    unless `answered` is False (then still private: the catalogue does not count it)."""
+    from prizeapp.models import Replication
+
+    rows = [Replication(innovation_id=innovation.id, status=status, organisation=f"{organisation} {i + 1}",
+                        answered_at=utcnow() if answered else None) for i, status in enumerate(statuses)]
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
+
+
+# --- parrains ---------------------------------------------------------------------------------------------
+
+def sponsor(*, user: User | None = None, listed: bool = True, active: bool = True, **values):
+    """A parrain's profile (of a new agent, unless `user`): expertise, themes and territory from `values`."""
+    from prizeapp.models import SponsorProfile
+
+    person = user or _new_user()
+    values.setdefault("expertise", "Conduite de projets d'aide aux aidants.")
+    profile = SponsorProfile(user_id=person.id, listed=listed, active=active, **values)
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+# --- innovation pages -------------------------------------------------------------------------------------
+
+def innovation_document(innovation, *, title: str = "Guide de mise en place", name: str = "guide.pdf",
+                        size: int = 48_000):
+    """A document row of a record (its bytes are not stored: for pages that list documents)."""
+    from prizeapp.models import InnovationDocument
+
+    document = InnovationDocument(innovation_id=innovation.id, title=title, display_name=name,
+                                  stored_name=f"doc-{next(_seq)}-{name}", content_type="application/pdf",
+                                  size=size, sha256="0" * 64)
+    db.session.add(document)
+    db.session.commit()
+    return document
+
+
+def approved_version(innovation, *, change_note: str = "", **changes):
+    """A new version of a published record, its content the public one's with `changes`, approved and public."""
+    from prizeapp.enums import VersionStatus
+    from prizeapp.models import InnovationVersion
+    from prizeapp.services.innovations import records
+
+    current = records.latest(innovation)
+    content = records.clean({**innovation.published_version.content, **changes})
+    version = InnovationVersion(innovation=innovation, number=current.number + 1, content=content,
+                                change_note=change_note, status=VersionStatus.APPROVED, submitted_at=utcnow(),
+                                checked_at=utcnow())
+    db.session.add(version)
+    db.session.flush()
+    records.apply_published(innovation, version)
+    db.session.commit()
+    return version
+
+
+# --- replications -----------------------------------------------------------------------------------------
+
+def parrain_of(innovation, *, user: User | None = None) -> User:
+    """An active parrain (a new agent, unless `user`) assigned to `innovation`."""
+    from prizeapp.models import InnovationSponsor, SponsorProfile
+
+    person = user or _new_user(first_name="Dominique")
+    if db.session.scalar(db.select(SponsorProfile).where(SponsorProfile.user_id == person.id)) is None:
+        sponsor(user=person)
+    db.session.add(InnovationSponsor(innovation_id=innovation.id, user_id=person.id))
+    db.session.commit()
+    return person
+
+
+def replication(innovation, *, requester: User | None = None, status=None, answered: bool = False, **values):
+    """A request to take `innovation` up (by a new agent, unless `requester`), with its first timeline line;
+    `status` (a ReplicationStatus) sets where it stands, `answered` marks the team's first answer."""
+    from prizeapp.enums import ReplicationStatus
+    from prizeapp.models import Replication, ReplicationEvent
+
+    person = requester or _new_user(first_name="Sacha")
+    values.setdefault("organisation", "Commune de Vitré")
+    values.setdefault("territory_name", "Vitré")
+    values.setdefault("departement_code", "35")
+    values.setdefault("region_code", "53")
+    values.setdefault("motivation", "Nos aidants s'épuisent aussi.")
+    row = Replication(innovation_id=innovation.id, requester_id=person.id,
+                      status=status or ReplicationStatus.INTERESTED, answered_at=utcnow() if answered else None,
+                      **values)
+    row.events.append(ReplicationEvent(author_id=person.id, status=ReplicationStatus.INTERESTED))
+    if row.status != ReplicationStatus.INTERESTED:
+        row.events.append(ReplicationEvent(author_id=person.id, status=row.status))
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+# --- innovation records: the team and the checkers ---------------------------------------------------------
+
+def stored_document(innovation, *, data: bytes = PDF_BYTES, title: str = "Guide de mise en place",
+                    name: str = "guide.pdf"):
+    """A document of a record with its bytes stored where the app keeps uploads (so that downloading works)."""
+    import hashlib
+    import os
+    import uuid
+
+    from prizeapp.models import InnovationDocument
+    from prizeapp.services.uploads import upload_folder
+
+    stored_name = f"{uuid.uuid4().hex}.pdf"
+    with open(os.path.join(upload_folder(), stored_name), "wb") as out:
+        out.write(data)
+    document = InnovationDocument(innovation_id=innovation.id, title=title, display_name=name,
+                                  stored_name=stored_name, content_type="application/pdf", size=len(data),
+                                  sha256=hashlib.sha256(data).hexdigest())
+    db.session.add(document)
+    db.session.commit()
+    return document
+
+
+def record_of_team(*, call: Call, lead: User, members: tuple = (), waiting: bool = False, published: bool = False,
+                   **values):
+    """A record of a submitted project of `call` led by `lead` (a call whose results need not be published),
+    made directly: version 1 a draft with the project's title; with `waiting`, version 2 (complete:
+    record_content(**values)) sent for checking; with `published`, that version 2 approved and public."""
+    from prizeapp.enums import InnovationStatus, VersionStatus
+    from prizeapp.models import Innovation, InnovationVersion
+    from prizeapp.services.innovations import records
+
+    project = submission(call=call, lead=lead, members=members, status=SubmissionStatus.SUBMITTED,
+                         title=values.get("title", "Conciergerie solidaire des aidants"))
+    record = Innovation(slug=f"fiche-{next(_seq)}", submission=project, call=call, created_by_id=lead.id)
+    db.session.add(record)
+    db.session.flush()
+    db.session.add(InnovationVersion(innovation=record, number=1, author_id=lead.id,
+                                     content={"title": project.title}))
+    if waiting or published:
+        version = InnovationVersion(innovation=record, number=2, author_id=lead.id,
+                                    content=records.clean(record_content(**values)),
+                                    status=VersionStatus.SUBMITTED, submitted_at=utcnow())
+        db.session.add(version)
+        db.session.flush()
+        if published:
+            version.status, version.checked_at = VersionStatus.APPROVED, utcnow()
+            records.apply_published(record, version)
+        else:
+            record.status = InnovationStatus.PENDING
+    db.session.commit()
+    return record

@@ -119,6 +119,36 @@ def jury_recused(ids, people):
                            reason="Lien avec l'équipe", recused_by_id=people["organiser"]))
 
 
+def published_record(ids, people):
+    """{published_submission} (the world's user's laureate) has a published record, its call is organised by
+    the world's organiser, the world's reviewer is its parrain and its jury member asked to take it up."""
+    from prizeapp.enums import CallRoleKind
+    from prizeapp.models import CallRole, InnovationSponsor, InnovationVersion, Replication
+    from prizeapp.services.innovations import records
+
+    from . import factories
+
+    project = db.session.get(Submission, ids["published_submission"])
+    db.session.add(CallRole(call_id=project.call_id, user_id=people["organiser"], role=CallRoleKind.ORGANISER))
+    record = records.start(submission=project, actor=db.session.get(User, people["user"]))
+    version = InnovationVersion(innovation=record, number=2, content=records.clean(factories.record_content()))
+    db.session.add(version)
+    db.session.flush()
+    records.apply_published(record, version)
+    db.session.add(InnovationSponsor(innovation_id=record.id, user_id=people["reviewer"]))
+    replication = Replication(innovation=record, requester_id=people["jury"], organisation="Ville voisine")
+    db.session.add(replication)
+    return {"record": record, "replication": replication}
+
+
+def draft_record(ids, people):
+    """{published_submission} has a record still in draft."""
+    from prizeapp.services.innovations import records
+
+    project = db.session.get(Submission, ids["published_submission"])
+    return {"record": records.start(submission=project, actor=db.session.get(User, people["user"]))}
+
+
 @dataclass(frozen=True)
 class Row:
     rule: str
@@ -205,6 +235,28 @@ ROWS = [
     row("can_decide", "call", allowed=ORGANISERS),
     row("can_view_decision", "published_submission", allowed={"user"}),
     row("can_view_decision", "unpublished_team_submission", allowed=()),
+    # Essaimage: records, parrains, replications.
+    row("can_start_innovation", "published_submission", allowed={"user"}),
+    row("can_start_innovation", "submission", allowed=()),
+    row("can_view_innovation", "record", allowed=ROLES, arrange=published_record),
+    row("can_view_innovation", "record", allowed={"user", "admin"}, arrange=draft_record),
+    row("can_edit_innovation", "record", allowed={"user"}, arrange=published_record),
+    row("can_check_innovation", "record", allowed=ORGANISERS, arrange=published_record),
+    row("can_check_innovation", "record", allowed={"admin"}, arrange=draft_record),
+    row("can_check_innovations", allowed=ORGANISERS),
+    row("can_assign_sponsors", "record", allowed=ORGANISERS, arrange=published_record),
+    row("can_comment_readiness", "record", allowed={"reviewer"}, arrange=published_record),
+    row("can_request_replication", "record", allowed=SIGNED_IN - {"user"}, arrange=published_record),
+    row("can_request_replication", "record", allowed=(), arrange=draft_record),
+    row("can_follow_replication", "replication", allowed={"user", "organiser", "reviewer", "jury", "admin"},
+        arrange=published_record),
+    row("can_write_on_replication", "replication", allowed={"user", "reviewer", "jury"}, arrange=published_record),
+    row("can_update_replication", "replication", allowed={"jury"}, arrange=published_record),
+    row("can_view_innovation_versions", "record", allowed={"user", "organiser", "reviewer", "admin"},
+        arrange=published_record),
+    row("can_view_innovation_versions", "record", allowed={"user", "admin"}, arrange=draft_record),
+    row("can_contact_repreneur", "replication", allowed={"user", "reviewer", "jury"}, arrange=published_record),
+    row("can_volunteer_as_sponsor", allowed=SIGNED_IN),
 ]
 
 

@@ -1,7 +1,10 @@
-"""The evaluation grid's arithmetic: a review's weighted total from its scores per criterion."""
+"""The evaluation grid's arithmetic (a review's weighted total from its scores per criterion), and which of its
+criteria judge a project's essaimage."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+
+from .french_text import fold
 
 
 def weighted_total(scores: Mapping[int, float], weights: Mapping[int, float]) -> float:
@@ -27,3 +30,17 @@ def grid_scale(scales: Sequence[tuple[int, int]], weights: Sequence[float]) -> t
     lo = sum(s[0] * w for s, w in zip(scales, weights) if w > 0) / total
     hi = sum(s[1] * w for s, w in zip(scales, weights) if w > 0) / total
     return lo, hi
+
+
+# Stems of the words that say a criterion is about a project's potential to be taken up elsewhere, after
+# french_text.fold (lower case, no accents): essaimage, essaimer; réplication, réplicabilité, replicate;
+# reproduction, reproductible, reproduire; transférabilité, transferability. The SGMAP grid names it
+# « Essaimage »; organisers who rename it keep one of these words.
+REPLICATION_STEMS = ("essaim", "replic", "reprodu", "transferab")
+
+
+def is_about_replication(name: str, description: str = "") -> bool:
+    """Whether a criterion of the grid judges the potential of a project to be taken up elsewhere (its
+    essaimage), read from its name or description, whatever their case and accents."""
+    text = fold(f"{name} {description}")
+    return any(stem in text for stem in REPLICATION_STEMS)

@@ -9,8 +9,10 @@ written as numbers, so a negative leniency stays a number.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 FORMULA_STARTS = frozenset("=+-@\t\r\n\x00\uff1d\uff0b\uff0d\uff20")
 
@@ -38,3 +40,31 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
     for row in rows:
         writer.writerow([cell_text(cell) for cell in row])
     return "\ufeff" + buffer.getvalue()
+
+
+def open_data_cell(value) -> str:
+    """A cell of an open-data file: numbers with a decimal point, dates in ISO 8601, text defused as above."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return defuse(str(value))
+
+
+def to_open_data_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """CSV as schema.data.gouv.fr recommends for open data (RFC 4180): UTF-8 without a BOM, commas between
+    cells, a point in decimals, CRLF line ends; text cells defused like the spreadsheets' (see above)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=",", lineterminator="\r\n")
+    writer.writerow([defuse(str(h)) for h in headers])
+    for row in rows:
+        writer.writerow([open_data_cell(cell) for cell in row])
+    return buffer.getvalue()

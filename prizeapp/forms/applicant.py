@@ -7,10 +7,16 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from .base import PageForm
+from .fields import id_number
+
+
+def _innovation_id(value) -> int | None:
+    """The select of the innovation a project takes up: an id, or None for "not chosen yet"."""
+    return None if value in (None, "") else id_number(value)
 
 
 class NewSubmissionForm(PageForm):
@@ -41,6 +47,11 @@ class SubmissionForm(PageForm):
     budget_requested = StringField(_l("Budget requested (euros)"),
                                    description=_l("A whole number or with cents, for example 12 500 or 12 500,50."),
                                    render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    # Only in a call for replication. Choices are the catalogue's innovations, set per request; the service
+    # checks the one chosen (services.submissions.save).
+    replicates = SelectField(_l("Innovation you take up"), coerce=_innovation_id, validate_choice=False,
+                             description=_l("Among the innovations of the catalogue. Its team and parrains are "
+                                            "told when your project is submitted."))
 
     CORE = ("title", "summary", "description", "category", "territory", "budget_requested")
     REQUIRED = ("title", "summary", "description", "category")  # to submit; a draft may lack them

@@ -161,6 +161,11 @@ class CallForm(PageForm):
     categories = LinesField(_l("Categories or themes"), validators=[_each_at_most(200)],
                             description=_l("One per line. Leave empty for a call without categories; otherwise "
                                            "each applicant chooses one."))
+    for_replication = BooleanField(
+        _l("Call for replication: each project takes up an innovation of the catalogue"),
+        description=_l("Each applicant chooses, among the published innovations, the one their project takes up "
+                       "(appel à projets d'essaimage). The project, the innovation and its replication are then "
+                       "linked, and the innovation's team is told when the project is submitted."))
     eligible_unit_ids = SelectMultipleField(
         _l("Eligible units"), coerce=id_number,
         description=_l("A unit includes everything below it. Hold Ctrl (or ⌘) to choose several. "
@@ -202,6 +207,7 @@ class CallForm(PageForm):
             "review_mode": ReviewMode(self.review_mode.data),
             "reviewers_per_submission": self.reviewers_per_submission.data,
             "blind": BlindLevel(self.blind.data),
+            "for_replication": bool(self.for_replication.data),
             **{name: self[name].data for name in DATE_FIELDS},
         }
 

@@ -10,13 +10,12 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from .base import PageForm
+from .fields import CheckboxesField
 
 REASON_MAX = 300
 
@@ -27,11 +26,6 @@ def _strip(value):
 
 class InvitationAnswerForm(PageForm):
     """Accept or decline: the button pressed is `answer` (accept / decline)."""
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ReviewerProfileForm(PageForm):

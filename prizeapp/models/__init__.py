@@ -4,6 +4,7 @@ from .audit import AuditEvent
 from .call import Call, CallRole, Criterion, FormQuestion
 from .decision import Decision, Deliberation, DigestItem, EmailTemplate, JuryVote, Recusal, SentReminder
 from .innovation import (
+    ApiRequestCount,
     Innovation,
     InnovationDocument,
     InnovationSponsor,
@@ -34,6 +35,7 @@ __all__ = [
     "EmailTemplate",
     "DigestItem",
     "Deliberation",
+    "ApiRequestCount",
     "Innovation",
     "InnovationDocument",
     "InnovationSponsor",

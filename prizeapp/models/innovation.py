@@ -232,3 +232,15 @@ class ReplicationEvent(db.Model):
     replication: Mapped[Replication] = relationship(back_populates="events")
     author: Mapped[User | None] = relationship()
 
+
+
+class ApiRequestCount(db.Model):
+    """Requests to the public API by one client in one fixed window of time (its rate limit): counted in the
+    database so that every worker and every server counts the same requests. The client is a keyed hash of
+    its address, never the address itself; rows older than the previous window are deleted as new ones come."""
+
+    __tablename__ = "api_request_counts"
+
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # Unix seconds
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -57,6 +57,8 @@ class Submission(db.Model):
     invitations: Mapped[list[TeamInvitation]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="TeamInvitation.id"
     )
+    # The innovation it takes up (a call for replication). Not annotated: models/innovation.py imports this module.
+    replicates = relationship("Innovation", foreign_keys=[replicates_id])
 
     __mapper_args__ = {"version_id_col": version}
 

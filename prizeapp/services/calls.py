@@ -67,7 +67,8 @@ def create_call(*, actor: User, kind: CallKind, title: str) -> Call:
 
 EDITABLE = ("kind", "title", "summary", "description", "rules", "categories", "eligible_unit_ids",
             "eligible_email_domains", "max_submissions_per_applicant", "review_mode", "reviewers_per_submission",
-            "blind", "opens_at", "submission_deadline", "review_deadline", "deliberation_at", "results_at")
+            "blind", "opens_at", "submission_deadline", "review_deadline", "deliberation_at", "results_at",
+            "for_replication")
 
 
 def update_call(*, call: Call, actor: User, **values: Any) -> list[str]:

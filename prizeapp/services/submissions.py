@@ -3,11 +3,11 @@ on the server, whatever the page showed."""
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from types import EllipsisType
 from typing import IO, Any
 
 from flask import current_app, url_for
@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import questions as engine
 from ..core import scrubbing, spreadsheet
-from ..core.uploads import ArchiveLimits, display_name, kind_of_content_type, sniff_bytes
+from ..core.uploads import kind_of_content_type, sniff_bytes
 from ..enums import MemberRole, QuestionKind, SubmissionStatus
 from ..errors import RuleError
 from ..extensions import db
@@ -31,10 +31,12 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import audit, locks
+from . import audit, locks, uploads
 from .calls import accepts_submissions
+from .innovations import replications
 from .outbox import queue_email
 from .tokens import TokenError, make_token, normalise_email, read_token
+from .uploads import archive_limits, upload_folder
 
 CORE_FIELDS = ("title", "summary", "description", "category", "territory", "budget_requested")
 REFERENCE_ATTEMPTS = 20
@@ -79,6 +81,8 @@ def missing_items(submission: Submission) -> list[str]:
     call = submission.call
     values = {name: getattr(submission, name) for name in CORE_FIELDS}
     missing = engine.missing(_core_questions(call), values)
+    if call.for_replication and submission.replicates_id is None:
+        missing.insert(0, "replicates")  # a call for replication: the innovation the project takes up
     files_by_question = {f.question_key for f in submission.files}
     answers = dict(submission.answers)
     for question in call.questions:
@@ -184,12 +188,14 @@ def create_draft(*, call: Call, user: User, title: str, creation_key: str | None
 
 
 def save(*, submission: Submission, user: User, version: int, core: dict[str, list[str]],
-         answers: dict[str, list[str]]) -> None:
+         answers: dict[str, list[str]], replicates: int | None | EllipsisType = ...) -> None:
     """Save what the team typed. A draft may be incomplete; a submitted project must stay complete.
 
     `version` is the one the editor started from: if a team member saved in between, SubmissionError
     "stale" is raised and nothing is overwritten (unless what was sent is what is already saved: then there
-    is nothing to do). Malformed answers raise InvalidAnswers (nothing is saved).
+    is nothing to do). Malformed answers raise InvalidAnswers (nothing is saved). In a call for replication,
+    `replicates` is the id of the catalogue's innovation the project takes up (None: not chosen yet; left
+    out: as it is).
     """
     require_open(submission.call)
     if submission.status == SubmissionStatus.WITHDRAWN:
@@ -197,8 +203,13 @@ def save(*, submission: Submission, user: User, version: int, core: dict[str, li
     core_parsed = engine.parse_answers(_core_questions(submission.call), core)
     own = [engine_question(q) for q in submission.call.questions]
     answers_parsed = engine.parse_answers(own, answers)
+    if replicates is ... or not submission.call.for_replication:
+        replicates = submission.replicates_id
+    elif replicates is not None and replicates != submission.replicates_id and not replications.may_be_taken_up(
+            replicates):
+        core_parsed.problems["replicates"] = engine.Problem("unknown_choice")
     if not (core_parsed.problems or answers_parsed.problems) and _same_content(
-            submission, core_parsed.values, answers_parsed.values):
+            submission, core_parsed.values, answers_parsed.values, replicates):
         # Nothing changed, or the same content sent twice (a double click, a re-sent form): no conflict,
         # and nothing to record.
         return
@@ -207,16 +218,18 @@ def save(*, submission: Submission, user: User, version: int, core: dict[str, li
     problems = {**core_parsed.problems, **answers_parsed.problems}
     if problems:
         raise InvalidAnswers(problems)
-    before = {name: getattr(submission, name) for name in CORE_FIELDS}, dict(submission.answers)
+    before = ({name: getattr(submission, name) for name in CORE_FIELDS}, dict(submission.answers),
+              submission.replicates_id)
     for name in CORE_FIELDS:
         setattr(submission, name, _core_value(name, core_parsed.values))
     # Answers to file questions are the files themselves; keep nothing else from the post for them.
     submission.answers = answers_parsed.values
+    submission.replicates_id = replicates
     missing = missing_items(submission) if submission.status == SubmissionStatus.SUBMITTED else []
     if missing:
         for name, value in before[0].items():
             setattr(submission, name, value)
-        submission.answers = before[1]
+        submission.answers, submission.replicates_id = before[1], before[2]
         raise SubmissionError("submitted_must_stay_complete", missing=missing)
     submission.updated_at = utcnow()
     try:
@@ -231,9 +244,10 @@ def _core_value(name: str, parsed: dict[str, Any]) -> Any:
     return Decimal(str(value)) if name == "budget_requested" and value is not None else value
 
 
-def _same_content(submission: Submission, core: dict[str, Any], answers: dict[str, Any]) -> bool:
+def _same_content(submission: Submission, core: dict[str, Any], answers: dict[str, Any],
+                  replicates: int | None) -> bool:
     return (all(getattr(submission, name) == _core_value(name, core) for name in CORE_FIELDS)
-            and dict(submission.answers) == answers)
+            and dict(submission.answers) == answers and submission.replicates_id == replicates)
 
 
 def changed_since_submitted(submission: Submission) -> bool:
@@ -245,7 +259,8 @@ def changed_since_submitted(submission: Submission) -> bool:
 
 
 def submit(*, submission: Submission, user: User) -> bool:
-    """Submit (or re-submit after edits) before the deadline; send the team a receipt.
+    """Submit (or re-submit after edits) before the deadline; send the team a receipt. In a call for
+    replication, the project joins the replication of the innovation it takes up.
 
     Returns False when it was already submitted and nothing changed (a double click).
     """
@@ -261,17 +276,19 @@ def submit(*, submission: Submission, user: User) -> bool:
     db.session.flush()
     audit.record(action=audit.AuditAction.SUBMISSION_SUBMITTED, actor=user, obj=submission, call=submission.call)
     _send_receipts(submission)
+    replications.link_project(submission=submission, actor=user)
     return True
 
 
 def save_and_submit(*, submission: Submission, user: User, version: int, core: dict[str, list[str]],
-                    answers: dict[str, list[str]]) -> tuple[bool, list[str]]:
+                    answers: dict[str, list[str]], replicates: int | None | EllipsisType = ...
+                    ) -> tuple[bool, list[str]]:
     """Save what the team typed, then submit it when nothing is missing: the "Submit" button of the form.
 
     Returns (submitted, missing). When something is missing the typed content is still saved, as a draft
     (or, for a project already submitted, refused by `save` if it would make it incomplete).
     """
-    save(submission=submission, user=user, version=version, core=core, answers=answers)
+    save(submission=submission, user=user, version=version, core=core, answers=answers, replicates=replicates)
     missing = missing_items(submission)
     if missing:
         return False, missing
@@ -295,6 +312,7 @@ def withdraw(*, submission: Submission, user: User) -> None:
     submission.status = SubmissionStatus.WITHDRAWN
     submission.withdrawn_at = utcnow()
     db.session.flush()
+    replications.project_withdrawn(submission=submission, actor=user)
     audit.record(action=audit.AuditAction.SUBMISSION_WITHDRAWN, actor=user, obj=submission, call=submission.call)
 
 
@@ -375,12 +393,6 @@ def remove_member(*, submission: Submission, actor: User, member: SubmissionMemb
 
 # --- files --------------------------------------------------------------------------------------------
 
-def upload_folder() -> str:
-    folder = current_app.config["UPLOAD_FOLDER"] or os.path.join(current_app.instance_path, "uploads")
-    os.makedirs(folder, exist_ok=True)
-    return folder
-
-
 def add_file(*, submission: Submission, user: User, stream: IO[bytes], filename: str | None,
              question_key: str | None = None) -> SubmissionFile:
     """Check an upload from its content, store it under a generated name outside the web root."""
@@ -388,25 +400,13 @@ def add_file(*, submission: Submission, user: User, stream: IO[bytes], filename:
     if question_key is not None and question_key not in {q.key for q in submission.call.questions
                                                           if q.kind == QuestionKind.FILE}:
         raise SubmissionError("unknown_question")
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise SubmissionError("file_too_large", max_mb=limit // (1024 * 1024))
-    if not data:
-        raise SubmissionError("file_empty")
-    # An office document whose archive declares absurd inflated sizes is refused like any unknown file,
-    # before a byte of it is inflated.
-    kind = sniff_bytes(data, limits=archive_limits())
-    if kind is None:
-        raise SubmissionError("file_type_refused")
-    stored_name = f"{uuid.uuid4().hex}.{kind.extension}"
-    path = os.path.join(upload_folder(), stored_name)
-    with open(path, "xb") as out:
-        out.write(data)
-    record = SubmissionFile(submission=submission, question_key=question_key,
-                            display_name=display_name(filename, kind), stored_name=stored_name,
-                            content_type=kind.content_type, size=len(data),
-                            sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id)
+    try:
+        stored = uploads.store(stream, filename)
+    except uploads.UploadError as error:  # the same codes, said by the applicants' table
+        raise SubmissionError(*error.codes, **error.params) from error
+    record = SubmissionFile(submission=submission, question_key=question_key, display_name=stored.display_name,
+                            stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
+                            sha256=stored.sha256, uploaded_by_id=user.id)
     db.session.add(record)
     db.session.flush()
     audit.record(action=audit.AuditAction.SUBMISSION_FILE_ADDED, actor=user, obj=submission, call=submission.call,
@@ -423,11 +423,6 @@ def anonymous_file_name(record: SubmissionFile) -> str:
 
 def file_path(record: SubmissionFile) -> str:
     return os.path.join(upload_folder(), record.stored_name)
-
-
-def archive_limits() -> ArchiveLimits:
-    """What an uploaded office document may declare once inflated, given the upload limit."""
-    return ArchiveLimits.for_upload_limit(current_app.config["MAX_UPLOAD_BYTES"])
 
 
 def _cleaned_path(record: SubmissionFile) -> str:
@@ -491,11 +486,7 @@ def remove_file(*, record: SubmissionFile, user: User) -> None:
     audit.record(action=audit.AuditAction.SUBMISSION_FILE_REMOVED, actor=user, obj=submission, call=submission.call,
                  details={"file": record.display_name})
     # The bytes go once the row is gone; a rolled-back request keeps a harmless orphan, never a dangling row.
-    for stale in (path, *_cleaned_copies(record)):
-        try:
-            os.remove(stale)
-        except FileNotFoundError:
-            pass
+    uploads.delete_stored(path, *_cleaned_copies(record))
 
 
 # --- export -------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from ..formatting import datetime_filter, number
 from ..forms.admin import ConfirmForm
 from ..forms.applicant import InviteForm, NewSubmissionForm, SubmissionForm, UploadForm
 from ..forms.reviewer import ExclusionForm, RemoveExclusionForm
-from ..models import Call, OrgUnit, Submission, SubmissionFile, SubmissionMember
+from ..models import Call, Innovation, OrgUnit, Submission, SubmissionFile, SubmissionMember
 from ..models.types import utcnow
 from ..permissions import (
     can_download_file,
@@ -38,6 +38,7 @@ from ..permissions import (
 )
 from ..services import calls as call_service
 from ..services import results, review_pool, submissions
+from ..services.innovations import replications
 from ..services.review_pool import PoolError
 from ..services.tokens import TokenError
 from .refusals import Refusals
@@ -231,6 +232,7 @@ def field_labels(call: Call) -> dict[str, str]:
     """The label of every field of the call's form, by name (core fields) or key (questions)."""
     form = SubmissionForm(meta={"csrf": False}, formdata=None)
     labels = {name: str(form[name].label.text) for name in SubmissionForm.CORE}
+    labels["replicates"] = str(form.replicates.label.text)
     labels.update({q.key: q.label for q in call.questions})
     labels["attachment"] = _("Other attachments")
     return labels
@@ -238,7 +240,7 @@ def field_labels(call: Call) -> dict[str, str]:
 
 def field_anchors(call: Call) -> dict[str, str]:
     """The id of the input to focus for each field: the first option of a choice, the file input of a file."""
-    anchors = {name: name for name in SubmissionForm.CORE}
+    anchors = {name: name for name in (*SubmissionForm.CORE, "replicates")}
     anchors["category"] = "category-0"
     for q in call.questions:
         anchors[q.key] = {QuestionKind.SINGLE_CHOICE: f"{q.key}-0", QuestionKind.MULTIPLE_CHOICE: f"{q.key}-0",
@@ -273,6 +275,7 @@ def _fill_core(form: SubmissionForm, submission: Submission) -> None:
         form[name].data = getattr(submission, name) or ""
     budget = submission.budget_requested
     form.budget_requested.data = "" if budget is None else number(budget)
+    form.replicates.data = submission.replicates_id
     form.version.data = str(submission.version)
 
 
@@ -304,13 +307,16 @@ def _render_edit(submission: Submission, page: EditPage, status: int = 200):
         files_by_question.setdefault(record.question_key, []).append(record)
     form = page.form
     form.category.choices = [(c, c) for c in call.categories]
-    for name in SubmissionForm.CORE:
+    taken_up = db.session.get(Innovation, submission.replicates_id) if submission.replicates_id else None
+    if call.for_replication:
+        form.replicates.choices = _innovation_choices(taken_up)
+    for name in (*SubmissionForm.CORE, "replicates"):
         if name in page.errors:
             form[name].errors = [page.errors[name]]
     return render_template(
         "applicant/edit.html", submission=submission, call=call, form=form, values=page.values,
         errors=page.errors, notice=page.notice, conflict=page.conflict, upload_errors=page.upload_errors,
-        typed=page.typed,
+        typed=page.typed, taken_up=taken_up,
         invite_form=page.invite_form or InviteForm(formdata=None), confirm_form=ConfirmForm(),
         exclusion_form=page.exclusion_form or ExclusionForm(formdata=None),
         exclusions=review_pool.exclusions_of(submission), remove_exclusion_form=RemoveExclusionForm(formdata=None),
@@ -325,6 +331,17 @@ def _render_edit(submission: Submission, page: EditPage, status: int = 200):
         decision=results.team_view(submission) if can_view_decision(current_user, submission) else None,
         max_mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
     ), status
+
+
+def _innovation_choices(taken_up: Innovation | None) -> list[tuple[str | int, str]]:
+    """The select of a call for replication: the catalogue's innovations by title (with their organisation,
+    as two may share a title), and the one already chosen even if it has left the catalogue since."""
+    choices: list[tuple[str | int, str]] = [("", _("Choose an innovation"))]
+    offered = replications.innovations_to_take_up()
+    choices += [(i.id, f"{i.title} – {i.organisation}" if i.organisation else i.title) for i in offered]
+    if taken_up is not None and taken_up not in offered:
+        choices.append((taken_up.id, _("%(title)s (no longer in the catalogue)", title=taken_up.title)))
+    return choices
 
 
 def _fresh_page(submission: Submission, **kwargs: Any) -> EditPage:
@@ -357,14 +374,17 @@ def edit(submission_id: int):
         return _render_edit(submission, page, 400)
     version = int(form.version.data) if (form.version.data or "").isdigit() else -1
     core = {name: request.form.getlist(name) for name in SubmissionForm.CORE}
+    # The innovation taken up is read in a call for replication only (elsewhere it stays as it is).
+    chosen = {"replicates": form.replicates.data} if submission.call.for_replication else {}
     submitting = request.form.get("action") == "submit"
     try:
         if submitting:
             submitted, missing = submissions.save_and_submit(submission=submission, user=current_user,
-                                                             version=version, core=core, answers=page.values)
+                                                             version=version, core=core, answers=page.values,
+                                                             **chosen)
         else:
             submissions.save(submission=submission, user=current_user, version=version, core=core,
-                             answers=page.values)
+                             answers=page.values, **chosen)
     except submissions.InvalidAnswers as error:
         db.session.rollback()
         page.errors = {key: problem_message(problem.code, problem.params) for key, problem in error.problems.items()}

@@ -22,6 +22,7 @@ from ..forms.review import LateConflictForm, ReviewForm
 from ..models import Assignment, Review
 from ..permissions import can_score, can_see_applicants, require
 from ..services import reviews
+from ..services.innovations import for_review
 from .helpers import dossier_context
 from .refusals import Refusals
 
@@ -87,10 +88,15 @@ def _render(assignment: Assignment, review: Review | None, form: ReviewForm, pag
     submission = assignment.submission
     call = submission.call
     others = reviews.others_reviews(assignment=assignment, reviewer=current_user)
+    show_team = can_see_applicants(current_user, submission)
+    # Beside the essaimage criterion: the conditions for replication of the record it is or takes up.
+    replication_criteria = for_review.replication_criteria(call)
+    conditions = for_review.conditions_for_review(submission, show_team=show_team) if replication_criteria else []
     return render_template(
         "review/score.html", assignment=assignment, submission=submission, call=call, review=review, form=form,
         page=page, others=others, open_for_reviews=reviews.accepts_reviews(call),
-        conflict_form=LateConflictForm(prefix="conflict"), show_team=can_see_applicants(current_user, submission),
+        conflict_form=LateConflictForm(prefix="conflict"), show_team=show_team,
+        replication_criteria=replication_criteria, conditions=conditions,
         assignments_url=url_for("reviewer.assignments", call_id=call.id),
         **dossier_context(submission)), page.status
 

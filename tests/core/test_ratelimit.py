@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from prizeapp.core.ratelimit import check_window
+from prizeapp.core.ratelimit import check_window, fixed_window
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 WINDOW = timedelta(minutes=15)
@@ -37,3 +37,10 @@ def test_with_more_failures_than_the_limit_waits_for_enough_to_expire():
 def test_limit_must_be_positive():
     with pytest.raises(ValueError):
         check_window([], now=NOW, limit=0, window=WINDOW)
+
+
+def test_a_fixed_window_starts_on_its_multiple_and_says_when_the_next_begins():
+    assert fixed_window(1_800_000_000.0, 60) == (1_800_000_000, 60)
+    assert fixed_window(1_800_000_059.2, 60) == (1_800_000_000, 1)
+    assert fixed_window(1_800_000_060.0, 60) == (1_800_000_060, 60)
+    assert fixed_window(1_800_000_012.5, 60) == (1_800_000_000, 48)

@@ -8,18 +8,26 @@ from prizeapp.enums import CallRoleKind, OutboxStatus, SubmissionStatus
 from .. import factories
 from . import (
     access_assignment,
+    access_catalogue,
+    access_catalogue_pages,
     access_deliberation,
     access_impartial,
+    access_innovations,
     access_jury,
     access_notifications,
+    access_opendata,
+    access_parrains,
     access_pool,
+    access_replications,
     access_results,
     access_review,
     access_reviewer,
 )
 
+# Each adds its rows and objects to the world.
 AREAS = (access_pool, access_reviewer, access_review, access_assignment, access_jury, access_deliberation,
-         access_results, access_notifications, access_impartial)  # each adds its rows and objects to the world
+         access_results, access_notifications, access_impartial, access_parrains, access_catalogue_pages,
+         access_innovations, access_replications, access_catalogue, access_opendata)
 
 
 def build_world():

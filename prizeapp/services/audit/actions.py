@@ -15,6 +15,7 @@ from ...enums import (
     LabelledEnum,
     NotificationMode,
     PoolStatus,
+    ReadinessOpinion,
     ReplicationStatus,
     ReviewStatus,
 )
@@ -246,10 +247,12 @@ class AuditAction(LabelledEnum):
         Detail("file", _l("File")),)
     SPONSOR_ASSIGNED = "sponsor.assigned", _l("Parrain assigned to an innovation"), (PERSON_ID,)
     SPONSOR_REMOVED = "sponsor.removed", _l("Parrain removed from an innovation"), (PERSON_ID,)
+    SPONSOR_READINESS_COMMENTED = "sponsor.readiness_commented", _l("Parrain's opinion of an innovation's readiness"), (
+        Detail("opinion", _l("Opinion"), Choice(ReadinessOpinion)),)
     REPLICATION_REQUESTED = "replication.requested", _l("Replication of an innovation asked for"), (
         Detail("organisation", _l("Organisation")),)
     REPLICATION_STATUS_CHANGED = "replication.status_changed", _l("Replication's status changed"), (
-        Change("from", "to", Choice(ReplicationStatus)),)
+        Change("from", "to", Choice(ReplicationStatus)), REASON)
 
     OUTBOX_RESENT = "outbox.resent", _l("Email sent again"), (Detail("recipient", _l("Recipient")),)
     AUDIT_EXPORTED = "audit.exported", _l("Audit log exported"), (

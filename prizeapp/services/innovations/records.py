@@ -6,9 +6,13 @@ public sees the approved version only, even while the team writes the next one.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask import url_for
+
+from ...core import territories
 from ...enums import (
     CallRoleKind,
     DecisionOutcome,
@@ -92,13 +96,13 @@ def start(*, submission: Submission, actor: User, team_agrees: bool = False) -> 
     from ..results import lead_of
 
     decision = decision_of(submission)
-    prize = ""
-    if decision is not None and decision.outcome in AWARDED:
-        prize = decision.prize or str(decision.outcome.label)
+    # The prize as the jury named it ("Premier prix"); a mention without a name is shown by its outcome.
+    prize = decision.prize if decision is not None and decision.outcome in AWARDED else ""
     call = submission.call
     innovation = Innovation(slug=_unique_slug(submission.title), submission=submission, call=call, prize=prize,
-                            created_by_id=actor.id,
-                            year=(call.results_published_at or utcnow()).year)
+                            created_by_id=actor.id, year=(call.results_published_at or utcnow()).year,
+                            # A project of a call for replication adapts the innovation it took up.
+                            based_on_id=submission.replicates_id)
     db.session.add(innovation)
     db.session.flush()
     version = InnovationVersion(innovation=innovation, number=1, author_id=actor.id,
@@ -194,16 +198,41 @@ def save(*, innovation: Innovation, actor: User, content: dict, based_on: int, c
     if current.status == VersionStatus.SUBMITTED:
         raise InnovationError("being_checked")
     team = {m.user_id for m in innovation.submission.members} if innovation.submission else {actor.id}
-    stored = clean(content)
-    if "contact_ids" in stored:
-        stored["contact_ids"] = [i for i in stored["contact_ids"] if i in team]  # only the team's own people
+    stored = _with_territory(clean(content))
+    # Each member says for themself whether their name and address are public: a save changes the author's
+    # own choice only, and only the team's people can be contacts.
+    chosen = set(stored.pop("contact_ids", []))
+    kept = set(current.content.get("contact_ids") or []) - {actor.id}
+    contacts = sorted((kept | (chosen & {actor.id})) & team)
+    if contacts:
+        stored["contact_ids"] = contacts
+    change_note = _text(change_note, 2000)
+    if stored == current.content and not change_note:
+        return current  # nothing new: no version that would only clutter the history
     version = InnovationVersion(innovation=innovation, number=current.number + 1, content=stored,
-                                author_id=actor.id, change_note=_text(change_note, 2000))
+                                author_id=actor.id, change_note=change_note)
     db.session.add(version)
     db.session.flush()
     audit.record(action=audit.AuditAction.INNOVATION_SAVED, actor=actor, obj=innovation, call=innovation.call,
                  details={"version": version.number})
     return version
+
+
+def _with_territory(stored: dict) -> dict:
+    """The territory's codes made whole where they can be deduced (the département of a commune, the région of
+    a département), then checked: codes that do not exist or do not belong to one another are refused
+    ("territory", with the problems of prizeapp.core.territories.check)."""
+    commune, departement = stored.get("commune_code", ""), stored.get("departement_code", "")
+    if commune and not departement and territories.departement_of_commune(commune):
+        stored["departement_code"] = departement = territories.departement_of_commune(commune)
+    if departement and not stored.get("region_code") and territories.region_of(departement):
+        stored["region_code"] = territories.region_of(departement)
+    problems = territories.check(commune_code=commune, departement_code=departement,
+                                 region_code=stored.get("region_code", ""))
+    if problems:
+        raise InnovationError("territory", problems=problems, commune=commune, departement=departement,
+                              region=stored.get("region_code", ""))
+    return stored
 
 
 def checkers_of(innovation: Innovation) -> list[User]:
@@ -224,23 +253,30 @@ def team_of(innovation: Innovation) -> list[User]:
     return [creator] if creator is not None else []
 
 
-def send_for_checking(*, innovation: Innovation, actor: User) -> InnovationVersion:
-    """The latest version goes to the checkers, complete (every needed field) or not at all."""
+def send_for_checking(*, innovation: Innovation, actor: User, number: int | None = None) -> InnovationVersion:
+    """The latest version goes to the checkers, complete (every needed field) or not at all. With `number`,
+    only if it is still the latest (the one the team saw): a version saved meanwhile is not sent unseen."""
     locks.hold(f"innovation:{innovation.id}")
     version = latest(innovation)
+    if number is not None and version.number != number:
+        raise InnovationError("stale", number=version.number)
     if version.status == VersionStatus.SUBMITTED:
         raise InnovationError("already_sent")
     if version.status == VersionStatus.APPROVED:
         raise InnovationError("nothing_new")
+    if version.status == VersionStatus.CHANGES_REQUESTED:
+        raise InnovationError("save_changes_first")
     gaps = fields.missing(version.content)
     if gaps:
         raise InnovationError("incomplete", fields=gaps)
     version.status, version.submitted_at = VersionStatus.SUBMITTED, utcnow()
     if innovation.status == InnovationStatus.DRAFT:
         innovation.status = InnovationStatus.PENDING
+    context = {"innovation": innovation, "version": version, "author": actor, "title": title_of(version),
+               "url": url_for("innovation_checking.check", slug=innovation.slug, _external=True),
+               "first": innovation.published_version_id is None}
     for checker in checkers_of(innovation):
-        queue_email(kind="innovation_to_check", to=checker, call=innovation.call,
-                    context={"innovation": innovation, "version": version, "author": actor})
+        queue_email(kind="innovation_to_check", to=checker, call=innovation.call, context=context)
     audit.record(action=audit.AuditAction.INNOVATION_SENT_FOR_CHECKING, actor=actor, obj=innovation,
                  call=innovation.call, details={"version": version.number})
     return version
@@ -283,9 +319,11 @@ def approve(*, innovation: Innovation, number: int, actor: User) -> InnovationVe
     version = _submitted_version(innovation, number)
     version.status, version.checked_at, version.checked_by_id = VersionStatus.APPROVED, utcnow(), actor.id
     apply_published(innovation, version)
+    context = {"innovation": innovation, "version": version, "title": innovation.title,
+               "url": url_for("catalogue.page", slug=innovation.slug, _external=True),
+               "edit_url": url_for("innovation_editor.edit", slug=innovation.slug, _external=True)}
     for member in team_of(innovation):
-        queue_email(kind="innovation_approved", to=member, call=innovation.call,
-                    context={"innovation": innovation, "version": version})
+        queue_email(kind="innovation_approved", to=member, call=innovation.call, context=context)
     audit.record(action=audit.AuditAction.INNOVATION_APPROVED, actor=actor, obj=innovation, call=innovation.call,
                  details={"version": version.number})
     return version
@@ -302,9 +340,11 @@ def request_changes(*, innovation: Innovation, number: int, actor: User, reason:
     version.checker_note = reason
     if innovation.status == InnovationStatus.PENDING:
         innovation.status = InnovationStatus.DRAFT
+    context = {"innovation": innovation, "version": version, "reason": reason, "title": title_of(version),
+               "still_public": innovation.is_public,
+               "url": url_for("innovation_editor.edit", slug=innovation.slug, _external=True)}
     for member in team_of(innovation):
-        queue_email(kind="innovation_changes_requested", to=member, call=innovation.call,
-                    context={"innovation": innovation, "version": version, "reason": reason})
+        queue_email(kind="innovation_changes_requested", to=member, call=innovation.call, context=context)
     audit.record(action=audit.AuditAction.INNOVATION_CHANGES_REQUESTED, actor=actor, obj=innovation,
                  call=innovation.call, details={"version": version.number, "reason": reason})
     return version
@@ -315,13 +355,15 @@ def withdraw(*, innovation: Innovation, actor: User, reason: str) -> None:
     reason = _text(reason, 5000)
     if not reason:
         raise InnovationError("reason_required")
+    locks.hold(f"innovation:{innovation.id}")
     if innovation.status != InnovationStatus.PUBLISHED:
         raise InnovationError("not_published")
     innovation.status, innovation.withdrawn_reason = InnovationStatus.WITHDRAWN, reason
     search.remove(innovation.id)
+    context = {"innovation": innovation, "reason": reason, "title": innovation.title,
+               "url": url_for("innovation_editor.edit", slug=innovation.slug, _external=True)}
     for member in team_of(innovation):
-        queue_email(kind="innovation_withdrawn", to=member, call=innovation.call,
-                    context={"innovation": innovation, "reason": reason})
+        queue_email(kind="innovation_withdrawn", to=member, call=innovation.call, context=context)
     audit.record(action=audit.AuditAction.INNOVATION_WITHDRAWN, actor=actor, obj=innovation, call=innovation.call,
                  details={"reason": reason})
 
@@ -337,3 +379,53 @@ def history(innovation: Innovation, *, public: bool) -> list[tuple[InnovationVer
         out.append((version, fields.changed_fields(previous, version.content)))
         previous = version.content
     return list(reversed(out))
+
+
+def title_of(version: InnovationVersion) -> str:
+    """The record's name in this version (the catalogue's column holds the published one only)."""
+    return version.content.get("title") or version.innovation.title or version.innovation.slug
+
+
+def submitted_version(innovation: Innovation) -> InnovationVersion | None:
+    """The version waiting for the checkers, if one is."""
+    version = latest(innovation)
+    return version if version.status == VersionStatus.SUBMITTED else None
+
+
+# --- the checkers' list -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Queue:
+    """What the checkers see: the versions waiting, oldest first, and the records lately published or
+    withdrawn."""
+
+    waiting: list[tuple[Innovation, InnovationVersion]]
+    published: list[Innovation]
+    withdrawn: list[Innovation]
+
+
+def calls_checked_by(user: User) -> set[int] | None:
+    """The calls whose records `user` checks: those they organise; None for an administrator (every record)."""
+    if user.is_admin:
+        return None
+    return set(db.session.scalars(db.select(CallRole.call_id).where(CallRole.user_id == user.id,
+                                                                    CallRole.role == CallRoleKind.ORGANISER)))
+
+
+def queue(*, call_ids: set[int] | None, recent: int = 20) -> Queue:
+    """The checkers' list for the records of `call_ids` (None: every record, for administrators)."""
+    def scoped(query):
+        return query if call_ids is None else query.where(Innovation.call_id.in_(call_ids or {-1}))
+
+    waiting = db.session.execute(scoped(
+        db.select(Innovation, InnovationVersion).join(InnovationVersion, InnovationVersion.innovation_id
+                                                      == Innovation.id)
+        .where(InnovationVersion.status == VersionStatus.SUBMITTED)
+        .order_by(InnovationVersion.submitted_at, InnovationVersion.id))).all()
+    published = db.session.scalars(scoped(db.select(Innovation).where(
+        Innovation.status == InnovationStatus.PUBLISHED).order_by(Innovation.published_at.desc(),
+                                                                  Innovation.id.desc()).limit(recent))).all()
+    withdrawn = db.session.scalars(scoped(db.select(Innovation).where(
+        Innovation.status == InnovationStatus.WITHDRAWN).order_by(Innovation.published_at.desc(),
+                                                                  Innovation.id.desc()).limit(recent))).all()
+    return Queue([(innovation, version) for innovation, version in waiting], list(published), list(withdrawn))

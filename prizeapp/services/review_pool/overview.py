@@ -11,11 +11,12 @@ from ...core.conflicts import UNWAIVABLE, Reason
 from ...enums import ConflictSource
 from ...extensions import db
 from ...models import Call, ConflictDeclaration, ConflictWaiver, Submission, User
+from ..paging import PageNumbers
 from .inputs import call_inputs, conflict_matrix
 
 
 @dataclass
-class Page:
+class Page(PageNumbers):
     """A page of a list held in memory, shaped like Flask-SQLAlchemy's for the `pagination` macro."""
 
     items: list
@@ -29,26 +30,6 @@ class Page:
         pages = max(1, math.ceil(len(items) / per_page))
         page = min(max(1, page), pages)
         return cls(items[(page - 1) * per_page:page * per_page], page, per_page, len(items))
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,542 @@
+"""What the page of an innovation shows, gathered in a bounded number of queries: a version's content by
+sections and in words (labels for choices, names for territory codes, amounts in euros), the documents, the
+public contacts, the parrains and their opinions, where it has been taken up, its lineage and the call it came
+from; its public history; its schema.org description; the sitemap's entries; the printable sheet as PDF.
+
+Personal data shown here is limited to what people chose to make public: the team members listed as public
+contacts (name and email) and the parrains assigned who are listed in the directory (name and expertise, never
+their email). A replication shows once the team has answered it, by organisation and territory only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from ...core import territories
+from ...enums import (
+    CallPhase,
+    EvidenceLevel,
+    InnovationStatus,
+    Licence,
+    Readiness,
+    ReadinessOpinion,
+    ReplicationStatus,
+    TerritoryKind,
+    Theme,
+    VersionStatus,
+)
+from ...extensions import db
+from ...formatting import euros
+from ...models import (
+    Call,
+    Innovation,
+    InnovationDocument,
+    InnovationVersion,
+    ReadinessComment,
+    SubmissionMember,
+    User,
+)
+from ...models.org import OrgUnit
+from . import content as fields
+from . import replications, sponsors
+
+# Where each licence's text is, for schema.org's `license` (a URL) and the links of the page.
+LICENCE_URLS = {
+    Licence.ETALAB: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+    Licence.EUPL: "https://joinup.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
+}
+
+CHOICES = {"theme": Theme, "territory_kind": TerritoryKind, "readiness": Readiness,
+           "evidence_level": EvidenceLevel, "licence": Licence}
+# Shown in a section of their own (links, contacts) or in the summary box (dates of the stages).
+SHOWN_APART = ("title", "links", "contact_ids", "phase_dates")
+# Where the form's label does not read well next to the value shown (an amount already says "€").
+SHOWN_LABELS = {
+    "summary": _l("Summary"),
+    "cost_setup": _l("Set-up cost"),
+    "cost_recurring": _l("Running cost per year"),
+    "cost_per_user": _l("Cost per person served"),
+    "expected_results": _l("Expected results"),
+}
+SHORT_TEXTS = ("title", "organisation", "territory_name", "contact_email")
+UNKNOWN_REGION = _l("Région not given")
+
+
+# --- a version's content, in words ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Item:
+    """One field as the page shows it: `long` texts are paragraphs, the others short values."""
+
+    name: str
+    label: str
+    value: str
+    long: bool = False
+
+
+@dataclass(frozen=True)
+class SectionView:
+    key: str
+    title: str
+    items: tuple[Item, ...]
+
+    def item(self, name: str) -> Item | None:
+        return next((i for i in self.items if i.name == name), None)
+
+    @property
+    def runs(self) -> list[tuple[bool, list[Item]]]:
+        """The items in their order, consecutive short values together: (long, items) pairs."""
+        out: list[tuple[bool, list[Item]]] = []
+        for item in self.items:
+            if out and not item.long and not out[-1][0]:
+                out[-1][1].append(item)
+            else:
+                out.append((item.long, [item]))
+        return out
+
+
+@dataclass(frozen=True)
+class Phase:
+    stage: Readiness
+    day: date | None
+    current: bool
+
+
+def choice(vocabulary, value) -> Any:
+    """The member of `vocabulary` stored as `value`, or None."""
+    try:
+        return vocabulary(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _shown(name: str, value: Any) -> str:
+    """A stored value in words: a choice by its label, a code by its name, an amount in euros."""
+    if name in CHOICES:
+        member = choice(CHOICES[name], value)
+        return str(member.label) if member is not None else ""
+    if name == "departement_code":
+        return territories.departement_label(value)
+    if name == "region_code":
+        return territories.region_label(value)
+    if name in fields.MONEY_FIELDS:
+        amount = fields.money({name: value}, name)
+        return euros(amount) if amount is not None else ""
+    if name == "beneficiaries_count":
+        return format_decimal(value)
+    return str(value).strip()
+
+
+def sections_of(content: dict) -> dict[str, SectionView]:
+    """Every section of the record, each with its filled fields in words, keyed by the section's key."""
+    out = {}
+    for section in fields.SECTIONS:
+        items = []
+        for name in section.fields:
+            value = content.get(name)
+            if name in SHOWN_APART or value in (None, "", [], {}):
+                continue
+            shown = _shown(name, value)
+            if shown:
+                items.append(Item(name, str(SHOWN_LABELS.get(name, fields.LABELS[name])), shown,
+                                  long=name in fields.TEXT_FIELDS and name not in SHORT_TEXTS))
+        out[section.key] = SectionView(section.key, str(section.title), tuple(items))
+    return out
+
+
+def phases_of(content: dict) -> list[Phase]:
+    """The stages in their order, with the date each began when the team gave it; the current stage and those
+    before it, or any stage with a date."""
+    current = choice(Readiness, content.get("readiness"))
+    dates = content.get("phase_dates") or {}
+    order = list(Readiness)
+    reached = order[: order.index(current) + 1] if current is not None else []
+    out = []
+    for stage in order:
+        day = _day(dates.get(stage.value))
+        if stage in reached or day is not None:
+            out.append(Phase(stage, day, stage == current))
+    return out
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def links_of(content: dict) -> list[dict]:
+    return [link for link in content.get("links") or [] if str(link.get("url", "")).startswith(("https://",
+                                                                                                  "http://"))]
+
+
+# --- the page ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Sponsor:
+    user_id: int
+    name: str
+    expertise: str
+
+
+@dataclass(frozen=True)
+class Opinion:
+    author: str  # empty when the account is gone
+    opinion: ReadinessOpinion
+    body: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TakenUp:
+    """A replication as the public sees it, once the team has answered: who, where, how far, since when."""
+
+    id: int
+    organisation: str
+    territory_name: str
+    departement: str
+    status: ReplicationStatus
+    since: datetime
+    variant: str
+
+
+@dataclass(frozen=True)
+class RegionGroup:
+    region: str
+    replications: tuple[TakenUp, ...]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The call and prize the record came from; `call_slug` only when the call's page is public."""
+
+    call_title: str
+    call_slug: str | None
+    prize: str
+    funder: str
+
+
+@dataclass(frozen=True)
+class Impact:
+    """The latest impact indicators the record gives: for now its results and their evidence level."""
+
+    results: str
+    expected_results: str
+    evidence_level: EvidenceLevel | None
+    evidence: str
+    as_of: datetime | None
+
+
+@dataclass
+class InnovationPage:
+    innovation: Innovation
+    version: InnovationVersion | None
+    content: dict
+    sections: dict[str, SectionView]
+    phases: list[Phase]
+    links: list[dict]
+    licence: Licence | None
+    cost_band: Any
+    impact: Impact
+    documents: list[InnovationDocument] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    sponsors: list[Sponsor] = field(default_factory=list)
+    opinions: list[Opinion] = field(default_factory=list)
+    taken_up: list[RegionGroup] = field(default_factory=list)
+    based_on: Innovation | None = None
+    derived: list[Innovation] = field(default_factory=list)
+    origin: Origin | None = None
+
+    @property
+    def title(self) -> str:
+        return self.content.get("title") or self.innovation.title or self.innovation.slug
+
+    @property
+    def summary(self) -> str:
+        return self.content.get("summary", "")
+
+    @property
+    def is_public_version(self) -> bool:
+        return self.version is not None and self.version.id == self.innovation.published_version_id
+
+    @property
+    def licence_url(self) -> str | None:
+        return LICENCE_URLS.get(self.licence) if self.licence is not None else None
+
+    @property
+    def taken_up_count(self) -> int:
+        return sum(len(group.replications) for group in self.taken_up)
+
+    @property
+    def region(self) -> str:
+        code = self.content.get("region_code") or territories.region_of(self.content.get("departement_code", ""))
+        return territories.region_label(code) if code else ""
+
+    @property
+    def departement(self) -> str:
+        code = self.content.get("departement_code")
+        return territories.departement_label(code) if code else ""
+
+
+def by_slug(slug: str) -> Innovation | None:
+    return db.session.scalar(db.select(Innovation).where(Innovation.slug == slug))
+
+
+def latest_version(innovation: Innovation) -> InnovationVersion | None:
+    return db.session.scalar(db.select(InnovationVersion).where(InnovationVersion.innovation_id == innovation.id)
+                             .order_by(InnovationVersion.number.desc()).limit(1))
+
+
+def title_of(innovation: Innovation) -> str:
+    """The public title, or the latest version's for a record never published."""
+    if innovation.title:
+        return innovation.title
+    latest = latest_version(innovation)
+    return (latest.content.get("title") if latest is not None else None) or innovation.slug
+
+
+def version_shown(innovation: Innovation, *, latest: bool) -> InnovationVersion | None:
+    """The version a reader sees: the published one, or with `latest` (the team) the one being written. A
+    record never published shows its latest version to those allowed to see it at all."""
+    if not latest and innovation.published_version_id is not None:
+        return db.session.get(InnovationVersion, innovation.published_version_id)
+    return latest_version(innovation)
+
+
+def version_numbered(innovation: Innovation, number: int) -> InnovationVersion | None:
+    return db.session.scalar(db.select(InnovationVersion).where(InnovationVersion.innovation_id == innovation.id,
+                                                                InnovationVersion.number == number))
+
+
+def read(innovation: Innovation, version: InnovationVersion | None) -> InnovationPage:
+    """Everything the page of `innovation` shows, with `version`'s content."""
+    content = dict(version.content) if version is not None else {}
+    page = InnovationPage(
+        innovation=innovation, version=version, content=content, sections=sections_of(content),
+        phases=phases_of(content), links=links_of(content), licence=choice(Licence, content.get("licence")),
+        cost_band=fields.cost_band(content),
+        impact=Impact(results=content.get("results", ""), expected_results=content.get("expected_results", ""),
+                      evidence_level=choice(EvidenceLevel, content.get("evidence_level")),
+                      evidence=content.get("evidence", ""),
+                      as_of=(version.checked_at or version.created_at) if version is not None else None))
+    page.documents = list(db.session.scalars(db.select(InnovationDocument).where(
+        InnovationDocument.innovation_id == innovation.id).order_by(InnovationDocument.id)))
+    page.contacts = public_contacts(innovation, content)
+    page.sponsors = sponsors_of(innovation)
+    page.opinions = opinions_of(innovation)
+    page.taken_up = taken_up(innovation)
+    page.based_on, page.derived = lineage(innovation)
+    page.origin = origin_of(innovation)
+    return page
+
+
+def public_contacts(innovation: Innovation, content: dict) -> list[Contact]:
+    """The team members who chose to be public contacts (ids in the content's `contact_ids`), and they only."""
+    chosen = [i for i in content.get("contact_ids") or [] if isinstance(i, int)]
+    if not chosen:
+        return []
+    query = db.select(User).where(User.id.in_(chosen), User.active)
+    if innovation.submission_id is not None:
+        query = query.join(SubmissionMember, SubmissionMember.user_id == User.id).where(
+            SubmissionMember.submission_id == innovation.submission_id)
+    else:
+        query = query.where(User.id == innovation.created_by_id)
+    people = db.session.scalars(query.order_by(User.last_name, User.first_name, User.id))
+    return [Contact(person.full_name, person.email) for person in people]
+
+
+def sponsors_of(innovation: Innovation) -> list[Sponsor]:
+    """The parrains the page shows: active, and listed in the directory (services.innovations.sponsors)."""
+    return [Sponsor(person.id, person.full_name, profile.expertise or "")
+            for person, profile in sponsors.public_sponsors(innovation)]
+
+
+def opinions_of(innovation: Innovation) -> list[Opinion]:
+    comments = db.session.scalars(
+        db.select(ReadinessComment).options(joinedload(ReadinessComment.author))
+        .where(ReadinessComment.innovation_id == innovation.id)
+        .order_by(ReadinessComment.created_at.desc(), ReadinessComment.id.desc()))
+    return [Opinion(c.author.full_name if c.author is not None else "", c.opinion, c.body, c.created_at)
+            for c in comments]
+
+
+def taken_up(innovation: Innovation) -> list[RegionGroup]:
+    """The replications the team has answered (before that a request is private), grouped by région in
+    alphabetical order; those without a région last."""
+    rows = replications.listed_publicly(innovation)
+    groups: dict[str, list[TakenUp]] = {}
+    for r in rows:
+        region = r.region_code or territories.region_of(r.departement_code) or ""
+        groups.setdefault(region, []).append(TakenUp(
+            id=r.id, organisation=r.organisation, territory_name=r.territory_name,
+            departement=territories.departement_label(r.departement_code) if r.departement_code else "",
+            status=r.status, since=r.answered_at, variant=r.variant))
+    ordered = sorted(groups, key=lambda code: (code == "", territories.region_label(code)))
+    return [RegionGroup(territories.region_label(code) if code else str(UNKNOWN_REGION), tuple(groups[code]))
+            for code in ordered]
+
+
+def _public(query):
+    return query.where(Innovation.status == InnovationStatus.PUBLISHED, Innovation.published_version_id.is_not(None))
+
+
+def lineage(innovation: Innovation) -> tuple[Innovation | None, list[Innovation]]:
+    """The public record this one adapts (publiccode.yml's isBasedOn), and the public records adapting it."""
+    based_on = None
+    if innovation.based_on_id is not None:
+        based_on = db.session.scalar(_public(db.select(Innovation).where(Innovation.id == innovation.based_on_id)))
+    derived = list(db.session.scalars(_public(db.select(Innovation).where(Innovation.based_on_id == innovation.id))
+                                      .order_by(Innovation.title)))
+    return based_on, derived
+
+
+def origin_of(innovation: Innovation) -> Origin | None:
+    if innovation.call_id is None:
+        return None
+    call = db.session.scalar(db.select(Call).where(Call.id == innovation.call_id).options(
+        selectinload(Call.owner_unit).selectinload(OrgUnit.parent).selectinload(OrgUnit.parent)))
+    funder = call.owner_unit.lineage()[0].name if call.owner_unit is not None else ""
+    return Origin(call_title=call.title, call_slug=call.slug if call.phase != CallPhase.DRAFT else None,
+                  prize=innovation.prize, funder=funder)
+
+
+# --- history -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    number: int
+    status: VersionStatus
+    at: datetime
+    change_note: str
+    changed: tuple[str, ...]  # labels of the fields it changed
+
+
+def history(innovation: Innovation, *, public: bool) -> list[HistoryEntry]:
+    """The versions, newest first, each dated (its approval, or its saving) with the labels of what it changed;
+    the public history has the approved versions only (services.innovations.records.history)."""
+    from .records import history as versions_history
+
+    return [HistoryEntry(version.number, version.status,
+                         version.checked_at if public and version.checked_at else version.created_at,
+                         version.change_note, tuple(str(fields.LABELS[name]) for name in changed))
+            for version, changed in versions_history(innovation, public=public)]
+
+
+# --- findable: schema.org and the sitemap -------------------------------------------------------------------
+
+def json_ld(page: InnovationPage, *, url: str, based_on_url: str | None = None,
+            derived_urls: tuple[str, ...] = ()) -> dict:
+    """The record as schema.org's CreativeWork ("Project" is still a pending type): what it is about, where,
+    under which licence, what it adapts and what adapts it, and the call and prize it came from."""
+    content, innovation = page.content, page.innovation
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "CreativeWork", "@id": url, "url": url,
+                            "name": page.title, "inLanguage": "fr"}
+    if page.summary:
+        data["description"] = page.summary
+    theme = choice(Theme, content.get("theme"))
+    if theme is not None:
+        data["about"] = {"@type": "Thing", "name": str(theme.label)}
+    if content.get("organisation"):
+        data["creator"] = {"@type": "Organization", "name": content["organisation"]}
+    place = _place(page)
+    if place:
+        data["spatialCoverage"] = place
+    if page.licence is not None:
+        data["license"] = LICENCE_URLS.get(page.licence, str(page.licence.label))
+    if innovation.first_published_at is not None:
+        data["datePublished"] = innovation.first_published_at.isoformat()
+    modified = innovation.published_at if page.is_public_version else (page.version.created_at if page.version
+                                                                       else None)
+    if modified is not None:
+        data["dateModified"] = modified.isoformat()
+    if based_on_url:
+        data["isBasedOn"] = based_on_url
+    if derived_urls:
+        data["workExample"] = list(derived_urls)
+    if page.origin is not None:
+        if page.origin.funder:
+            data["funder"] = {"@type": "Organization", "name": page.origin.funder}
+        if page.origin.prize:
+            data["award"] = f"{page.origin.prize} – {page.origin.call_title}"
+    return data
+
+
+def _place(page: InnovationPage) -> dict:
+    content = page.content
+    address: dict[str, str] = {"@type": "PostalAddress", "addressCountry": "FR"}
+    if content.get("territory_name"):
+        address["addressLocality"] = content["territory_name"]
+    if page.region:
+        address["addressRegion"] = page.region
+    if len(address) == 2:
+        return {}
+    place: dict[str, Any] = {"@type": "Place", "address": address}
+    if content.get("territory_name"):
+        place["name"] = content["territory_name"]
+    return place
+
+
+@dataclass(frozen=True)
+class SitemapRecord:
+    slug: str
+    lastmod: datetime | None
+
+
+def sitemap_records() -> list[SitemapRecord]:
+    """Every public record, with the date of its published version."""
+    rows = db.session.execute(_public(db.select(Innovation.slug, Innovation.published_at)).order_by(Innovation.slug))
+    return [SitemapRecord(slug, published_at) for slug, published_at in rows]
+
+
+def public_call_slugs() -> list[str]:
+    return list(db.session.scalars(db.select(Call.slug).where(Call.phase != CallPhase.DRAFT).order_by(Call.slug)))
+
+
+# --- the printable sheet -------------------------------------------------------------------------------------
+
+SHEET_SECTIONS = ("problem", "solution", "results", "costs", "replication")
+
+
+def sheet_cut(page: InnovationPage, *, room: int = 2900, per_field: int = 40, floor: int = 120) -> int | None:
+    """How many characters each long text of the one-page sheet keeps, or None when all fit: the texts share
+    `room` characters (less `per_field` for each one's heading), the short ones whole, the long ones cut to
+    the same length. The sheet gives the page's address for the whole text."""
+    lengths = sorted(len(item.value) for key in SHEET_SECTIONS for item in page.sections[key].items if item.long)
+    left = room - per_field * len(lengths)
+    if sum(lengths) <= left:
+        return None
+    for done, length in enumerate(lengths):
+        share = left // (len(lengths) - done)
+        if length > share:
+            return max(share, floor)
+        left -= length
+    return None
+
+
+def sheet_pdf(*, html: str, stylesheet: str) -> bytes:
+    """The sheet's HTML and print stylesheet as PDF. Nothing is fetched, neither from the network nor from
+    the disk: a link in a record's content stays a link, an image address never becomes a request."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"the sheet fetches nothing: {url}")
+
+    fetcher = NoFetching()
+    document = HTML(string=html, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[CSS(string=stylesheet, url_fetcher=fetcher)])
