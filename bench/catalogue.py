@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import describe_source  # noqa: E402
+from common import describe_source, logging_preserved  # noqa: E402
 
 from prizeapp import create_app  # noqa: E402
 from prizeapp.core import territories  # noqa: E402
@@ -129,7 +129,8 @@ def run(*, n: int, repeat: int, seed: int, database_url: str | None, log=print) 
         with app.app_context(), app.test_request_context():
             import flask_migrate
 
-            flask_migrate.upgrade()
+            with logging_preserved():
+                flask_migrate.upgrade()
             database = db.engine.dialect.name
             log(f"[{database}] {n} records built in {build(n, seed):.1f} s")
             rows = []

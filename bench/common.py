@@ -1,6 +1,8 @@
 """Helpers shared by the benchmarks."""
 from __future__ import annotations
 
+import contextlib
+import logging
 import socket
 import subprocess
 from pathlib import Path
@@ -45,3 +47,28 @@ def collect(rows) -> dict:
             for metric, value in metrics.items():
                 table.setdefault(name, {}).setdefault(model, {}).setdefault(metric, []).append(value)
     return table
+
+
+@contextlib.contextmanager
+def logging_preserved():
+    """Alembic's env.py calls logging.config.fileConfig, which disables every existing logger and
+    replaces the root handlers. Put the logging configuration back as it was afterwards, so that a
+    benchmark can run inside another program (the smoke test) without changing its logging."""
+    root = logging.getLogger()
+    saved_root = (root.level, list(root.handlers))
+    saved = {name: (lg.disabled, lg.level, list(lg.handlers), lg.propagate)
+             for name, lg in logging.Logger.manager.loggerDict.items() if isinstance(lg, logging.Logger)}
+    try:
+        yield
+    finally:
+        root.setLevel(saved_root[0])
+        root.handlers[:] = saved_root[1]
+        for name, lg in logging.Logger.manager.loggerDict.items():
+            if not isinstance(lg, logging.Logger):
+                continue
+            if name in saved:
+                lg.disabled, level, handlers, lg.propagate = saved[name]
+                lg.setLevel(level)
+                lg.handlers[:] = handlers
+            else:  # a logger the configuration created: keep it, without the handlers it was given
+                lg.handlers[:] = []

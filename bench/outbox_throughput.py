@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import os
 import platform
 import smtplib
@@ -67,7 +66,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 import prizeapp  # noqa: E402
-from bench.common import describe_source, free_port  # noqa: E402
+from bench.common import describe_source, free_port, logging_preserved  # noqa: E402
 from prizeapp import create_app  # noqa: E402
 from prizeapp.extensions import db  # noqa: E402
 from prizeapp.models import OutboxEmail, User  # noqa: E402
@@ -156,37 +155,12 @@ class BenchmarkError(RuntimeError):
 
 # --- the steps -------------------------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def _logging_preserved():
-    """Alembic's env.py calls logging.config.fileConfig, which disables every existing logger and
-    replaces the root handlers. Put the logging configuration back as it was afterwards, so that this
-    module can run inside another program (the smoke test) without changing its logging."""
-    root = logging.getLogger()
-    saved_root = (root.level, list(root.handlers))
-    saved = {name: (lg.disabled, lg.level, list(lg.handlers), lg.propagate)
-             for name, lg in logging.Logger.manager.loggerDict.items() if isinstance(lg, logging.Logger)}
-    try:
-        yield
-    finally:
-        root.setLevel(saved_root[0])
-        root.handlers[:] = saved_root[1]
-        for name, lg in logging.Logger.manager.loggerDict.items():
-            if not isinstance(lg, logging.Logger):
-                continue
-            if name in saved:
-                lg.disabled, level, handlers, lg.propagate = saved[name]
-                lg.setLevel(level)
-                lg.handlers[:] = handlers
-            else:  # a logger the configuration created: keep it, without the handlers it was given
-                lg.handlers[:] = []
-
-
 def _migrate(database_url: str) -> None:
     if database_url.startswith("postgresql"):
         with db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-    with _logging_preserved():
+    with logging_preserved():
         flask_migrate.upgrade()
 
 

@@ -115,3 +115,19 @@ def test_assignment_benchmark_matches_the_full_model_on_a_small_call():
     assert set(rows) == {"solver", "full"}
     assert all(row[7] == "0" for row in rows.values())  # no violated constraint
     assert float(rows["solver"][9]) == 0.0  # solver objective / full-model objective - 1
+
+
+# ------------------------------------------------------------------------------------- catalogue benchmark
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "bench" / "catalogue.py"
+
+
+def test_catalogue_benchmark_runs_on_a_few_records(monkeypatch, app):
+    bench = _load(monkeypatch, CATALOGUE, "_bench_catalogue")
+    lines: list[str] = []
+    rows = bench.run(n=30, repeat=1, seed=0, database_url=None, log=lines.append)
+    assert [row["case"] for row in rows] == [case[0] for case in bench.CASES]
+    assert rows[0]["total"] == 30 and rows[0]["ratio"] == 1.0
+    assert rows[-1]["total"] == 0  # the word found nowhere
+    assert all(row["median"] > 0 for row in rows)
+    assert any("30 records built" in line for line in lines)
