@@ -247,11 +247,11 @@ class CostBand(LabelledEnum):
 class ReplicationStatus(LabelledEnum):
     """A territory taking an innovation up, in order; abandoned (with a reason) may come at any step."""
 
-    INTERESTED = "interested", _l("Interested")  # intéressé
+    INTERESTED = "interested", _l("Interested")  # intérêt manifesté (the labels describe « la reprise »)
     PREPARING = "preparing", _l("Preparing")  # en préparation
-    LAUNCHED = "launched", _l("Launched")  # lancé
+    LAUNCHED = "launched", _l("Launched")  # lancée
     OPERATING = "operating", _l("In operation")  # en fonctionnement
-    ABANDONED = "abandoned", _l("Abandoned")  # abandonné
+    ABANDONED = "abandoned", _l("Abandoned")  # abandonnée
 
 
 class ReadinessOpinion(LabelledEnum):

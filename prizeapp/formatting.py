@@ -1,34 +1,73 @@
-"""Jinja filters: dates in Europe/Paris in the reader's language, enum labels."""
+"""Jinja filters: dates in Europe/Paris in the reader's language, enum labels; the order of lists.
+
+Every date of a page or an email goes through `date_filter` or `datetime_filter` (the `|date` and
+`|datetime` filters): they write the first day of a month as French does, « 1er mars 2021 ». Every list
+offered in words (a select's régions, themes, innovations) is put in order by `alphabetical`."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale, to_user_timezone
 
+from .core.collation import sort_key
 from .labels import label
+
+T = TypeVar("T")
+NAMED_FORMATS = ("short", "medium", "long", "full")
+_QUOTED = re.compile(r"('(?:[^']|'')*')")  # a literal of a CLDR pattern, such as 'à'
+_DAY_OF_MONTH = re.compile(r"(?<!d)d(?!d)")  # "d" (1, 2…), not "dd" (01, 02…)
+
+
+def _first_of_month(pattern: str) -> str:
+    """The pattern with the day of the month written "1er": in French, « 1er mars » but « 2 mars ». A day in
+    two digits (01/03/2021) stays as it is."""
+    parts = _QUOTED.split(pattern)
+    return "".join(part if i % 2 else _DAY_OF_MONTH.sub("d'er'", part) for i, part in enumerate(parts))
+
+
+def _ordinal_first(pattern: str, day: date) -> str:
+    locale = get_locale()
+    if day.day == 1 and locale is not None and locale.language == "fr":
+        return _first_of_month(pattern)
+    return pattern
+
+
+def _date_pattern(format: str) -> str:
+    return get_locale().date_formats[format].pattern if format in NAMED_FORMATS else format
+
+
+def _datetime_pattern(format: str) -> str:
+    if format not in NAMED_FORMATS:
+        return format
+    locale = get_locale()
+    # CLDR's long time ends in seconds and a UTC offset ("12:00:00 +0100"), noise next to a deadline (every
+    # page says times are Paris time): the long date goes with the short time.
+    time_format = "short" if format == "long" else format
+    return (str(locale.datetime_formats[format])
+            .replace("{1}", locale.date_formats[format].pattern)
+            .replace("{0}", locale.time_formats[time_format].pattern))
 
 
 def datetime_filter(value: datetime | None, format: str = "medium") -> str:
-    # Flask-Babel converts to BABEL_DEFAULT_TIMEZONE (Europe/Paris) before formatting.
+    """A date and time in Paris time (Flask-Babel converts to BABEL_DEFAULT_TIMEZONE, Europe/Paris)."""
     if value is None:
         return "—"
-    if format == "long":
-        # CLDR's long format ends in seconds and a UTC offset ("12:00:00 +0100"), noise next to a deadline
-        # (every page says times are Paris time): the long date with the short time instead.
-        locale = get_locale()
-        format = (str(locale.datetime_formats["long"])
-                  .replace("{1}", locale.date_formats["long"].pattern)
-                  .replace("{0}", locale.time_formats["short"].pattern))
-    return format_datetime(value, format)
+    return format_datetime(value, _ordinal_first(_datetime_pattern(format), to_user_timezone(value)))
 
 
-def date_filter(value: datetime | None, format: str = "long") -> str:
-    return format_date(value, format) if value is not None else "—"
+def date_filter(value: date | datetime | None, format: str = "long") -> str:
+    """A day; that of Paris for an instant."""
+    if value is None:
+        return "—"
+    day = to_user_timezone(value) if isinstance(value, datetime) else value
+    return format_date(day, _ordinal_first(_date_pattern(format), day))
 
 
 def duration(value: timedelta | int | float) -> str:
@@ -58,6 +97,17 @@ def euros(value: Any) -> str:
         pattern = locale.currency_formats["standard"].pattern.replace(".00", "")
         return format_currency(amount, "EUR", format=pattern, locale=locale, currency_digits=False)
     return format_currency(amount, "EUR", locale=locale)
+
+
+def alphabetical(items: Iterable[T], words: Callable[[T], Any] = str) -> list[T]:
+    """`items` in dictionary order of their words in the reader's language (`words(item)`, such as an enum
+    member's translated label): « Île-de-France » with the I's, « Éducation » with the E's."""
+    return sorted(items, key=lambda item: sort_key(str(words(item))))
+
+
+def by_label(vocabulary: Iterable[T]) -> list[T]:
+    """The members of an unordered vocabulary (enums.Theme) in the order of their labels, for the reader."""
+    return alphabetical(vocabulary, label)
 
 
 def install(app: Flask) -> None:

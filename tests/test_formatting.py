@@ -32,3 +32,55 @@ def test_long_datetimes_show_the_minute_without_seconds_or_utc_offset(app):
         with force_locale("en"):
             shown = datetime_filter(value, "long")
             assert shown.startswith("January 6, 2027") and shown.endswith("PM") and "12:00:00" not in shown
+
+
+# --- the first day of a month ---------------------------------------------------------------------------
+
+def test_french_dates_write_the_first_of_the_month_as_an_ordinal(app):
+    from datetime import date
+
+    from prizeapp.formatting import date_filter
+
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert date_filter(date(2021, 3, 1)) == "1er mars 2021"
+            assert date_filter(date(2021, 3, 1), "medium") == "1er mars 2021"
+            assert date_filter(date(2021, 3, 1), "full") == "lundi 1er mars 2021"
+            assert date_filter(date(2021, 3, 1), "short") == "01/03/2021"  # digits stay digits
+            assert date_filter(date(2021, 3, 11)) == "11 mars 2021"
+            assert date_filter(date(2021, 3, 21)) == "21 mars 2021"
+        with force_locale("en"):
+            assert date_filter(date(2021, 3, 1)) == "March 1, 2021"
+
+
+def test_french_datetimes_write_the_first_of_the_month_as_an_ordinal(app):
+    from prizeapp.formatting import date_filter
+
+    first = datetime(2026, 10, 1, 7, 30, tzinfo=UTC)  # 09:30 in Paris
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert datetime_filter(first, "long") == "1er octobre 2026, 09:30"
+            assert datetime_filter(first, "medium").startswith("1er oct. 2026")
+            assert datetime_filter(first, "short") == "01/10/2026 09:30"
+            assert date_filter(first) == "1er octobre 2026"
+        with force_locale("en"):
+            assert datetime_filter(first, "long").startswith("October 1, 2026")
+
+
+def test_the_first_of_the_month_is_that_of_paris(app):
+    from prizeapp.formatting import date_filter
+
+    # 23:30 UTC on 31 October is already 1 November in Paris, and 23:30 UTC on 1 November is the 2nd there.
+    with app.test_request_context(), force_locale("fr"):
+        assert date_filter(datetime(2026, 10, 31, 23, 30, tzinfo=UTC)) == "1er novembre 2026"
+        assert datetime_filter(datetime(2026, 10, 31, 23, 30, tzinfo=UTC), "long") == "1er novembre 2026, 00:30"
+        assert datetime_filter(datetime(2026, 11, 1, 23, 30, tzinfo=UTC), "long") == "2 novembre 2026, 00:30"
+
+
+def test_emails_and_pages_use_the_same_dates(app):
+    from datetime import date
+
+    with app.test_request_context(), force_locale("fr"):
+        rendered = app.jinja_env.from_string("{{ d|date }} · {{ t|datetime('long') }}").render(
+            d=date(2021, 3, 1), t=datetime(2026, 11, 1, 10, 0, tzinfo=UTC))
+    assert rendered == "1er mars 2021 · 1er novembre 2026, 11:00"

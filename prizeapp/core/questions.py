@@ -73,6 +73,21 @@ def parse_number(text: str) -> Decimal:
         raise ValueError(text) from error
 
 
+_EURO_SIGN = re.compile(r"[\s\u00a0\u202f]*€$")
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount in euros as French agents type it: a number of parse_number ("9 000,50", with spaces,
+    no-break or narrow no-break spaces between the thousands), maybe followed by the euro sign ("9 000 €").
+    A point is the decimal separator ("9000.50"), never the thousands' one: at most two decimals, so "9.000"
+    (nine thousand to a German or Italian eye, nine to an English one) is refused rather than guessed."""
+    number = _EURO_SIGN.sub("", text.strip())
+    value = parse_number(number)
+    if value.as_tuple().exponent < -2:
+        raise ValueError(text)
+    return value
+
+
 def parse_date(text: str) -> date:
     """ISO (what the browser's date input sends) or French day/month/year."""
     match = _FRENCH_DATE.match(text)

@@ -86,3 +86,35 @@ def departement_label(code: str) -> str:
 
 def region_label(code: str) -> str:
     return REGIONS.get(code, code)
+
+
+# --- a territory in words ---------------------------------------------------------------------------------
+
+def _said(name: str, place: str) -> bool:
+    """Whether `name` already says `place` as a word of its own ("Beaulieu-sur-Loire (Loiret)" says Loiret, not
+    Loire: a name joined to others by hyphens is part of a longer one)."""
+    from .french_text import fold  # core imports core only
+
+    return re.search(rf"(?<![\w-]){re.escape(fold(place))}(?![\w-])", fold(name)) is not None
+
+
+def unsaid_codes(name: str, *, departement_code: str = "", region_code: str = "") -> list[str]:
+    """The département's label and the région's name to write beside a territory's `name`, leaving out those
+    it already says: "Vitré" in Ille-et-Vilaine → ["Ille-et-Vilaine (35)", "Bretagne"]; "Beaulieu-sur-Loire
+    (Loiret)" in the Loiret → ["Centre-Val de Loire"]."""
+    labels = []
+    if departement_code:
+        entry = DEPARTEMENTS.get(departement_code)
+        if entry is None or not _said(name, entry[0]):
+            labels.append(departement_label(departement_code))
+    if region_code and not (region_code in REGIONS and _said(name, REGIONS[region_code])):
+        labels.append(region_label(region_code))
+    return labels
+
+
+def beside_name(name: str, labels: list[str]) -> str:
+    """How `labels` follow a territory's name: in brackets (" (Ille-et-Vilaine (35), Bretagne)"), or after a
+    comma when the name ends with brackets of its own (", Centre-Val de Loire"); nothing without labels."""
+    if not labels:
+        return ""
+    return f", {', '.join(labels)}" if name.rstrip().endswith(")") else f" ({', '.join(labels)})"

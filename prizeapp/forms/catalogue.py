@@ -13,9 +13,9 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..core.french_text import fold
 from ..core.territories import DEPARTEMENTS, REGIONS, departement_label, region_label
 from ..enums import CostBand, EvidenceLevel, Readiness, TerritoryKind, Theme
+from ..formatting import alphabetical, by_label
 from ..web import parse_int
 from .base import PageForm
 from .fields import id_number
@@ -174,15 +174,17 @@ class CatalogueFilterForm(PageForm):
 
     @staticmethod
     def _options(name: str, spec: _Filter, present: set, call_titles: dict[int, str]) -> list[tuple[Any, Any]]:
-        if name in ("theme", "territory", "evidence", "readiness", "cost"):
+        if name == "theme":  # no order of its own: that of the labels, in the reader's language
+            return [(member.value, spec.words(member)) for member in by_label(spec.value)]
+        if name in ("territory", "evidence", "readiness", "cost"):
             return [(member.value, spec.words(member)) for member in spec.value]
         if name == "region":
-            return [(code, label) for code, label in sorted(REGIONS.items(), key=lambda item: fold(item[1]))]
+            return [(code, label) for code, label in alphabetical(REGIONS.items(), lambda item: item[1])]
         if name == "departement":
             return [(code, f"{code} – {name}") for code, (name, _region) in DEPARTEMENTS.items()]
         if name == "organisation":
-            return [(value, value) for value in sorted(present, key=fold)]
+            return [(value, value) for value in alphabetical(present)]
         if name == "year":
             return [(value, str(value)) for value in sorted(present, reverse=True)]
         return [(value, call_titles.get(value) or str(_l("Call no. %(id)s", id=value)))
-                for value in sorted(present, key=lambda v: fold(call_titles.get(v, "")))]
+                for value in alphabetical(present, lambda v: call_titles.get(v, ""))]

@@ -5,9 +5,10 @@ A draft may be saved incomplete: the forms check only the shape of what is typed
 lengths); what a record needs before it is checked is the service's `content.missing()`."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -24,16 +25,19 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import DateInput
 
 from ..core import territories
-from ..core.questions import parse_date, parse_number
+from ..core.localtime import PARIS
+from ..core.questions import parse_amount, parse_date, parse_number
 from ..enums import EvidenceLevel, Licence, Readiness, TerritoryKind, Theme
+from ..formatting import alphabetical, by_label
 from ..services.innovations.content import LABELS, MONEY_FIELDS, TEXT_FIELDS
 from .base import PageForm
 from .fields import CheckboxesField, id_number
 from .organiser import FrenchDecimalField
+from .territory import check_codes
 
 TEXT_LIMIT = 20_000
 EXTRA_LINK_ROWS = 2  # empty rows offered under the saved links; saving offers new ones
@@ -49,12 +53,18 @@ def _at_most(limit: int) -> Length:
 
 def region_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("Choose a région"))] + [
-        SelectChoice(code, name) for code, name in sorted(territories.REGIONS.items(), key=lambda item: item[1])]
+        SelectChoice(code, name) for code, name in alphabetical(territories.REGIONS.items(), lambda item: item[1])]
 
 
 def departement_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("Choose a département"))] + [
-        SelectChoice(code, territories.departement_label(code)) for code in territories.DEPARTEMENTS]
+        SelectChoice(code, territories.departement_label(code))
+        for code in alphabetical(territories.DEPARTEMENTS, lambda code: territories.DEPARTEMENTS[code][0])]
+
+
+def theme_choices() -> list[SelectChoice]:
+    """The themes in the order of their labels in the reader's language: the field calls it for each form."""
+    return [SelectChoice("", _l("Choose a theme"))] + _choices(by_label(Theme))
 
 
 # --- fields -------------------------------------------------------------------------------------------
@@ -128,10 +138,43 @@ def _line(name: str, description, *, limit: int = 200, **render_kw) -> StringFie
     return StringField(LABELS[name], validators=[_at_most(limit)], description=description, render_kw=render_kw)
 
 
-def _money(name: str, description) -> FrenchDecimalField:
-    positive = NumberRange(min=0, message=_l("Enter a positive amount."))
-    return FrenchDecimalField(LABELS[name], validators=[Optional(), positive], description=description,
-                              render_kw={"inputmode": "decimal", "autocomplete": "off", "class": "input--medium"})
+class MoneyField(FrenchDecimalField):
+    """An amount in euros as French agents type it (core.questions.parse_amount: "9 000,50 €", "9000.50");
+    `data` is a Decimal or None."""
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = parse_amount(valuelist[0])
+            except ValueError as error:
+                raise ValueError(_l("Enter an amount in euros, for example 15 000 or 12,50.")) from error
+
+
+def _not_negative(form, field) -> None:
+    # An amount that could not be read has its own message (data is None): one message per mistake.
+    if field.data is not None and field.data < 0:
+        raise ValidationError(_l("Enter a positive amount."))
+
+
+AMOUNT_HINT = _l("The cents go after a comma (15 000,50) or a point (15000.50): a point never separates the "
+                 "thousands.")
+
+
+def _with_amount_hint(description) -> LazyString:
+    return LazyString(lambda: f"{description} {AMOUNT_HINT}")
+
+
+def _money(name: str, description) -> MoneyField:
+    return MoneyField(LABELS[name], validators=[Optional(), _not_negative], description=_with_amount_hint(description),
+                      render_kw={"inputmode": "decimal", "autocomplete": "off", "class": "input--medium"})
+
+
+def _reached_by_today(form, field) -> None:
+    """A stage reached is dated today at the latest (in Paris): a date to come is a plan, not a stage."""
+    if isinstance(field.data, date) and field.data > datetime.now(PARIS).date():
+        raise ValidationError(_l("A stage reached cannot be dated after today: give the date it was reached, or "
+                                 "leave the date empty."))
 
 
 def _radio(name: str, vocabulary, description=None) -> RadioField:
@@ -150,7 +193,7 @@ class RecordForm(PageForm):
                               "carers”."), limit=300, autocomplete="off")
     summary = _text("summary", _l("What it does and for whom, in one or two sentences: the catalogue's list "
                                   "shows them. At most 600 characters."), limit=600, rows=3)
-    theme = SelectField(LABELS["theme"], choices=[SelectChoice("", _l("Choose a theme"))] + _choices(Theme),
+    theme = SelectField(LABELS["theme"], choices=theme_choices,
                         validators=[Optional()],
                         description=_l("The field of public action it serves; the catalogue can be filtered by "
                                        "theme."))
@@ -258,6 +301,11 @@ class RecordForm(PageForm):
     def phase_fields(self) -> list:
         return [self[self.phase_field(stage)] for stage in Readiness]
 
+    def validate(self, extra_validators=None) -> bool:
+        """Every field's checks, and whether the territory's codes agree, in one round."""
+        valid = super().validate(extra_validators)
+        return check_codes(self) and valid
+
     # -- between the form and a version's content (services.innovations.content conventions) --
 
     def fill(self, content: dict, *, based_on: int, extra_links: int = EXTRA_LINK_ROWS) -> None:
@@ -305,7 +353,7 @@ class RecordForm(PageForm):
 _RADIOS = {"territory_kind", "readiness", "evidence_level", "licence"}
 
 for _stage in Readiness:
-    setattr(RecordForm, RecordForm.phase_field(_stage), DayField(_stage.label))
+    setattr(RecordForm, RecordForm.phase_field(_stage), DayField(_stage.label, validators=[_reached_by_today]))
 
 
 # --- the other forms ------------------------------------------------------------------------------------

@@ -9,9 +9,11 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..core.territories import DEPARTEMENTS, REGIONS, departement_label
 from ..enums import ReadinessOpinion, Theme
+from ..formatting import alphabetical, by_label
 from .base import PageForm
 from .fields import id_number
 from .reviewer import CheckboxesField
+from .territory import check_codes
 
 
 def _strip(value):
@@ -20,15 +22,17 @@ def _strip(value):
 
 def region_choices(empty) -> list[SelectChoice]:
     return [SelectChoice("", empty)] + [SelectChoice(code, name) for code, name in
-                                        sorted(REGIONS.items(), key=lambda item: item[1])]
+                                        alphabetical(REGIONS.items(), lambda item: item[1])]
 
 
 def departement_choices(empty) -> list[SelectChoice]:
-    return [SelectChoice("", empty)] + [SelectChoice(code, departement_label(code)) for code in DEPARTEMENTS]
+    return [SelectChoice("", empty)] + [SelectChoice(code, departement_label(code))
+                                        for code in alphabetical(DEPARTEMENTS, lambda code: DEPARTEMENTS[code][0])]
 
 
 def theme_choices() -> list[SelectChoice]:
-    return [SelectChoice(theme.value, theme.label) for theme in Theme]
+    """The themes in the order of their labels in the reader's language: call it for each request."""
+    return [SelectChoice(theme.value, theme.label) for theme in by_label(Theme)]
 
 
 class SponsorProfileForm(PageForm):
@@ -39,7 +43,7 @@ class SponsorProfileForm(PageForm):
         description=_l("Your experience of public action, the projects you have led, what you can pass on: "
                        "for example, setting up a service with volunteers, public procurement, open data."),
         filters=[_strip], render_kw={"rows": 5})
-    themes = CheckboxesField(_l("Themes you can sponsor"), choices=theme_choices(), validate_choice=True)
+    themes = CheckboxesField(_l("Themes you can sponsor"), choices=theme_choices, validate_choice=True)
     region_code = SelectField(_l("Your région"), choices=region_choices(_l("— No région in particular —")),
                               validators=[Optional()])
     departement_code = SelectField(_l("Your département"),
@@ -56,6 +60,11 @@ class SponsorProfileForm(PageForm):
                        "your themes, your territory and your availability, to everyone. It never shows your "
                        "email address. Unticked, only the organisers who assign parrains see your profile; either "
                        "way, the page of an innovation you sponsor names you as its parrain."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Every field's checks, and whether the département is in the région, in one round."""
+        valid = super().validate(extra_validators)
+        return check_codes(self, commune=None) and valid
 
 
 class DirectoryFilterForm(Form):

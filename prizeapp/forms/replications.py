@@ -1,6 +1,7 @@
 """Replications: asking to take an innovation up, a message on its timeline, the repreneur's change of status.
 The territory's selects list France's départements and régions by their official codes (core.territories);
-whether the codes agree is the service's check (services.innovations.replications.checked_territory)."""
+whether the codes agree is checked with the other fields (forms.territory), and again by the service
+(services.innovations.replications.checked_territory)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..core.territories import DEPARTEMENTS, REGIONS
 from ..enums import TerritoryKind
+from ..formatting import alphabetical
 from .base import PageForm
+from .territory import check_codes
 
 TEXT_MAX = 5000
 
@@ -21,12 +24,13 @@ def _strip(value):
 
 def departement_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("Choose a département")),
-            *(SelectChoice(code, f"{name} ({code})") for code, (name, _region) in DEPARTEMENTS.items())]
+            *(SelectChoice(code, f"{name} ({code})")
+              for code, (name, _region) in alphabetical(DEPARTEMENTS.items(), lambda item: item[1][0]))]
 
 
 def region_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("The région of the département")),
-            *(SelectChoice(code, name) for code, name in sorted(REGIONS.items(), key=lambda item: item[1]))]
+            *(SelectChoice(code, name) for code, name in alphabetical(REGIONS.items(), lambda item: item[1]))]
 
 
 def territory_kind_choices() -> list[SelectChoice]:
@@ -65,6 +69,11 @@ class ReplicationRequestForm(PageForm):
 
     def territory_kind_value(self) -> TerritoryKind | None:
         return TerritoryKind(self.territory_kind.data) if self.territory_kind.data else None
+
+    def validate(self, extra_validators=None) -> bool:
+        """Every field's checks, and whether the territory's codes agree, in one round."""
+        valid = super().validate(extra_validators)
+        return check_codes(self) and valid
 
 
 class ReplicationMessageForm(PageForm):

@@ -9,8 +9,9 @@ from ..extensions import db
 from ..forms.account import LanguageForm, PasswordForm, ProfileForm
 from ..forms.admin import ConfirmForm
 from ..models import Call, CallRole
-from ..permissions import can_use_account, require
+from ..permissions import can_check_innovations, can_use_account, require
 from ..services import accounts, notifications
+from ..services.innovations import records
 from ..web import safe_next
 from .helpers import NO_UNIT, unit_choices, unit_from_choice
 
@@ -28,7 +29,11 @@ def dashboard():
     calls_by_role: dict[CallRoleKind, list[Call]] = {role: [] for role in CallRoleKind}
     for role, call in rows:
         calls_by_role[role].append(call)
-    return render_template("account/dashboard.html", calls_by_role=calls_by_role)
+    checking = can_check_innovations(current_user)
+    return render_template(
+        "account/dashboard.html", calls_by_role=calls_by_role, my_records=records.records_of_team(current_user),
+        to_check=records.waiting(call_ids=records.calls_checked_by(current_user)) if checking else [],
+        checking=checking, record_title=records.title_of)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -46,7 +46,10 @@ def public_data(body: str | bytes, *, mimetype: str, last_modified: datetime | N
     from the body's hash, and Last-Modified when the data's last change is known), answered 304 when the
     client's copy is current; readable from any site."""
     data = body.encode() if isinstance(body, str) else body
-    response = current_app.response_class(data, mimetype=mimetype)
+    # Werkzeug adds "; charset=utf-8" to a text mimetype, even one that already says it ("text/csv;
+    # charset=utf-8; header=present"): such a one is the whole Content-Type, sent as it is.
+    kind = {"content_type": mimetype} if "charset=" in mimetype else {"mimetype": mimetype}
+    response = current_app.response_class(data, **kind)
     response.set_etag(hashlib.sha256(data).hexdigest()[:40])
     if last_modified is not None:
         response.last_modified = last_modified.replace(microsecond=0)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, Response, abort, current_app, make_response, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -47,7 +48,8 @@ def _active_filters(form: CatalogueFilterForm, kept: dict[str, str], call_titles
     """What narrows the list now, each with the address of the list without it."""
     active = []
     if "q" in kept:
-        active.append({"label": form.q.label.text, "value": _("“%(text)s”", text=kept["q"]),
+        # "Search: words" (never the field's label, which would put quotes within quotes in French).
+        active.append({"label": _("Search"), "value": kept["q"],
                        "url": url_for("catalogue.index", **{k: v for k, v in kept.items() if k != "q"})})
     for field in form.filter_fields():
         if field.name in kept:
@@ -68,8 +70,21 @@ def _theme_label(value: str) -> str:
         return value
 
 
+def _without_empty_parameters() -> str | None:
+    """The list's address without the parameters left empty (the search form sends every field, filled or not),
+    the others kept in their order; None when there is none to drop. A search is shared by its address."""
+    pairs = parse_qsl(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    kept = [(name, value) for name, value in pairs if value != ""]
+    if len(kept) == len(pairs):
+        return None
+    return url_for("catalogue.index") + (f"?{urlencode(kept)}" if kept else "")
+
+
 @bp.route("/innovations")
 def index():
+    clean = _without_empty_parameters()
+    if clean is not None:
+        return redirect(clean, 302)
     form = CatalogueFilterForm(request.args)
     valid = form.validate()
     # An unusable page number shows the first page; one beyond the last, the last (the service's bound).
@@ -163,10 +178,14 @@ def version(slug: str, number: int):
 def sheet(slug: str):
     innovation = _record_or_404(slug)
     shown = _shown(innovation)
-    html = render_template("catalogue/sheet.html", page=shown, innovation=innovation,
-                           url=_page_url(innovation), limit=innovation_pages.sheet_cut(shown))
+    url = _page_url(innovation)
+
+    def html_of(limit: int | None) -> str:
+        return render_template("catalogue/sheet.html", page=shown, innovation=innovation, url=url, limit=limit,
+                               contacts_shown=innovation_pages.SHEET_CONTACTS)
+
     stylesheet = (Path(current_app.static_folder) / "css" / "innovation-sheet.css").read_text(encoding="utf-8")
-    pdf = innovation_pages.sheet_pdf(html=html, stylesheet=stylesheet)
+    pdf = innovation_pages.one_page_sheet(shown, html_of=html_of, stylesheet=stylesheet)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{innovation.slug}.pdf"'
     return response

@@ -5,12 +5,13 @@ from datetime import date
 from functools import wraps
 
 from flask import current_app, render_template, request, url_for
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from ..enums import QuestionKind
 from ..extensions import db
+from ..formatting import date_filter
 from ..models import FormQuestion, OrgUnit, Submission
 from ..services.orgchart import units_in_tree_order
 
@@ -52,7 +53,7 @@ def _answer_text(question: FormQuestion, value) -> str | list[str]:
         return format_decimal(value)
     if question.kind == QuestionKind.DATE:
         try:
-            return format_date(date.fromisoformat(str(value)), "long")
+            return date_filter(date.fromisoformat(str(value)))
         except ValueError:
             return str(value)
     return str(value)

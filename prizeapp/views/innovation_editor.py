@@ -10,9 +10,9 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -20,6 +20,7 @@ from ..core import territories
 from ..enums import EvidenceLevel, Licence, Readiness, TerritoryKind, Theme, VersionStatus
 from ..extensions import db
 from ..formatting import date_filter, euros, number
+from ..forms import territory as territory_check
 from ..forms.admin import ConfirmForm
 from ..forms.innovations import DocumentForm, RecordForm, SendForm, StartForm
 from ..models import Innovation, InnovationDocument, InnovationVersion, Submission, User
@@ -88,22 +89,10 @@ REFUSALS = Refusals(records.InnovationError, {
     "not_published": _l("Only a published record can be withdrawn from the catalogue."),
 }, default=_l("This change is not possible now (%(code)s)."))
 
-# The problems of prizeapp.core.territories.check, each said on the field it concerns.
-TERRITORY = Refusals(records.InnovationError, {
-    "unknown_region": _l("Choose a région from the list."),
-    "unknown_departement": _l("Choose a département from the list."),
-    "departement_not_in_region": lambda p: _("%(departement)s is not in the région %(region)s: choose its own région, "
-                                             "or leave the région empty.",
-                                             departement=territories.departement_label(p["departement"]),
-                                             region=territories.region_label(p["region"])),
-    "bad_commune_code": _l("This is not a commune's code: it has five characters, for example 35238 (Rennes) or "
-                           "2A004 (Ajaccio). It is not the postcode."),
-    "commune_not_in_departement": lambda p: _("This commune is not in %(departement)s.",
-                                              departement=territories.departement_label(p["departement"])),
-})
-TERRITORY_FIELDS = {"unknown_region": "region_code", "unknown_departement": "departement_code",
-                    "departement_not_in_region": "departement_code", "bad_commune_code": "commune_code",
-                    "commune_not_in_departement": "commune_code"}
+# The problems of prizeapp.core.territories.check, each said on the field it concerns, as the form says them
+# (the form checks the codes first; the service's check is the last word).
+TERRITORY = Refusals(records.InnovationError, territory_check.SENTENCES)
+TERRITORY_FIELDS = {code: f"{kind}_code" for code, kind in territory_check.FIELDS.items()}
 
 UPLOADS = Refusals(uploads.UploadError, {
     "file_too_large": lambda p: _("The file is too large: at most %(max)d MB.", max=p["max_mb"]),
@@ -168,12 +157,7 @@ def shown_value(content: dict, name: str, people: dict[int, User]) -> Shown:
 
 
 def _day(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    text = date_filter(day)
-    # French writes the first day of a month as an ordinal: « 1er septembre 2024 ».
-    if day.day == 1 and str(get_locale()).startswith("fr") and text.startswith("1 "):
-        return "1er " + text[2:]
-    return text
+    return date_filter(date.fromisoformat(iso))  # « 1er septembre 2024 » in French
 
 
 def shown_sections(content: dict, people: dict[int, User]) -> list[tuple[fields.Section, list[Shown]]]:
@@ -298,6 +282,7 @@ def _render_edit(innovation: Innovation, page: EditPage, status: int = 200):
         document_form=page.document_form or DocumentForm(formdata=None, prefix="document"), confirm_form=ConfirmForm(),
         max_mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024), sections=fields.SECTIONS,
         anchor=field_anchor, error_list=_error_list(page.form), needed=set(fields.REQUIRED), labels=fields.LABELS,
+        record_title=records.title_of(current),
     ), status
 
 

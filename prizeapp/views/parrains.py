@@ -23,7 +23,7 @@ from ..permissions import (
     can_volunteer_as_sponsor,
     require,
 )
-from ..services.innovations import sponsors
+from ..services.innovations import replications, sponsors
 from ..services.innovations.sponsors import SponsorError
 from ..web import int_arg
 from .refusals import Refusals
@@ -141,7 +141,9 @@ def stop():
 @login_required
 def mine():
     require(can_volunteer_as_sponsor(current_user))
-    return render_template("parrains/mine.html", sponsorships=sponsors.sponsorships_of(current_user),
+    sponsorships = sponsors.sponsorships_of(current_user)
+    since = replications.statuses_since(r for sponsorship in sponsorships for r in sponsorship.replications)
+    return render_template("parrains/mine.html", sponsorships=sponsorships, since=since,
                            profile=sponsors.profile_of(current_user))
 
 

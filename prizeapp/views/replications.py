@@ -30,7 +30,8 @@ bp = Blueprint("replications", __name__)
 
 @bp.context_processor
 def _template_helpers() -> dict:
-    return {"departement_label": territories.departement_label, "region_label": territories.region_label}
+    return {"departement_label": territories.departement_label, "region_label": territories.region_label,
+            "unsaid_codes": territories.unsaid_codes, "beside_name": territories.beside_name}
 
 REFUSALS = Refusals(ReplicationError, {
     "not_public": _l("This innovation is not in the catalogue (any more): it cannot be taken up."),

@@ -66,3 +66,32 @@ def test_unknown_kind_and_choice_question_without_choices_are_refused():
         Question("x", "colour", "Couleur")
     with pytest.raises(ValueError):
         Question("x", "single_choice", "Choix")
+
+
+# --- amounts in euros ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, amount", [
+    ("9 000,50 €", Decimal("9000.50")),
+    ("9 000 €", Decimal("9000")),
+    ("9000", Decimal("9000")),
+    ("9\u00a0000", Decimal("9000")),
+    ("9\u202f000\u202f€", Decimal("9000")),
+    ("9\u00a0000,5\u00a0€", Decimal("9000.5")),
+    ("9000.50", Decimal("9000.50")),  # a point is the decimal separator
+    ("  75€ ", Decimal("75")),
+    ("-20 €", Decimal("-20")),  # a number: whether it may be negative is the form's business
+])
+def test_an_amount_is_read_as_french_agents_type_it(typed, amount):
+    from prizeapp.core.questions import parse_amount
+
+    assert parse_amount(typed) == amount
+
+
+@pytest.mark.parametrize("typed", ["9.000,50", "9.000", "12,500", "€", "9 000 € 50", "€ 9 000", "neuf mille",
+                                   "9000 $", "1e3", ""])
+def test_what_is_not_an_amount_is_refused(typed):
+    # "9.000": nine thousand with a point between the thousands, or nine? Refused rather than guessed.
+    from prizeapp.core.questions import parse_amount
+
+    with pytest.raises(ValueError):
+        parse_amount(typed)

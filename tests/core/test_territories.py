@@ -42,3 +42,25 @@ def test_labels():
     assert territories.departement_label("2A") == "Corse-du-Sud (2A)"
     assert territories.region_label("53") == "Bretagne"
     assert territories.region_label("xx") == "xx"
+
+
+@pytest.mark.parametrize(("name", "departement", "region", "codes"), [
+    ("Vitré", "35", "53", ["Ille-et-Vilaine (35)", "Bretagne"]),
+    ("Beaulieu-sur-Loire (Loiret)", "45", "24", ["Centre-Val de Loire"]),
+    ("beaulieu-sur-loire (LOIRET)", "45", "", []),
+    ("Roanne", "42", "84", ["Loire (42)", "Auvergne-Rhône-Alpes"]),
+    ("Beaulieu-sur-Loire", "45", "24", ["Loiret (45)", "Centre-Val de Loire"]),  # "Loire" is not the Loiret
+    ("Saint-Étienne-sur-Loire", "42", "", ["Loire (42)"]),  # part of a hyphenated name: not the département
+    ("Région Bretagne", "", "53", []),
+    ("Bastia (Haute-Corse)", "2B", "94", ["Corse"]),  # Haute-Corse says the département, not the région
+    ("Le Val-d'Oise", "95", "11", ["Île-de-France"]),
+    ("", "35", "53", ["Ille-et-Vilaine (35)", "Bretagne"]),
+])
+def test_a_territory_name_is_not_followed_by_what_it_says_already(name, departement, region, codes):
+    assert territories.unsaid_codes(name, departement_code=departement, region_code=region) == codes
+
+
+def test_codes_follow_a_name_in_brackets_or_after_its_own():
+    assert territories.beside_name("Vitré", ["Ille-et-Vilaine (35)", "Bretagne"]) == " (Ille-et-Vilaine (35), Bretagne)"
+    assert territories.beside_name("Beaulieu-sur-Loire (Loiret)", ["Centre-Val de Loire"]) == ", Centre-Val de Loire"
+    assert territories.beside_name("Vitré", []) == ""

@@ -2,6 +2,8 @@
 filters fold on a phone and open when asked; accessible everywhere, under the app's own CSP."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from playwright.sync_api import Browser, Page, expect
 
 from prizeapp.enums import ReplicationStatus
@@ -30,6 +32,9 @@ def test_searching_filtering_and_sorting_on_a_wide_screen(app, page: Page):
     page.get_by_label(fr(app, "Search the innovations")).fill("écoles")
     page.get_by_role("button", name=fr(app, "Find")).click()
     expect(page.locator("#catalogue-count")).to_have_text("2 innovations")
+    assert urlsplit(page.url).query == "q=%C3%A9coles"  # a clean address to share: no empty filter in it
+    expect(page.locator(".catalogue-active__list")).to_contain_text(fr(app, "%(label)s: %(value)s",
+                                                                      label=fr(app, "Search"), value="écoles"))
     expect(page.locator(".catalogue-card h3").first).to_have_text("École du numérique pour tous")
     fits_the_screen(page)
 
@@ -37,6 +42,7 @@ def test_searching_filtering_and_sorting_on_a_wide_screen(app, page: Page):
     page.get_by_role("button", name=fr(app, "Apply the filters")).click()
     expect(page.locator("#catalogue-count")).to_have_text("1 innovation")
     expect(page.locator(".catalogue-card h3")).to_have_text("Mobilité solidaire en zone rurale")
+    assert urlsplit(page.url).query == "q=%C3%A9coles&territory=rural"
     page.get_by_role("link", name=fr(app, "Remove the filter") + " " + fr(app, "%(label)s: %(value)s",
                                                                           label=fr(app, "Type of territory"),
                                                                           value=fr(app, "Rural"))).click()

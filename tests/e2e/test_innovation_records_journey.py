@@ -64,10 +64,12 @@ def test_a_laureate_publishes_its_record_and_the_organiser_approves_it(app, page
     _fill_the_record(page)
     page.fill("#cost_setup", "quinze mille")  # refused; nothing typed is lost
     page.click("#record-form button[type=submit]")
-    expect(page.locator("#problems")).to_contain_text(fr(app, "Enter a number, for example 12,5 or 50 000."))
+    expect(page.locator("#problems")).to_contain_text(fr(app, "Enter an amount in euros, for example 15 000 or "
+                                                             "12,50."))
+    expect(page.locator("#problems")).not_to_contain_text(fr(app, "Enter a positive amount."))
     expect(page.locator("#problem")).to_have_value("Les aidants familiaux s'épuisent faute de relais.")
     axe_check(page)
-    page.fill("#cost_setup", "15 000")
+    page.fill("#cost_setup", "15 000 €")  # as a French agent types it
     page.click("#record-form button[type=submit]")
     expect(page.locator(".flashes")).to_contain_text(fr(app, "Version %(number)d is saved.", number=2))
     expect(page.locator("#completeness")).to_contain_text(
@@ -96,3 +98,29 @@ def test_a_laureate_publishes_its_record_and_the_organiser_approves_it(app, page
     page.wait_for_url("**/manage/innovations")
     expect(page.locator(".flashes")).to_contain_text("Conciergerie solidaire des aidants")
     axe_check(page)
+
+
+def test_withdrawing_asks_for_the_reason_before_the_confirmation(app, page: Page):
+    call, organiser, lead, _project = _laureate()
+    record = factories.innovation(call=call, lead=lead, title="Navette des hameaux")
+    dialogs: list[str] = []
+
+    def answer(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    sign_in(page, organiser.email, factories.PASSWORD)
+    page.goto(f"/manage/innovations/{record.slug}")
+    expect(page.locator("#status a[href$='/parrains']")).to_have_text(fr(app, "Assign or remove its parrains"))
+    button = page.get_by_role("button", name=fr(app, "Withdraw from the catalogue"))
+    button.click()
+    # The browser says the reason is missing; nothing is confirmed, nothing is sent.
+    reason = page.locator("#withdraw-reason")
+    assert reason.evaluate("element => !element.validity.valid && element.validationMessage !== ''")
+    assert dialogs == [] and page.url.endswith(f"/manage/innovations/{record.slug}")
+    reason.fill("Le service a fermé.")
+    button.click()
+    page.wait_for_url("**/manage/innovations")
+    assert dialogs == [fr(app, "Withdraw this record from the catalogue?")]
+    expect(page.locator(".flashes")).to_contain_text("Navette des hameaux")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, Page, expect
 
 from .. import factories
-from .conftest import axe_check, fr, sign_in
+from .conftest import axe_check, fr, phone_page, sign_in
 
 
 def test_pages_run_under_the_apps_own_content_security_policy(browser: Browser, base_url):
@@ -41,3 +41,14 @@ def test_the_language_switch_translates_the_page_and_stays_on_it(app, page: Page
     axe_check(page)
     page.click(".lang-switch button[value=fr]")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
+def test_the_footer_links_are_targets_a_finger_can_hit(browser: Browser, base_url):
+    # WCAG 2.2, target size (minimum): at least 24 × 24 CSS pixels, on a phone too.
+    with phone_page(browser, base_url) as phone:
+        phone.goto("/innovations")
+        links = phone.locator(".site-footer a")
+        assert links.count() >= 2
+        for link in links.all():
+            box = link.bounding_box()
+            assert box["width"] >= 24 and box["height"] >= 24, f"{link.text_content()}: {box}"

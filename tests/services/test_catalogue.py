@@ -77,13 +77,16 @@ def world(app, module_transaction) -> dict:
         draft = factories.innovation(published=False, title="École en brouillon")
         draft.title, draft.summary = "École en brouillon", "Pas encore vérifiée"  # even with catalogue columns
         db.session.commit()
-        # Counted: answered and not abandoned. Not counted: abandoned, or not answered yet.
+        # Counted: answered and preparing, launched or operating. Not counted: abandoned, only interested
+        # (even answered), or not answered yet.
         factories.replications_of(db.session.get(Innovation, ids["mobilite"]), ReplicationStatus.PREPARING,
                                   ReplicationStatus.OPERATING, ReplicationStatus.ABANDONED)
         factories.replications_of(db.session.get(Innovation, ids["mobilite"]), ReplicationStatus.INTERESTED,
                                   answered=False)
         factories.replications_of(db.session.get(Innovation, ids["jardins"]), ReplicationStatus.LAUNCHED)
         factories.replications_of(db.session.get(Innovation, ids["cantine"]), ReplicationStatus.INTERESTED,
+                                  ReplicationStatus.INTERESTED, ReplicationStatus.ABANDONED)
+        factories.replications_of(db.session.get(Innovation, ids["cantine"]), ReplicationStatus.OPERATING,
                                   answered=False)
         ids |= {"withdrawn": withdrawn.id, "draft": draft.id, "call_2024": calls[2024].id,
                 "call_2025": calls[2025].id}
@@ -212,9 +215,9 @@ def test_a_query_can_be_sorted_by_recency(world):
     assert found(world, "école", sort="recency") == ["cantine", "ecole"]
 
 
-def test_replications_sort_counts_answered_replications_that_go_on(world):
-    # mobilité: 2 (one abandoned and one unanswered left out); jardins: 1; the cantine's only one is
-    # unanswered: 0, like the école; ties by recency.
+def test_replications_sort_counts_the_territories_taking_it_up(world):
+    # mobilité: 2 (one abandoned and one unanswered left out); jardins: 1; the cantine has two interested, one
+    # abandoned and one unanswered: 0, like the école; ties by recency.
     assert found(world, sort="replications") == ["mobilite", "jardins", "cantine", "ecole"]
     result = catalogue.search(q=None, filters=Filters(), sort="replications", page=1, per_page=20)
     assert [card.replications for card in result.items] == [2, 1, 0, 0]

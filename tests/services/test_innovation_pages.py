@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -26,7 +26,7 @@ from prizeapp.enums import (
 from prizeapp.extensions import db
 from prizeapp.models import InnovationSponsor, Replication, SubmissionMember
 from prizeapp.models.types import utcnow
-from prizeapp.services.innovations import pages
+from prizeapp.services.innovations import pages, replications
 
 from .. import factories
 from ..conftest import counted_queries, free_port
@@ -104,24 +104,50 @@ def test_public_contacts_are_team_members_who_chose_to_be():
     assert pages.public_contacts(record, {}) == []
 
 
-def test_only_answered_replications_are_shown_grouped_by_region():
+def test_only_answered_replications_are_shown_those_that_count_by_region_then_the_interested_and_abandoned():
     record = factories.innovation()
     db.session.add_all([
         Replication(innovation_id=record.id, organisation="Ville d'Albi", departement_code="81", region_code="76",
                     status=ReplicationStatus.LAUNCHED, answered_at=utcnow()),
+        Replication(innovation_id=record.id, organisation="Ministère", territory_name="Bretagne, Occitanie",
+                    status=ReplicationStatus.PREPARING, answered_at=utcnow()),  # no région: its group comes last
         Replication(innovation_id=record.id, organisation="Commune de Brest", departement_code="29",
-                    status=ReplicationStatus.PREPARING, answered_at=utcnow()),  # région from its département
+                    status=ReplicationStatus.OPERATING, answered_at=utcnow()),  # région from its département
+        Replication(innovation_id=record.id, organisation="Ville de Paris", departement_code="75", region_code="11",
+                    status=ReplicationStatus.LAUNCHED, answered_at=utcnow()),  # « Île » with the I's
         Replication(innovation_id=record.id, organisation="Sans région", status=ReplicationStatus.INTERESTED,
                     answered_at=utcnow()),
+        Replication(innovation_id=record.id, organisation="Commune de Vitré", departement_code="35",
+                    status=ReplicationStatus.INTERESTED, answered_at=utcnow()),
+        Replication(innovation_id=record.id, organisation="Syndicat du Morvan", departement_code="58",
+                    status=ReplicationStatus.ABANDONED, answered_at=utcnow()),
         Replication(innovation_id=record.id, organisation="Pas encore répondu", region_code="84",
-                    status=ReplicationStatus.INTERESTED)])
+                    status=ReplicationStatus.PREPARING)])
     db.session.commit()
     with force_locale("en"):
-        groups = pages.taken_up(record)
+        groups, interested, abandoned = pages.public_replications(record)
         assert [(g.region, [r.organisation for r in g.replications]) for g in groups] == [
-            ("Bretagne", ["Commune de Brest"]), ("Occitanie", ["Ville d'Albi"]), ("Région not given", ["Sans région"])]
+            ("Bretagne", ["Commune de Brest"]), ("Île-de-France", ["Ville de Paris"]), ("Occitanie", ["Ville d'Albi"]),
+            ("Région not given", ["Ministère"])]
+        assert pages.taken_up(record) == groups
+        page = pages.read(record, record.published_version)
     assert groups[0].replications[0].departement == "Finistère (29)"
-    assert pages.read(record, record.published_version).taken_up_count == 3
+    assert [(r.organisation, r.region) for r in interested] == [("Commune de Vitré", "Bretagne"), ("Sans région", "")]
+    assert [(r.organisation, r.region) for r in abandoned] == [("Syndicat du Morvan", "Bourgogne-Franche-Comté")]
+    assert page.taken_up_count == 4
+    assert (page.taken_up, page.interested, page.abandoned) == (groups, interested, abandoned)
+
+
+def test_a_replication_is_shown_since_the_day_it_reached_its_status():
+    record = factories.innovation()
+    replication = factories.replication(record, status=ReplicationStatus.OPERATING)
+    requested, operating = replications.timeline(replication)
+    requested.at = datetime(2025, 11, 2, 10, tzinfo=UTC)
+    operating.at = datetime(2026, 9, 15, 8, tzinfo=UTC)
+    replication.answered_at = datetime(2025, 11, 14, 16, tzinfo=UTC)  # the team's first answer
+    db.session.commit()
+    (group,) = pages.read(record, record.published_version).taken_up
+    assert group.replications[0].since == datetime(2026, 9, 15, 8, tzinfo=UTC)
 
 
 def test_lineage_shows_public_records_only():
@@ -153,16 +179,23 @@ def test_origin_names_the_call_the_prize_and_the_organiser():
     assert pages.origin_of(record).call_slug is None
 
 
-def test_public_history_lists_approved_versions_with_changed_labels():
+def test_public_history_lists_approved_versions_with_changed_labels_and_no_note_of_the_team():
     record = factories.innovation()
+    record.published_version.change_note = "Code INSEE corrigé."  # after a draft the public never saw
     factories.approved_version(record, change_note="Deuxième année", results="640 aidants.", evidence_level="3")
     with force_locale("en"):
         entries = pages.history(record, public=True)
         assert [e.number for e in entries] == [3, 2]
         assert entries[0].changed == ("Results so far", "Evidence level")
-        assert entries[0].change_note == "Deuxième année"
         assert entries[0].status == VersionStatus.APPROVED
-        assert [e.number for e in pages.history(record, public=False)] == [3, 2, 1]
+        assert [e.change_note for e in entries] == ["", ""]
+        # The first publication changed nothing the public had seen.
+        assert [(e.first, e.changed) for e in entries[1:]] == [(True, ())]
+        assert not entries[0].first
+        team = pages.history(record, public=False)
+        assert [e.number for e in team] == [3, 2, 1]
+        assert [e.change_note for e in team[:2]] == ["Deuxième année", "Code INSEE corrigé."]
+        assert [e.first for e in team] == [False, False, True]
 
 
 def test_the_version_shown_is_the_published_one_or_for_the_team_the_latest():

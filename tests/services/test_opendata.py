@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,7 +26,8 @@ from prizeapp.extensions import db
 from prizeapp.models import ApiRequestCount, InnovationVersion
 from prizeapp.models.types import utcnow
 from prizeapp.services import api_limits
-from prizeapp.services.innovations import pages, records
+from prizeapp.services.innovations import catalogue, pages, records, replications
+from prizeapp.services.innovations.catalogue import Filters
 from prizeapp.services.innovations.opendata import columns, exports, grants
 from prizeapp.services.innovations.opendata.schemas import json_schemas
 
@@ -154,6 +155,8 @@ def test_full_json_has_documents_and_answered_replications_and_matches_its_schem
     record = factories.innovation()
     factories.innovation_document(record)
     factories.replication(record, answered=True, status=ReplicationStatus.PREPARING)
+    factories.replication(record, answered=True, status=ReplicationStatus.INTERESTED)
+    factories.replication(record, answered=True, status=ReplicationStatus.ABANDONED)
     factories.replication(record, answered=False)
     data = exports.innovations_json()
     errors = list(validator("InnovationsExport").iter_errors(data))
@@ -161,8 +164,12 @@ def test_full_json_has_documents_and_answered_replications_and_matches_its_schem
     item = data["innovations"][0]
     assert len(item["documents"]) == 1 and item["documents"][0]["url"].endswith(
         f"/innovations/{record.slug}/documents/{record.documents[0].id}")
-    assert [r["status"] for r in item["replications"]] == ["preparing"]
+    assert [r["status"] for r in item["replications"]] == ["preparing", "interested", "abandoned"]
+    # Counted as the catalogue and the page count: only the territories taking it up.
     assert item["replications_count"] == 1
+    assert dicts_of(exports.innovations_csv())[0]["replications_count"] == "1"
+    assert catalogue.search(q=None, filters=Filters(), sort=None, page=1, per_page=5).items[0].replications == 1
+    assert pages.read(record, record.published_version).taken_up_count == 1
     assert data["licence"]["id"] == "etalab-2.0" and data["count"] == 1
 
 
@@ -205,7 +212,7 @@ def test_replications_are_public_once_answered_without_requester_nor_motivation(
     assert len(rows) == 1
     row = dict(zip(header, rows[0], strict=True))
     assert row["id"] == str(answered.id) and row["innovation_slug"] == record.slug
-    assert (row["status"], row["status_label"]) == ("launched", "Lancé")
+    assert (row["status"], row["status_label"]) == ("launched", "Lancée")
     assert row["departement_name"] == "Ille-et-Vilaine" and row["region_name"] == "Bretagne"
     assert row["variant"] == "Permanences dans les mairies."
     assert row["status_since"] and row["answered_at"]
@@ -213,6 +220,23 @@ def test_replications_are_public_once_answered_without_requester_nor_motivation(
     for private in ("repreneur@vitre.fr", "Repreneur", "Raison très personnelle", "Commune en attente"):
         assert private not in bodies
     assert list(validator("ReplicationsExport").iter_errors(exports.replications_json())) == []
+
+
+def test_status_since_is_the_date_the_pages_give_the_status_it_reached():
+    record = factories.innovation()
+    replication = factories.replication(record, answered=True, status=ReplicationStatus.OPERATING)
+    requested, operating = replications.timeline(replication)
+    requested.at = datetime(2025, 11, 2, 10, tzinfo=UTC)
+    operating.at = datetime(2026, 9, 15, 8, tzinfo=UTC)
+    replication.answered_at = datetime(2025, 11, 14, 16, tzinfo=UTC)
+    db.session.commit()
+    (row,) = dicts_of(exports.replications_csv())
+    assert row["status_since"] == "2026-09-15T08:00:00Z"
+    (item,) = exports.replications_json()["replications"]
+    assert item["status_since"] == "2026-09-15T08:00:00Z"
+    (group,) = pages.read(record, record.published_version).taken_up
+    assert group.replications[0].since == replications.statuses_since([replication])[replication.id] == \
+        datetime(2026, 9, 15, 8, tzinfo=UTC)
 
 
 def test_replications_of_a_withdrawn_record_leave_the_open_data():

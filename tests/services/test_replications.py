@@ -2,6 +2,8 @@
 status, the team's first answer, and the projects of calls for replication linked to their replication."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from prizeapp.enums import MemberRole, ReplicationStatus, SubmissionStatus, TerritoryKind, UnitKind
@@ -224,6 +226,47 @@ def test_my_replications_are_those_i_asked_for_those_of_my_teams_and_those_i_spo
     assert replications.followed_by(world["parrain"]).sponsored == [replication]
     nobody = replications.followed_by(factories.user())
     assert nobody.empty
+
+
+# --- what counts, and since when ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("status, answered, counts", [
+    (INT, True, False), (PREP, True, True), (LAUNCH, True, True), (OPER, True, True), (ABAND, True, False),
+    (PREP, False, False), (OPER, False, False)])
+def test_only_answered_replications_that_prepare_launch_or_operate_count(world, status, answered, counts):
+    (replication,) = factories.replications_of(world["innovation"], status, answered=answered)
+    assert replications.counts_as_taken_up(replication) is counts
+    # The query's condition is the same rule.
+    assert db.session.scalar(db.select(db.func.count()).select_from(Replication).where(
+        Replication.id == replication.id, replications.taken_up_condition())) == (1 if counts else 0)
+
+
+def test_a_status_is_dated_by_the_line_of_the_timeline_that_reached_it(world):
+    replication = _ask(world)
+    replications.post_message(replication=replication, author=world["co"], body="Bien sûr, appelez-nous.")
+    replications.change_status(replication=replication, actor=world["agent"], status=PREP)
+    replications.change_status(replication=replication, actor=world["agent"], status=LAUNCH)
+    replications.post_message(replication=replication, author=world["agent"], body="Tout se passe bien.")
+    db.session.commit()
+    moments = [datetime(2025, month, 5, 9, 30, tzinfo=UTC) for month in (1, 2, 3, 4, 6)]
+    for event, moment in zip(replications.timeline(replication), moments, strict=True):
+        event.at = moment
+    replication.created_at, replication.answered_at = moments[0], moments[1]
+    db.session.commit()
+    # Launched in April: neither the request (January), the first answer (February) nor the last message (June).
+    assert replications.statuses_since([replication]) == {replication.id: moments[3]}
+
+    replications.change_status(replication=replication, actor=world["agent"], status=ABAND, note="Plus de budget.")
+    db.session.commit()
+    abandoned_at = replications.timeline(replication)[-1].at
+    assert abandoned_at > moments[-1]
+    assert replications.statuses_since([replication]) == {replication.id: abandoned_at}
+
+
+def test_without_a_line_of_its_status_a_replication_is_dated_by_its_request(world):
+    (replication,) = factories.replications_of(world["innovation"], LAUNCH)
+    assert replications.statuses_since([replication]) == {replication.id: replication.created_at}
+    assert replications.statuses_since([]) == {}
 
 
 # --- calls for replication -------------------------------------------------------------------------------

@@ -8,13 +8,14 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.security import check_password_hash
 
+from prizeapp.enums import CallPhase, CallRoleKind
 from prizeapp.extensions import db
 from prizeapp.models import AuditEvent, LoginAttempt, OutboxEmail, User, UserSession
 from prizeapp.models.types import utcnow
 from prizeapp.services.outbox import deliver_pending
 
 from .. import factories
-from ..conftest import login, post_form
+from ..conftest import fr, login, post_form, sign_in_as, text
 
 
 def without_csrf(html: str) -> str:
@@ -284,3 +285,48 @@ def test_a_registration_never_leads_to_another_site(client, mailbox):
     response = client.get(mailbox.link(message, "/confirm/"))
 
     assert "evil" not in response.headers["Location"]
+
+
+# --- my space: my innovation records, and those waiting for my checking ---------------------------------------
+
+def test_my_space_lists_my_team_records_with_their_status_and_links(client):
+    call = factories.call(title="Prix de l'innovation territoriale", phase=CallPhase.PUBLISHED)
+    lead, member, stranger = factories.user(), factories.user(), factories.user()
+    draft = factories.record_of_team(call=call, lead=lead, members=(member,), title="Conciergerie des aidants")
+    public = factories.record_of_team(call=call, lead=factories.user(), members=(member,), published=True,
+                                      title="Navette des hameaux")
+    organiser = factories.user()
+    factories.grant(organiser, call, CallRoleKind.ORGANISER)
+
+    sign_in_as(client, member)
+    page = text(client.get("/account/"))
+    records_part = page.split(f">{fr('My innovation records')}</h2>")[1].split("</ul>")[0]
+    assert "Conciergerie des aidants" in records_part and "Navette des hameaux" in records_part
+    assert f'href="/innovations/{draft.slug}/edit"' in records_part
+    assert f'href="/innovations/{public.slug}/edit"' in records_part
+    assert f'href="/innovations/{public.slug}"' in records_part and f'href="/innovations/{draft.slug}"' in records_part
+    assert fr("Published") in records_part and fr("Draft") in records_part
+    # The panel for people with nothing yet is not for a team member.
+    assert fr("See the open calls") not in page
+
+    sign_in_as(client, stranger)
+    assert fr("My innovation records") not in text(client.get("/account/"))
+
+
+def test_a_checker_finds_in_my_space_the_records_waiting_for_them(client):
+    call = factories.call(title="Prix de l'innovation territoriale", phase=CallPhase.PUBLISHED)
+    organiser = factories.user()
+    factories.grant(organiser, call, CallRoleKind.ORGANISER)
+    waiting = factories.record_of_team(call=call, lead=factories.user(), waiting=True, title="Répit des aidants")
+    elsewhere = factories.record_of_team(call=factories.call(), lead=factories.user(), waiting=True,
+                                         title="Navette ailleurs")
+
+    sign_in_as(client, organiser)
+    page = text(client.get("/account/"))
+    checking = page.split(f">{fr('Innovation records to check')}</h2>")[1].split("</ul>")[0]
+    assert f'href="/manage/innovations/{waiting.slug}"' in checking and "Répit des aidants" in checking
+    assert elsewhere.slug not in checking
+    assert 'href="/manage/innovations"' in page.split(f">{fr('Innovation records to check')}</h2>")[1]
+
+    sign_in_as(client, factories.user())
+    assert fr("Innovation records to check") not in text(client.get("/account/"))

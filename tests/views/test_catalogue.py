@@ -132,13 +132,36 @@ def test_active_filters_are_listed_and_each_can_be_removed(client, world):
     page = text(client.get("/innovations?q=solidaire&territory=rural&year=2024&sort=recency"))
     assert "Type de territoire\u00a0: Rural" in page
     assert "Année\u00a0: 2024" in page
-    assert "Rechercher une innovation\u00a0: «\u00a0solidaire\u00a0»" in page
+    # The search's chip: no quotes within the quotes a reader might put around it.
+    chips = page.split('class="catalogue-active__list"')[1].split("</ul>")[0]
+    assert "Recherche\u00a0: solidaire" in chips and "«" not in chips
     # The link that removes the type of territory keeps the rest, and goes back to the first page.
     assert 'href="/innovations?q=solidaire&year=2024&sort=recency"' in page
     assert 'href="/innovations?q=solidaire&territory=rural&sort=recency"' in page
     # Clearing the filters keeps the search and the order.
     assert '<a href="/innovations?q=solidaire&sort=recency">Effacer les filtres</a>' in page
     assert "(2 actifs)" in page
+
+
+@pytest.mark.parametrize(("query", "clean"), [
+    ("q=legumerie&theme=&territory=&region=&departement=&organisation=&evidence=&readiness=&cost=&year=&call=&sort=",
+     "/innovations?q=legumerie"),
+    ("q=&theme=mobility&territory=&sort=recency", "/innovations?theme=mobility&sort=recency"),
+    ("sort=replications&q=&region=75", "/innovations?sort=replications&region=75"),  # the order kept
+    ("q=&theme=&sort=", "/innovations"),
+    ("q=%C3%A9cole+num%C3%A9rique&year=", "/innovations?q=%C3%A9cole+num%C3%A9rique"),
+])
+def test_empty_parameters_are_dropped_from_the_address(client, world, query, clean):
+    # The search form sends every field, filled or not: the address to share is the one without the empty ones.
+    response = client.get(f"/innovations?{query}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == clean
+    assert client.get(clean).status_code == 200
+
+
+def test_an_address_without_empty_parameters_is_the_page_itself(client, world):
+    assert client.get("/innovations?q=solidaire&territory=rural").status_code == 200
+    assert client.get("/innovations").status_code == 200
 
 
 def test_nothing_found_says_what_to_do(client, world):
@@ -230,7 +253,7 @@ def test_the_page_is_in_english_when_asked(client, world):
     assert "<h1>Innovations to take up</h1>" in page
     assert ">1 innovation</h2>" in page
     assert "Type of territory: Urban" in page
-    assert "Search the innovations: “école”" in page
+    assert "Search: école" in page
 
 
 # --- the same queries whatever the catalogue's size --------------------------------------------------------

@@ -2,6 +2,8 @@
 withdrawing, with the team's emails received through a real SMTP server."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from prizeapp.enums import CallPhase, CallRoleKind, InnovationStatus, Locale, VersionStatus
@@ -163,3 +165,31 @@ def test_the_team_cannot_check_its_own_record(client, world):
     assert client.get("/manage/innovations").status_code == 403
     assert post_form(client, f"/manage/innovations/{world['waiting'].slug}/approve", {"number": "2"},
                      page="/").status_code == 403
+
+
+def test_the_queue_says_when_each_record_was_sent_in_the_feminine(client, world):
+    # « Envoyée le » : a record (une fiche) was sent, as the column of dates says.
+    sign_in_as(client, world["organiser"])
+    table = text(client.get("/manage/innovations")).split('id="waiting-title"')[1].split("</table>")[0]
+    assert f"<th scope=\"col\">{fr('Sent for checking on')}</th>" in table
+    assert fr("Sent for checking on") == "Envoyée le" and "Envoyé le" not in table
+
+
+def test_the_checking_page_leads_to_the_record_parrains(client, world):
+    sign_in_as(client, world["organiser"])
+    page = text(client.get(f"/manage/innovations/{world['waiting'].slug}"))
+    status = page.split('id="status"')[1].split("</section>")[0]
+    assert (f'<a href="/innovations/{world["waiting"].slug}/parrains">{fr("Assign or remove its parrains")}</a>'
+            in status)
+
+
+def test_the_browser_asks_for_the_withdrawal_reason_before_anything_is_confirmed(client, world):
+    record = factories.innovation(call=world["call"], lead=world["lead"])
+    sign_in_as(client, world["organiser"])
+    page = client.get(f"/manage/innovations/{record.slug}").get_data(as_text=True)
+    form = page.split(f'action="/manage/innovations/{record.slug}/withdraw"')[1].split("</form>")[0]
+    opening = page.split(f'action="/manage/innovations/{record.slug}/withdraw"')[1].split(">")[0]
+    assert "novalidate" not in opening  # the browser checks the form: the reason first, then the confirmation
+    assert re.search(r'<textarea[^>]*\brequired\b[^>]*name="withdraw-reason"|<textarea[^>]*name="withdraw-reason"'
+                     r'[^>]*\brequired\b', form)
+    assert "data-confirm=" in form

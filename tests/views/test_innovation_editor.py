@@ -162,7 +162,7 @@ def test_a_field_in_error_keeps_everything_typed_and_saves_nothing(client, world
     assert "Un problème très bien décrit." in page and 'value="quinze mille"' in page
     assert 'value="31/02/2024"' in page and 'value="exemple.fr/guide"' in page
     summary = page.split('id="problems"')[1].split("</div>")[0]
-    assert fr("Enter a number, for example 12,5 or 50 000.") in summary
+    assert fr("Enter an amount in euros, for example 15 000 or 12,50.") in summary
     assert fr("Enter a date such as 31/12/2026.") in summary
     assert '<a href="#links-0-url">' in summary
     assert len(records.latest(record).content) == len(record.versions[0].content) and len(record.versions) == 1
@@ -360,3 +360,118 @@ def test_every_reason_a_project_cannot_start_a_record_has_its_sentence():
 
     codes = {"not_submitted", "results_not_published", "already_started", "team_must_agree"}
     assert codes <= set(REFUSALS.sentences)
+
+
+# --- what people type: amounts, territories, titles, dates ---------------------------------------------------
+
+def _field_error(page: str, name: str) -> str:
+    match = re.search(rf'<p class="field__error" id="{name}-error">(.*?)</p>', page, re.S)
+    return match.group(1) if match else ""
+
+
+def test_amounts_are_read_as_french_agents_type_them(client, world):
+    record = _record(world)
+    sign_in_as(client, world["lead"])
+    data = form_data(factories.record_content(), based_on=1, cost_setup="9 000,50 €",
+                     cost_recurring="9\u202f000\u00a0€", cost_per_user="9000.50")
+    response = _edit(client, record, data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    content = records.latest(record).content
+    assert (content["cost_setup"], content["cost_recurring"], content["cost_per_user"]) == (
+        "9000.50", "9000.00", "9000.50")
+
+
+def test_the_money_fields_say_how_cents_are_written(client, world):
+    record = _record(world)
+    sign_in_as(client, world["lead"])
+    page = text(client.get(f"/innovations/{record.slug}/edit"))
+    hint = page.split('id="cost_per_user-hint">')[1].split("</p>")[0]
+    assert fr("The cents go after a comma (15 000,50) or a point (15000.50): a point never separates the "
+              "thousands.") in hint
+
+
+def test_an_amount_in_error_gets_the_one_message_that_fits(client, world):
+    record = _record(world)
+    sign_in_as(client, world["lead"])
+    data = form_data(factories.record_content(), based_on=1, cost_setup="neuf mille €", cost_recurring="-9 000 €",
+                     cost_per_user="9.000,50")
+    response = _edit(client, record, data)
+    assert response.status_code == 422
+    page = text(response)
+    not_a_number, negative = (fr("Enter an amount in euros, for example 15 000 or 12,50."),
+                              fr("Enter a positive amount."))
+    for name in ("cost_setup", "cost_per_user"):
+        assert not_a_number in _field_error(page, name) and negative not in _field_error(page, name)
+    assert negative in _field_error(page, "cost_recurring")
+    assert not_a_number not in _field_error(page, "cost_recurring")
+    assert len(record.versions) == 1
+
+
+def test_the_territory_is_checked_with_every_other_field_in_one_round(client, world):
+    # A commune of Paris said to be in the Loiret, while other fields are wrong too: all is said at once.
+    record = _record(world)
+    sign_in_as(client, world["lead"])
+    data = form_data(factories.record_content(), based_on=1, commune_code="75056", departement_code="45",
+                     region_code="24", cost_setup="beaucoup", **{"links-0-url": "exemple.fr/guide"})
+    response = _edit(client, record, data)
+    assert response.status_code == 422
+    page = text(response)
+    in_loiret = fr("This commune is not in %(departement)s.", departement="Loiret (45)")
+    assert in_loiret in _field_error(page, "commune_code")
+    assert fr("Enter an amount in euros, for example 15 000 or 12,50.") in _field_error(page, "cost_setup")
+    summary = page.split('id="problems"')[1].split("</div>")[0]
+    assert '<a href="#commune_code">' in summary and '<a href="#cost_setup">' in summary
+    assert '<a href="#links-0-url">' in summary
+    assert len(record.versions) == 1
+
+
+def test_a_commune_outside_the_region_chosen_is_said_on_the_region(client, world):
+    # The département left empty is the commune's (as the service fills it in): the région is what disagrees.
+    record = _record(world)
+    sign_in_as(client, world["lead"])
+    data = form_data(factories.record_content(), based_on=1, commune_code="35238", departement_code="",
+                     region_code="11")
+    response = _edit(client, record, data)
+    assert response.status_code == 422
+    assert fr("%(departement)s is not in the région %(region)s: choose its own région, or leave the région empty.",
+              departement="Ille-et-Vilaine (35)", region="Île-de-France") in _field_error(text(response), "region_code")
+
+
+def test_a_draft_saved_without_a_title_keeps_the_name_it_had(client, world):
+    record = _record(world)
+    sign_in_as(client, world["lead"])
+    assert _edit(client, record, form_data(factories.record_content(title="Répit des aidants"),
+                                           based_on=1)).status_code == 302
+    assert _edit(client, record, form_data(factories.record_content(title=""), based_on=2)).status_code == 302
+    page = text(client.get(f"/innovations/{record.slug}/edit"))
+    assert re.search(r"<h1[^>]*>Répit des aidants</h1>", page)
+    assert f"<title>{fr('Innovation record')} – Répit des aidants" in page
+    assert record.slug not in page.split("<h1")[1].split("</h1>")[0]
+    assert 'value=""' in re.search(r'<input[^>]*id="title"[^>]*>', page).group(0)  # the title as saved: empty
+
+
+def test_a_record_that_never_had_a_title_is_named_after_its_project(world):
+    record = _record(world)
+    records.save(innovation=record, actor=world["lead"], content=factories.record_content(title=""), based_on=1)
+    record.versions[0].content = {**record.versions[0].content, "title": ""}
+    db.session.commit()
+    assert records.title_of(records.latest(record)) == "Conciergerie solidaire des aidants"
+
+
+def test_a_stage_cannot_be_dated_after_today(client, world):
+    from datetime import datetime, timedelta
+
+    from prizeapp.core.localtime import PARIS
+
+    today = datetime.now(PARIS).date()
+    record = _record(world)
+    sign_in_as(client, world["lead"])
+    later = form_data(factories.record_content(), based_on=1, phase_operating=(today + timedelta(days=1)).isoformat())
+    response = _edit(client, record, later)
+    assert response.status_code == 422
+    assert fr("A stage reached cannot be dated after today: give the date it was reached, or leave the date "
+              "empty.") in _field_error(text(response), "phase_operating")
+    assert len(record.versions) == 1
+    assert _edit(client, record, form_data(factories.record_content(), based_on=1,
+                                           phase_operating=today.isoformat())).status_code == 302

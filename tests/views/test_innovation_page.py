@@ -6,10 +6,12 @@ import io
 import json
 import re
 import subprocess
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
+from flask_babel import force_locale, ngettext
 from pypdf import PdfReader
 
 from prizeapp.enums import (
@@ -20,15 +22,21 @@ from prizeapp.enums import (
     ReplicationStatus,
 )
 from prizeapp.extensions import db
+from prizeapp.formatting import date_filter
 from prizeapp.models import InnovationSponsor, ReadinessComment, Replication, SubmissionMember
 from prizeapp.models.types import utcnow
 from prizeapp.services.innovations import content as content_fields
-from prizeapp.services.innovations import documents, records, search
+from prizeapp.services.innovations import documents, records, replications, search
 
 from .. import factories
 from ..conftest import counted_queries, fr, sign_in_as, text
 
 BASE = "http://127.0.0.1:5000"  # the tests' BASE_URL (the development default)
+
+
+def ngettext_fr(singular: str, plural: str, num: int) -> str:
+    with force_locale("fr"):
+        return ngettext(singular, plural, num)
 
 
 class HeadReader(HTMLParser):
@@ -126,7 +134,7 @@ def test_the_page_shows_each_section_in_words(client, world):
     # Choices by their labels, codes by their names, amounts in euros.
     assert fr("Social action and solidarity") in page
     assert fr("Level 2: data show a change, without proving the cause") in page
-    assert fr("In operation") in page and "1 septembre 2024" in page
+    assert fr("In operation") in page and "1er septembre 2024" in page
     assert "Ille-et-Vilaine (35)" in page and "Bretagne" in page
     assert fr("Urban") in page
     assert "15\u202f000\xa0€" in page and "75\xa0€" in page
@@ -169,6 +177,53 @@ def test_replications_are_shown_once_answered_grouped_by_region(client, world):
     assert page.index("Bretagne</h4>") < page.index("Occitanie</h4>")
     assert fr("Launched") in page and fr("Preparing") in page
     assert "Finistère (29)" in page
+
+
+def test_only_the_territories_taking_it_up_count_the_interested_and_abandoned_are_apart(client):
+    record = factories.innovation()
+    factories.replications_of(record, ReplicationStatus.INTERESTED, organisation="Commune curieuse")
+    factories.replications_of(record, ReplicationStatus.ABANDONED, organisation="Syndicat parti")
+    page = text(page_of(client, record))
+    # None counts: the box says it as the catalogue's card does.
+    box = page.split('id="box-title"', 1)[1].split("</section>", 1)[0]
+    assert fr("no territory yet") in box
+    assert fr("in %(num)d territory", num=0) not in box
+    assert fr("no territory yet") in text(client.get("/innovations"))
+    assert fr("No territory has taken it up yet: yours could be the first.") in page
+    assert ngettext_fr("Taken up in %(num)d territory so far.", "Taken up in %(num)d territories so far.", 0) \
+        not in page
+    assert page.index('id="where-title"') < page.index('id="interested-title"') < page.index("Commune curieuse 1") \
+        < page.index('id="abandoned-title"') < page.index("Syndicat parti 1")
+    assert fr("Territories interested") in page and fr("Abandoned replications") in page
+
+    factories.replications_of(record, ReplicationStatus.PREPARING, organisation="Commune en route")
+    page = text(page_of(client, record))
+    box = page.split('id="box-title"', 1)[1].split("</section>", 1)[0]
+    assert ngettext_fr("in %(num)d territory", "in %(num)d territories", 1) in box
+    assert ngettext_fr("Taken up in %(num)d territory so far.", "Taken up in %(num)d territories so far.", 1) in page
+    assert page.index("Commune en route 1") < page.index('id="interested-title"')
+
+
+def test_each_replication_says_when_it_reached_its_status(client):
+    record = factories.innovation()
+    operating = factories.replication(record, status=ReplicationStatus.OPERATING, answered=True,
+                                      organisation="Commune en marche")
+    launched = factories.replication(record, status=ReplicationStatus.LAUNCHED, answered=True,
+                                     organisation="Commune lancée")
+    for replication, reached in ((operating, datetime(2026, 9, 15, 12, tzinfo=UTC)),
+                                 (launched, datetime(2026, 1, 14, 12, tzinfo=UTC))):
+        requested, status = replications.timeline(replication)
+        requested.at = datetime(2025, 10, 2, 12, tzinfo=UTC)
+        status.at = reached
+        replication.answered_at = datetime(2025, 11, 14, 12, tzinfo=UTC)  # the team's first answer
+    db.session.commit()
+    page = " ".join(text(page_of(client, record)).split())
+    with force_locale("fr"):
+        since = {day: date_filter(day) for day in (date(2026, 9, 15), date(2026, 1, 14), date(2025, 11, 14))}
+    assert f'{fr("In operation")}</span> <span class="muted">{fr("since %(date)s", date=since[date(2026, 9, 15)])}' \
+        in page
+    assert f'{fr("Launched")}</span> <span class="muted">{fr("on %(date)s", date=since[date(2026, 1, 14)])}' in page
+    assert since[date(2025, 11, 14)] not in page
 
 
 def test_parrains_opinions_and_lineage(client, world):
@@ -349,6 +404,7 @@ def test_robots_txt_points_at_the_sitemap(client):
 
 def test_the_history_lists_approved_versions_with_what_they_changed(client, world):
     record, lead = world["record"], world["lead"]
+    record.published_version.change_note = "Code INSEE corrigé."  # after a draft the public never saw
     factories.approved_version(record, change_note="Résultats de la deuxième année.",
                                results="640 aidants accompagnés en deux ans.", evidence_level="3")
     records.save(innovation=record, actor=lead, content={**record.published_version.content, "title": "Brouillon"},
@@ -359,12 +415,21 @@ def test_the_history_lists_approved_versions_with_what_they_changed(client, worl
     page = text(response)
     assert fr("Version %(number)d", number=3) in page and fr("Version %(number)d", number=2) in page
     assert fr("Version %(number)d", number=4) not in page and fr("Version %(number)d", number=1) not in page
-    assert "Résultats de la deuxième année." in page
     entry = page.split(fr("Version %(number)d", number=3), 1)[1].split(fr("Version %(number)d", number=2), 1)[0]
     assert fr("Results so far") in entry and fr("Evidence level") in entry
     assert fr("Name of the innovation") not in entry
+    # The first publication: no count of fields against nothing.
+    first = page.split(fr("Version %(number)d", number=2), 1)[1].split("</li>", 1)[0]
+    assert fr("First publication") in first
+    assert fr("Results so far") not in first and fr("No field changed.") not in first
+    # The team's notes are written for the checkers: the public reads none of them.
+    assert "Résultats de la deuxième année." not in page and "Code INSEE corrigé." not in page
+    version = text(client.get(f"/innovations/{record.slug}/versions/3"))
+    assert "Résultats de la deuxième année." not in version and fr("What changed:") not in version
     sign_in_as(client, lead)
-    assert fr("Version %(number)d", number=4) in text(client.get(f"/innovations/{record.slug}/history"))
+    page = text(client.get(f"/innovations/{record.slug}/history"))
+    assert fr("Version %(number)d", number=4) in page and "Résultats de la deuxième année." in page
+    assert "Résultats de la deuxième année." in text(client.get(f"/innovations/{record.slug}/versions/3"))
 
 
 def test_a_version_is_readable_when_approved_or_by_the_team(client, world):
@@ -419,6 +484,30 @@ def test_a_record_with_every_text_at_length_still_fits_on_one_page(client):
     words = " ".join(reader.pages[0].extract_text().split())
     assert "…" in words and "Aïcha Benali" in words and f"/innovations/{record.slug}" in words
     assert fr("Taking it up elsewhere") in words and fr("Tools needed") in words
+
+
+def test_a_record_with_many_replications_and_contacts_fits_on_one_page_with_its_address(client):
+    lead = factories.user(first_name="Aïcha", last_name="Benali")
+    team = [factories.user(first_name=f"Membre{i}", last_name="Équipe") for i in range(9)]
+    values = {name: LONG[:520] for name in content_fields.TEXT_FIELDS
+              if name not in ("title", "summary", "organisation", "territory_name", "contact_email")}
+    record = factories.innovation(lead=lead, summary=LONG[:300], contact_ids=[lead.id, *(m.id for m in team)],
+                                  contact_email="aidants@exempleville.fr", **values)
+    for member in team:
+        db.session.add(SubmissionMember(submission_id=record.submission_id, user_id=member.id,
+                                        role=MemberRole.CO_APPLICANT))
+    db.session.commit()
+    factories.replications_of(record, *[ReplicationStatus.OPERATING] * 8, *[ReplicationStatus.INTERESTED] * 6)
+    response = client.get(f"/innovations/{record.slug}/sheet.pdf")
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 1
+    words = " ".join(reader.pages[0].extract_text().split())
+    # The address of the whole record is on that page, in its footer.
+    assert f"{BASE}/innovations/{record.slug}" in words.replace(" ", "")
+    assert ngettext_fr("Taken up in %(num)d territory so far.", "Taken up in %(num)d territories so far.", 8) in words
+    assert "Aïcha Benali" in words
+    assert ngettext_fr("and %(num)d other contact on the page of the innovation",
+                       "and %(num)d other contacts on the page of the innovation", 6) in words
 
 
 def test_a_draft_sheet_is_not_found_for_the_public(client, draft):

@@ -170,3 +170,13 @@ def test_the_call_page_links_its_grants_once_the_results_are_published(client):
     call.phase = CallPhase.PUBLISHED
     db.session.commit()
     assert link in client.get(f"/calls/{call.slug}").get_data(as_text=True)
+
+
+def test_the_csv_files_say_their_charset_once(client):
+    call = factories.call(phase=CallPhase.PUBLISHED, title="Prix de l'innovation 2025")
+    call.results_published_at = utcnow()
+    factories.innovation()
+    db.session.commit()
+    for path in ("/open-data/innovations.csv", "/open-data/replications.csv", f"/calls/{call.slug}/subventions.csv"):
+        content_type = client.get(path).headers["Content-Type"]
+        assert content_type.replace(" ", "").split(";") == ["text/csv", "charset=utf-8", "header=present"], path

@@ -3,9 +3,11 @@ readiness, their own list; the emails through the real SMTP server; and, on the 
 for replication beside the essaimage criterion."""
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from prizeapp.enums import (
     AssignmentStatus,
@@ -18,6 +20,7 @@ from prizeapp.enums import (
     VersionStatus,
 )
 from prizeapp.extensions import db
+from prizeapp.formatting import date_filter
 from prizeapp.models import (
     Assignment,
     Criterion,
@@ -28,7 +31,7 @@ from prizeapp.models import (
     SponsorProfile,
 )
 from prizeapp.models.types import utcnow
-from prizeapp.services.innovations import records
+from prizeapp.services.innovations import records, sponsors
 from prizeapp.services.outbox import deliver_pending
 
 from .. import factories
@@ -83,10 +86,26 @@ def test_a_departement_outside_the_region_is_shown_beside_its_field(client):
     response = post_form(client, "/account/parrain", {"expertise": "Achats", "region_code": "11",
                                                       "departement_code": "35"})
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert 'id="departement_code-error"' in response.get_data(as_text=True)
-    assert fr("This département is not in the région you chose: change one of them, or leave the région "
-              "empty.") in text(response)
+    assert fr("%(departement)s is not in the région %(region)s: choose its own région, or leave the région empty.",
+              departement="Ille-et-Vilaine (35)", region="Île-de-France") in text(response)
+    assert profile_of(agent) is None
+
+
+def test_the_territory_is_checked_in_the_same_round_as_the_other_fields(client):
+    agent = factories.user()
+    sign_in_as(client, agent)
+
+    response = post_form(client, "/account/parrain", {"expertise": " ", "region_code": "11",
+                                                      "departement_code": "35"})
+
+    assert response.status_code == 400
+    page = text(response)
+    assert fr("Say what you know and can help with.") in page.split('id="expertise-error"')[1].split("</p>")[0]
+    assert fr("%(departement)s is not in the région %(region)s: choose its own région, or leave the région empty.",
+              departement="Ille-et-Vilaine (35)", region="Île-de-France") in page.split(
+                  'id="departement_code-error"')[1].split("</p>")[0]
     assert profile_of(agent) is None
 
 
@@ -209,6 +228,14 @@ def test_the_organiser_assigns_a_parrain_who_is_emailed_with_a_link_to_the_recor
     assert "Yann Le Goff" in text(client.get(f"/innovations/{record.slug}/parrains"))
 
 
+def test_the_assignment_is_confirmed_in_words_that_fit_a_parrain_or_a_marraine(client, edition):
+    record, breton = edition["record"], edition["breton"]
+    sign_in_as(client, edition["organiser"])
+    response = post_form(client, f"/innovations/{record.slug}/parrains", {"sponsor": str(breton.user_id)})
+    page = text(client.get(response.headers["Location"]))
+    assert "Yann Le Goff est désormais parrain ou marraine de cette innovation. Un courriel l'en informe." in page
+
+
 def test_an_administrator_removes_a_parrain(client, edition):
     record, breton = edition["record"], edition["breton"]
     db.session.add(InnovationSponsor(innovation_id=record.id, user_id=breton.user_id))
@@ -314,10 +341,63 @@ def test_a_parrain_sees_the_innovations_they_sponsor_and_their_replications(clie
     assert fr("Preparing") in text(response)
 
 
-def test_someone_who_sponsors_nothing_is_told_so(client):
-    sign_in_as(client, factories.user())
+def test_a_parrain_sees_since_when_each_replication_is_at_its_status(client, edition):
+    record, breton = edition["record"], edition["breton"]
+    db.session.add(InnovationSponsor(innovation_id=record.id, user_id=breton.user_id))
+    replication = factories.replication(record, status=ReplicationStatus.PREPARING, answered=True)
+    requested, preparing = replication.events
+    replication.created_at = requested.at = datetime(2025, 11, 22, 12, tzinfo=UTC)
+    preparing.at = datetime(2026, 2, 10, 12, tzinfo=UTC)
+    db.session.commit()
+    sign_in_as(client, breton.user)
+    page = " ".join(text(client.get("/account/parrain/innovations")).split())
+    with force_locale("fr"):
+        reached, requested_on = date_filter(date(2026, 2, 10)), date_filter(date(2025, 11, 22))
+    assert f'{fr("Preparing")} <span class="muted">{fr("since %(date)s", date=reached)}</span>' in page
+    assert requested_on not in page
+
+
+def test_a_parrain_who_sponsors_nothing_is_told_so(client):
+    sign_in_as(client, factories.sponsor().user)
+    page = text(client.get("/account/parrain/innovations"))
     assert fr("You sponsor no innovation yet. The organisers of the calls assign parrains and marraines to "
-              "innovations; you will be told by email.") in text(client.get("/account/parrain/innovations"))
+              "innovations; you will be told by email.") in page
+    assert fr(NOT_A_PARRAIN) not in page
+
+
+NOT_A_PARRAIN = ("You are not a parrain or marraine. Parrains and marraines are agents who help other territories take "
+                 "innovations up: they share what they know, and give their opinion of whether a record is ready to be "
+                 "taken up.")
+
+
+def test_someone_who_is_not_a_parrain_is_invited_to_volunteer(client):
+    sign_in_as(client, factories.user())
+    response = client.get("/account/parrain/innovations")
+    page = text(response)
+    assert fr("You sponsor no innovation yet. The organisers of the calls assign parrains and marraines to "
+              "innovations; you will be told by email.") not in page
+    assert fr(NOT_A_PARRAIN) in page
+    main = page.split("<main")[1]
+    assert re.search(r'<a class="button" href="/account/parrain">' + re.escape(fr("Volunteer as parrain or marraine")),
+                     main)
+
+
+def test_who_shares_both_the_theme_and_the_region_comes_before_who_shares_one(client, edition):
+    # The record is of the theme "social", in Bretagne (53).
+    both = factories.sponsor(user=factories.user(first_name="Zoé", last_name="Zeller"), region_code="53",
+                             themes=["social"])
+    theme_only = factories.sponsor(user=factories.user(first_name="Théo", last_name="Thème"), themes=["social"])
+    sign_in_as(client, edition["organiser"])
+    page = text(client.get(f"/innovations/{edition['record'].slug}/parrains"))
+    options = page.split('id="sponsor"')[1].split("</select>")[0]
+    order = [options.index(name) for name in ("Zoé Zeller", "Théo Thème", "Yann Le Goff", "Alice Aubert")]
+    assert order[0] < min(order[1], order[2]) and max(order[1], order[2]) < order[3]
+    table = page.split("<tbody>")[1]
+    rows = [table.index(name) for name in ("Zoé Zeller", "Théo Thème", "Yann Le Goff", "Alice Aubert")]
+    assert rows[0] < min(rows[1], rows[2]) and max(rows[1], rows[2]) < rows[3]
+    assert fr("Same theme and région") in table.split("Zoé Zeller")[1].split("</td>")[0]
+    assert fr("Same theme") in table.split("Théo Thème")[1].split("</td>")[0]
+    assert {both.user_id, theme_only.user_id} <= {c.user.id for c in sponsors.candidates(edition["record"])}
 
 
 # --- the conditions for replication beside the essaimage criterion -------------------------------------------

@@ -7,12 +7,15 @@ People read the pages in English, so that the assertions hold before and after t
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
 import pytest
+from flask_babel import force_locale
 
 from prizeapp.enums import CallRoleKind, Locale, MemberRole, ReplicationStatus, SubmissionStatus, UnitKind
 from prizeapp.extensions import db
-from prizeapp.models import Call, Replication, Submission, SubmissionMember
+from prizeapp.formatting import date_filter
+from prizeapp.models import Call, Replication, ReplicationEvent, Submission, SubmissionMember
 from prizeapp.services.outbox import deliver_pending
 
 from .. import factories
@@ -105,12 +108,24 @@ def test_a_request_with_mistakes_is_shown_again_with_what_was_typed(client, worl
     assert re.search(r'<option selected value="35">|<option value="35" selected>', html)
 
     response = _ask(client, world, region_code="84", commune_code="75056")
-    assert response.status_code == 422
+    assert response.status_code == 400
     html = text(response)
-    assert "This département is not in the région chosen" in html
-    assert "This commune is not in the département chosen." in html
+    assert ("Ille-et-Vilaine (35) is not in the région Auvergne-Rhône-Alpes: choose its own région, or leave the "
+            "région empty.") in html
+    assert "This commune is not in Ille-et-Vilaine (35)." in html
     assert 'id="commune_code-error"' in html and 'id="departement_code-error"' in html
     assert "Nos aidants s'épuisent, nous voulons un relais." in html
+    assert _count() == 0
+
+
+def test_the_territory_codes_are_checked_in_the_same_round_as_the_other_fields(client, world):
+    sign_in_as(client, world["agent"])
+    response = _ask(client, world, organisation="", motivation=" ", region_code="84", commune_code="75056")
+    assert response.status_code == 400
+    html = text(response)
+    assert "Enter the name of your organisation." in html and "Say why you want to take this innovation up." in html
+    assert "This commune is not in Ille-et-Vilaine (35)." in html.split('id="commune_code-error"')[1].split("</p>")[0]
+    assert "is not in the région Auvergne-Rhône-Alpes" in html.split('id="departement_code-error"')[1].split("</p>")[0]
     assert _count() == 0
 
 
@@ -267,6 +282,47 @@ def test_my_replications_for_the_repreneur_and_the_team_and_the_dashboard_link(c
     assert "You have not asked to take an innovation up yet." in html and f"/replications/{asked.id}" not in html
 
 
+def test_my_replications_say_since_when_each_is_at_its_status(client, world):
+    replication = factories.replication(world["innovation"], requester=world["agent"],
+                                        status=ReplicationStatus.LAUNCHED, answered=True)
+    requested, launched = replication.events
+    replication.created_at = requested.at = datetime(2025, 11, 22, 12, tzinfo=UTC)
+    launched.at = datetime(2026, 1, 14, 12, tzinfo=UTC)
+    db.session.commit()
+    sign_in_as(client, world["agent"])
+    html = " ".join(text(client.get("/replications")).split())
+    with force_locale("en"):
+        launched_on, requested_on = date_filter(date(2026, 1, 14)), date_filter(date(2025, 11, 22))
+    assert f"Launched</span> <span>on {launched_on}</span>" in html
+    assert requested_on not in html
+
+
+# --- in French ---------------------------------------------------------------------------------------------
+
+def test_the_statuses_describe_la_reprise_in_french():
+    with force_locale("fr"):
+        assert [str(status.label) for status in ReplicationStatus] == [
+            "Intérêt manifesté", "En préparation", "Lancée", "En fonctionnement", "Abandonnée"]
+
+
+def test_the_timeline_reads_well_in_french(client):
+    innovation = factories.innovation()
+    marraine = factories.parrain_of(innovation, user=factories.user(first_name="Nathalie", last_name="Lefèvre"))
+    requester = factories.user(first_name="Arthur", last_name="Denis")
+    call = factories.call(title="Appel à projets « Territoires d'essaimage » 2026")
+    project = factories.submission(call=call, lead=requester, status=SubmissionStatus.SUBMITTED,
+                                   title="Répit à Vitré")
+    replication = factories.replication(innovation, requester=requester, submission_id=project.id)
+    db.session.add(ReplicationEvent(replication_id=replication.id, author_id=marraine.id, body="Je vous appelle."))
+    db.session.commit()
+    sign_in_as(client, requester)
+    html = re.sub(r"\s+", " ", text(client.get(f"/replications/{replication.id}")), flags=re.ASCII)
+    assert "Nathalie Lefèvre</strong> <span class=\"muted\">(parrain ou marraine)</span>" in html
+    assert "Début de la reprise\u00a0: <span" in html and "Reprise engagée" not in html
+    assert f"Appel à projets « Territoires d'essaimage » 2026, référence {project.reference}" in html
+    assert "« Appel" not in html and "appel « " not in html
+
+
 # --- calls for replication ---------------------------------------------------------------------------------
 
 def test_the_organisers_make_a_call_a_call_for_replication(client, world):
@@ -350,3 +406,18 @@ def test_a_co_applicant_submits_and_the_lead_is_the_repreneur(client, world):
     assert replication.requester_id == world["agent"].id
     sign_in_as(client, world["agent"])
     assert 'name="status"' in text(client.get(f"/replications/{replication.id}"))
+
+
+def test_a_territory_named_with_its_departement_does_not_say_it_twice(client, world, mailbox):
+    sign_in_as(client, world["agent"])
+    response = _ask(client, world, territory_name="Beaulieu-sur-Loire (Loiret)", departement_code="45",
+                    commune_code="")
+    assert response.status_code == 302
+    timeline = text(client.get(response.headers["Location"]))
+    place = timeline.split("Beaulieu-sur-Loire (Loiret)")[1].split("</dd>")[0]
+    assert "Loiret (45)" not in place and "Centre-Val de Loire" in place
+    deliver_pending()
+    body = mailbox.text(mailbox.to("lea@exempleville.fr")[0])
+    assert "Beaulieu-sur-Loire (Loiret), Centre-Val de Loire" in body and "Loiret (45)" not in body
+    mine = text(client.get("/replications"))
+    assert "Loiret (45)" not in mine.split("Beaulieu-sur-Loire (Loiret)")[1].split("</p>")[0]

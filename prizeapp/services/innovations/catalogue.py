@@ -15,10 +15,11 @@ from sqlalchemy import String, cast, literal_column
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement, Select
 
-from ...enums import CostBand, EvidenceLevel, InnovationStatus, Readiness, ReplicationStatus, TerritoryKind, Theme
+from ...enums import CostBand, EvidenceLevel, InnovationStatus, Readiness, TerritoryKind, Theme
 from ...extensions import db
 from ...models import Call, Innovation, Replication
 from ..paging import PageNumbers
+from . import replications
 from . import search as text_search
 
 RELEVANCE, RECENCY, REPLICATIONS = "relevance", "recency", "replications"
@@ -71,9 +72,9 @@ def _public() -> list[ColumnElement[bool]]:
 
 
 def _replication_counts():
-    """Replications that count: answered by the team (so public) and not abandoned, per innovation."""
+    """The replications that count (replications.counts_as_taken_up), per innovation."""
     return (db.select(Replication.innovation_id.label("innovation_id"), db.func.count().label("n"))
-            .where(Replication.status != ReplicationStatus.ABANDONED, Replication.answered_at.is_not(None))
+            .where(replications.taken_up_condition())
             .group_by(Replication.innovation_id)
             .subquery("replicated"))
 

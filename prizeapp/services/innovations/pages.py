@@ -9,6 +9,7 @@ their email). A replication shows once the team has answered it, by organisation
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...core import territories
+from ...core.collation import sort_key
 from ...enums import (
     CallPhase,
     EvidenceLevel,
@@ -203,12 +205,14 @@ class Opinion:
 
 @dataclass(frozen=True)
 class TakenUp:
-    """A replication as the public sees it, once the team has answered: who, where, how far, since when."""
+    """A replication as the public sees it, once the team has answered: who, where, how far, since when (the
+    date it reached its status, as its timeline gives it)."""
 
     id: int
     organisation: str
     territory_name: str
     departement: str
+    region: str  # its name, or "" when not given
     status: ReplicationStatus
     since: datetime
     variant: str
@@ -256,7 +260,9 @@ class InnovationPage:
     contacts: list[Contact] = field(default_factory=list)
     sponsors: list[Sponsor] = field(default_factory=list)
     opinions: list[Opinion] = field(default_factory=list)
-    taken_up: list[RegionGroup] = field(default_factory=list)
+    taken_up: list[RegionGroup] = field(default_factory=list)  # the replications that count
+    interested: list[TakenUp] = field(default_factory=list)  # answered requests, not yet preparing
+    abandoned: list[TakenUp] = field(default_factory=list)
     based_on: Innovation | None = None
     derived: list[Innovation] = field(default_factory=list)
     origin: Origin | None = None
@@ -306,7 +312,7 @@ def title_of(innovation: Innovation) -> str:
     if innovation.title:
         return innovation.title
     latest = latest_version(innovation)
-    return (latest.content.get("title") if latest is not None else None) or innovation.slug
+    return sponsors.title_of(innovation) if latest is not None else innovation.slug  # a draft without a title too
 
 
 def version_shown(innovation: Innovation, *, latest: bool) -> InnovationVersion | None:
@@ -338,7 +344,7 @@ def read(innovation: Innovation, version: InnovationVersion | None) -> Innovatio
     page.contacts = public_contacts(innovation, content)
     page.sponsors = sponsors_of(innovation)
     page.opinions = opinions_of(innovation)
-    page.taken_up = taken_up(innovation)
+    page.taken_up, page.interested, page.abandoned = public_replications(innovation)
     page.based_on, page.derived = lineage(innovation)
     page.origin = origin_of(innovation)
     return page
@@ -374,20 +380,41 @@ def opinions_of(innovation: Innovation) -> list[Opinion]:
             for c in comments]
 
 
-def taken_up(innovation: Innovation) -> list[RegionGroup]:
-    """The replications the team has answered (before that a request is private), grouped by région in
-    alphabetical order; those without a région last."""
+def public_replications(innovation: Innovation) -> tuple[list[RegionGroup], list[TakenUp], list[TakenUp]]:
+    """The replications the team has answered (before that a request is private), apart by what they are:
+    those that count as taking it up (replications.counts_as_taken_up), grouped by région in alphabetical
+    order, those without a région last; then the territories only interested, and the abandoned ones, each a
+    list in the same order."""
     rows = replications.listed_publicly(innovation)
-    groups: dict[str, list[TakenUp]] = {}
+    since = replications.statuses_since(rows)
+    counted: dict[str, list[TakenUp]] = {}
+    interested: dict[str, list[TakenUp]] = {}
+    abandoned: dict[str, list[TakenUp]] = {}
     for r in rows:
-        region = r.region_code or territories.region_of(r.departement_code) or ""
-        groups.setdefault(region, []).append(TakenUp(
-            id=r.id, organisation=r.organisation, territory_name=r.territory_name,
-            departement=territories.departement_label(r.departement_code) if r.departement_code else "",
-            status=r.status, since=r.answered_at, variant=r.variant))
-    ordered = sorted(groups, key=lambda code: (code == "", territories.region_label(code)))
-    return [RegionGroup(territories.region_label(code) if code else str(UNKNOWN_REGION), tuple(groups[code]))
-            for code in ordered]
+        code = r.region_code or territories.region_of(r.departement_code) or ""
+        shown = TakenUp(id=r.id, organisation=r.organisation, territory_name=r.territory_name,
+                        departement=", ".join(territories.unsaid_codes(  # not what the name says already
+                            r.territory_name or "", departement_code=r.departement_code or "")),
+                        region=territories.region_label(code) if code else "", status=r.status,
+                        since=since[r.id], variant=r.variant)
+        into = counted if replications.counts_as_taken_up(r) else (
+            abandoned if r.status == ReplicationStatus.ABANDONED else interested)
+        into.setdefault(code, []).append(shown)
+    groups = [RegionGroup(territories.region_label(code) if code else str(UNKNOWN_REGION), tuple(counted[code]))
+              for code in _by_region(counted)]
+    return (groups, [r for code in _by_region(interested) for r in interested[code]],
+            [r for code in _by_region(abandoned) for r in abandoned[code]])
+
+
+def taken_up(innovation: Innovation) -> list[RegionGroup]:
+    """The replications that count as taking the innovation up, by région (see public_replications)."""
+    return public_replications(innovation)[0]
+
+
+def _by_region(groups: dict[str, list[TakenUp]]) -> list[str]:
+    """The région codes in the dictionary order of their names (« Île-de-France » with the I's), "" (no région
+    given) last."""
+    return sorted(groups, key=lambda code: (code == "", sort_key(territories.region_label(code) if code else "")))
 
 
 def _public(query):
@@ -421,19 +448,24 @@ class HistoryEntry:
     number: int
     status: VersionStatus
     at: datetime
-    change_note: str
+    change_note: str  # the team's note to the checkers: in the team's history only
     changed: tuple[str, ...]  # labels of the fields it changed
+    first: bool  # the oldest listed: the first publication (public history) or the first version
 
 
 def history(innovation: Innovation, *, public: bool) -> list[HistoryEntry]:
     """The versions, newest first, each dated (its approval, or its saving) with the labels of what it changed;
-    the public history has the approved versions only (services.innovations.records.history)."""
+    the public history has the approved versions only (services.innovations.records.history), each with the
+    fields changed since the approved version before it, and none of the team's notes: they are written for
+    the checkers, and may speak of drafts the public never saw."""
     from .records import history as versions_history
 
+    found = versions_history(innovation, public=public)
     return [HistoryEntry(version.number, version.status,
                          version.checked_at if public and version.checked_at else version.created_at,
-                         version.change_note, tuple(str(fields.LABELS[name]) for name in changed))
-            for version, changed in versions_history(innovation, public=public)]
+                         "" if public else version.change_note, tuple(str(fields.LABELS[name]) for name in changed),
+                         first=index == len(found) - 1)
+            for index, (version, changed) in enumerate(found)]
 
 
 # --- findable: schema.org and the sitemap -------------------------------------------------------------------
@@ -509,14 +541,26 @@ def public_call_slugs() -> list[str]:
 # --- the printable sheet -------------------------------------------------------------------------------------
 
 SHEET_SECTIONS = ("problem", "solution", "results", "costs", "replication")
+SHEET_CONTACTS = 4  # the contacts the sheet names; the page of the innovation has them all
+SHEET_FLOOR = 120  # the shortest a long text is cut to
+SHEET_STEP = 0.8  # how much shorter the texts get each time the sheet is still too long
 
 
-def sheet_cut(page: InnovationPage, *, room: int = 2900, per_field: int = 40, floor: int = 120) -> int | None:
+def _sheet_texts(page: InnovationPage) -> list[int]:
+    return sorted(len(item.value) for key in SHEET_SECTIONS for item in page.sections[key].items if item.long)
+
+
+def sheet_cut(page: InnovationPage, *, room: int = 2900, per_field: int = 40, per_line: int = 50,
+              floor: int = SHEET_FLOOR) -> int | None:
     """How many characters each long text of the one-page sheet keeps, or None when all fit: the texts share
-    `room` characters (less `per_field` for each one's heading), the short ones whole, the long ones cut to
-    the same length. The sheet gives the page's address for the whole text."""
-    lengths = sorted(len(item.value) for key in SHEET_SECTIONS for item in page.sections[key].items if item.long)
-    left = room - per_field * len(lengths)
+    `room` characters (less `per_field` for each one's heading, and `per_line` for each line of what is never
+    cut: the short values, the contacts, the replications' line), the short ones whole, the long ones cut to
+    the same length. A first guess: one_page_sheet cuts further while the sheet would take two pages. The
+    sheet gives the page's address for the whole text."""
+    lengths = _sheet_texts(page)
+    lines = sum(1 for key in SHEET_SECTIONS for item in page.sections[key].items if not item.long)
+    lines += min(len(page.contacts), SHEET_CONTACTS) + (1 if page.taken_up_count else 0)
+    left = room - per_field * len(lengths) - per_line * lines
     if sum(lengths) <= left:
         return None
     for done, length in enumerate(lengths):
@@ -527,9 +571,9 @@ def sheet_cut(page: InnovationPage, *, room: int = 2900, per_field: int = 40, fl
     return None
 
 
-def sheet_pdf(*, html: str, stylesheet: str) -> bytes:
-    """The sheet's HTML and print stylesheet as PDF. Nothing is fetched, neither from the network nor from
-    the disk: a link in a record's content stays a link, an image address never becomes a request."""
+def _sheet_document(html: str, stylesheet: str):
+    """The sheet laid out by WeasyPrint. Nothing is fetched, neither from the network nor from the disk: a
+    link in a record's content stays a link, an image address never becomes a request."""
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
@@ -538,5 +582,23 @@ def sheet_pdf(*, html: str, stylesheet: str) -> bytes:
             raise ValueError(f"the sheet fetches nothing: {url}")
 
     fetcher = NoFetching()
-    document = HTML(string=html, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[CSS(string=stylesheet, url_fetcher=fetcher)])
+    return HTML(string=html, url_fetcher=fetcher).render(stylesheets=[CSS(string=stylesheet, url_fetcher=fetcher)])
+
+
+def sheet_pdf(*, html: str, stylesheet: str) -> bytes:
+    """The sheet's HTML and print stylesheet as PDF, fetching nothing (see _sheet_document)."""
+    return _sheet_document(html, stylesheet).write_pdf()
+
+
+def one_page_sheet(page: InnovationPage, *, html_of: Callable[[int | None], str], stylesheet: str) -> bytes:
+    """The printable sheet of `page` as a one-page PDF. `html_of(limit)` is the sheet's HTML with each long
+    text cut to `limit` characters (None: whole); the first try cuts them as sheet_cut says, and while the
+    sheet takes more than one page they are cut shorter, by SHEET_STEP at a time down to SHEET_FLOOR."""
+    limit = sheet_cut(page)
+    longest = (_sheet_texts(page) or [0])[-1]
+    while True:
+        document = _sheet_document(html_of(limit), stylesheet)
+        current = limit if limit is not None else longest
+        if len(document.pages) <= 1 or current <= SHEET_FLOOR:
+            return document.write_pdf()
+        limit = max(SHEET_FLOOR, int(current * SHEET_STEP))

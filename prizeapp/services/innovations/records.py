@@ -26,7 +26,7 @@ from ...enums import (
 )
 from ...errors import RuleError
 from ...extensions import db
-from ...models import CallRole, Innovation, InnovationVersion, Submission, User
+from ...models import CallRole, Innovation, InnovationVersion, Submission, SubmissionMember, User
 from ...models.decision import Decision
 from ...models.types import utcnow
 from .. import audit, locks
@@ -370,20 +370,37 @@ def withdraw(*, innovation: Innovation, actor: User, reason: str) -> None:
 
 def history(innovation: Innovation, *, public: bool) -> list[tuple[InnovationVersion, list[str]]]:
     """The versions, newest first, each with the fields it changed from the one before it. The public
-    history lists the approved versions only, compared with the approved version before them."""
+    history lists the approved versions only, compared with the approved version before them; the first of
+    them is the first publication, which changed nothing the public had seen (no fields)."""
     versions = list(innovation.versions)
     if public:
         versions = [v for v in versions if v.status == VersionStatus.APPROVED]
-    out, previous = [], {}
+    out, previous = [], None
     for version in versions:
-        out.append((version, fields.changed_fields(previous, version.content)))
+        if previous is None and public:
+            changed = []
+        else:
+            changed = fields.changed_fields(previous or {}, version.content)
+        out.append((version, changed))
         previous = version.content
     return list(reversed(out))
 
 
 def title_of(version: InnovationVersion) -> str:
-    """The record's name in this version (the catalogue's column holds the published one only)."""
-    return version.content.get("title") or version.innovation.title or version.innovation.slug
+    """The record's name in this version (the catalogue's column holds the published one only). A draft saved
+    without a title keeps a name people know: the last title the record had, else its project's; the slug only
+    for a record that never had either."""
+    if version.content.get("title"):
+        return version.content["title"]
+    innovation = version.innovation
+    earlier = db.session.scalars(db.select(InnovationVersion.content).where(
+        InnovationVersion.innovation_id == innovation.id, InnovationVersion.number < version.number)
+        .order_by(InnovationVersion.number.desc()))
+    for content in earlier:
+        if (content or {}).get("title"):
+            return content["title"]
+    project = innovation.submission.title if innovation.submission is not None else ""
+    return innovation.title or project or innovation.slug
 
 
 def submitted_version(innovation: Innovation) -> InnovationVersion | None:
@@ -415,17 +432,45 @@ def calls_checked_by(user: User) -> set[int] | None:
 def queue(*, call_ids: set[int] | None, recent: int = 20) -> Queue:
     """The checkers' list for the records of `call_ids` (None: every record, for administrators)."""
     def scoped(query):
-        return query if call_ids is None else query.where(Innovation.call_id.in_(call_ids or {-1}))
+        return _of_calls(query, call_ids)
 
-    waiting = db.session.execute(scoped(
-        db.select(Innovation, InnovationVersion).join(InnovationVersion, InnovationVersion.innovation_id
-                                                      == Innovation.id)
-        .where(InnovationVersion.status == VersionStatus.SUBMITTED)
-        .order_by(InnovationVersion.submitted_at, InnovationVersion.id))).all()
     published = db.session.scalars(scoped(db.select(Innovation).where(
         Innovation.status == InnovationStatus.PUBLISHED).order_by(Innovation.published_at.desc(),
                                                                   Innovation.id.desc()).limit(recent))).all()
     withdrawn = db.session.scalars(scoped(db.select(Innovation).where(
         Innovation.status == InnovationStatus.WITHDRAWN).order_by(Innovation.published_at.desc(),
                                                                   Innovation.id.desc()).limit(recent))).all()
-    return Queue([(innovation, version) for innovation, version in waiting], list(published), list(withdrawn))
+    return Queue(waiting(call_ids=call_ids), list(published), list(withdrawn))
+
+
+def _of_calls(query, call_ids: set[int] | None):
+    return query if call_ids is None else query.where(Innovation.call_id.in_(call_ids or {-1}))
+
+
+def waiting(*, call_ids: set[int] | None) -> list[tuple[Innovation, InnovationVersion]]:
+    """The versions waiting for the checkers of `call_ids` (None: every record), oldest first."""
+    rows = db.session.execute(_of_calls(
+        db.select(Innovation, InnovationVersion).join(InnovationVersion, InnovationVersion.innovation_id
+                                                      == Innovation.id)
+        .where(InnovationVersion.status == VersionStatus.SUBMITTED)
+        .order_by(InnovationVersion.submitted_at, InnovationVersion.id), call_ids)).all()
+    return [(innovation, version) for innovation, version in rows]
+
+
+# --- a team's records ---------------------------------------------------------------------------------------
+
+def records_of_team(user: User) -> list[tuple[Innovation, InnovationVersion]]:
+    """The records whose team `user` is in (of their projects, or started by them without a project), each with
+    its latest version, the last changed first."""
+    projects = db.select(SubmissionMember.submission_id).where(SubmissionMember.user_id == user.id)
+    numbers = (db.select(InnovationVersion.innovation_id, db.func.max(InnovationVersion.number).label("number"))
+               .group_by(InnovationVersion.innovation_id).subquery())
+    rows = db.session.execute(
+        db.select(Innovation, InnovationVersion)
+        .join(numbers, numbers.c.innovation_id == Innovation.id)
+        .join(InnovationVersion, db.and_(InnovationVersion.innovation_id == Innovation.id,
+                                         InnovationVersion.number == numbers.c.number))
+        .where(db.or_(Innovation.submission_id.in_(projects),
+                      db.and_(Innovation.submission_id.is_(None), Innovation.created_by_id == user.id)))
+        .order_by(InnovationVersion.created_at.desc(), Innovation.id.desc())).all()
+    return [(innovation, version) for innovation, version in rows]

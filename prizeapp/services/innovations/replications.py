@@ -8,7 +8,9 @@ territory, never the person).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -17,6 +19,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import selectinload
 
 from ...core import territories
+from ...core.collation import sort_key
 from ...enums import ReplicationStatus, TerritoryKind
 from ...errors import RuleError
 from ...extensions import db
@@ -30,6 +33,8 @@ TEXT_MAX = 5000
 # The steps in their order; abandoned may come after any of them, and nothing comes after it.
 STEPS = (ReplicationStatus.INTERESTED, ReplicationStatus.PREPARING, ReplicationStatus.LAUNCHED,
          ReplicationStatus.OPERATING)
+# The statuses of a territory that takes the innovation up (see counts_as_taken_up).
+TAKING_UP = (ReplicationStatus.PREPARING, ReplicationStatus.LAUNCHED, ReplicationStatus.OPERATING)
 # The problems of a territory, by the field that has to change (territories.check names the codes' ones).
 TERRITORY_FIELDS = {"territory_name_required": "territory_name", "departement_required": "departement_code",
                     "unknown_departement": "departement_code", "departement_not_in_region": "departement_code",
@@ -139,11 +144,14 @@ def checked_territory(territory: Territory) -> Territory:
 
 
 def place_of(replication: Replication) -> str:
-    """The territory in words: "Vitré (Ille-et-Vilaine (35), Bretagne)"."""
-    codes = [territories.departement_label(code) for code in [replication.departement_code] if code]
-    codes += [territories.region_label(code) for code in [replication.region_code] if code]
-    name = replication.territory_name or ", ".join(codes)
-    return f"{name} ({', '.join(codes)})" if codes and name != ", ".join(codes) else name
+    """The territory in words: "Vitré (Ille-et-Vilaine (35), Bretagne)"; what the name says already is not said
+    again: "Beaulieu-sur-Loire (Loiret), Centre-Val de Loire"."""
+    name = replication.territory_name or ""
+    codes = territories.unsaid_codes(name, departement_code=replication.departement_code or "",
+                                     region_code=replication.region_code or "")
+    if not name:
+        return ", ".join(codes)
+    return name + territories.beside_name(name, codes)
 
 
 def _place(replication: Replication, territory: Territory) -> None:
@@ -303,6 +311,7 @@ class Followed:
     asked: list[Replication] = field(default_factory=list)
     of_my_innovations: list[Replication] = field(default_factory=list)
     sponsored: list[Replication] = field(default_factory=list)
+    since: dict[int, datetime] = field(default_factory=dict)  # when each reached its status (statuses_since)
 
     @property
     def empty(self) -> bool:
@@ -310,7 +319,7 @@ class Followed:
 
 
 def followed_by(user: User) -> Followed:
-    """What "my replications" lists for `user` (three queries)."""
+    """What "my replications" lists for `user` (four queries)."""
     my_projects = db.select(SubmissionMember.submission_id).where(SubmissionMember.user_id == user.id)
     mine = db.select(Innovation.id).where(or_(
         Innovation.submission_id.in_(my_projects),
@@ -320,7 +329,7 @@ def followed_by(user: User) -> Followed:
     of_mine = _listing(db.select(Replication).where(Replication.innovation_id.in_(mine)))
     of_sponsored = _listing(db.select(Replication).where(Replication.innovation_id.in_(sponsored),
                                                          Replication.innovation_id.not_in(mine)))
-    return Followed(asked, of_mine, of_sponsored)
+    return Followed(asked, of_mine, of_sponsored, statuses_since([*asked, *of_mine, *of_sponsored]))
 
 
 def listed_publicly(innovation: Innovation) -> list[Replication]:
@@ -332,14 +341,53 @@ def listed_publicly(innovation: Innovation) -> list[Replication]:
                   Replication.id)))
 
 
+# --- what counts, and since when ---------------------------------------------------------------------------
+
+def counts_as_taken_up(replication: Replication) -> bool:
+    """The one rule of what counts as a territory taking the innovation up, wherever a number of replications
+    is given (the catalogue's cards and its sort, the innovation's page and sheet, the open data and the API):
+    the innovation's team or a parrain has answered it (so it is public), and it is preparing, launched or
+    operating (TAKING_UP). An answered request still at "interested" is an interest shown, not a replication;
+    an abandoned one no longer counts; neither does a request nobody has answered yet."""
+    return replication.answered_at is not None and replication.status in TAKING_UP
+
+
+def taken_up_condition():
+    """counts_as_taken_up as an SQL condition on Replication, for queries that count."""
+    return and_(Replication.answered_at.is_not(None), Replication.status.in_(TAKING_UP))
+
+
+def statuses_since(found: Iterable[Replication]) -> dict[int, datetime]:
+    """When each replication reached its current status, by id: the time of the latest line of its timeline
+    that set that status (what the timeline shows), or its request's time when no line did. One query, for
+    every list that says "since" (the innovation's page, the parrain's and the repreneur's lists, the open
+    data's status_since)."""
+    found = list(found)
+    if not found:
+        return {}
+    reached = dict(db.session.execute(
+        db.select(ReplicationEvent.replication_id, db.func.max(ReplicationEvent.at))
+        .join(Replication, Replication.id == ReplicationEvent.replication_id)
+        .where(ReplicationEvent.replication_id.in_([r.id for r in found]),
+               ReplicationEvent.status == Replication.status)
+        .group_by(ReplicationEvent.replication_id)).all())
+    out = {}
+    for replication in found:
+        moment = reached.get(replication.id) or replication.created_at
+        if moment is not None and moment.tzinfo is None:  # an aggregate comes back naive from SQLite
+            moment = moment.replace(tzinfo=UTC)
+        out[replication.id] = moment
+    return out
+
+
 # --- calls for replication -----------------------------------------------------------------------------------
 
 def innovations_to_take_up() -> list[Innovation]:
-    """The innovations a project of a call for replication may take up: the catalogue's, by title."""
-    return [innovation for innovation in db.session.scalars(
-        db.select(Innovation).where(Innovation.published_version_id.is_not(None)).order_by(Innovation.title,
-                                                                                          Innovation.id))
-            if innovation.is_public]
+    """The innovations a project of a call for replication may take up: the catalogue's, in the dictionary
+    order of their titles (« Épicerie » with the E's, which neither the databases' order nor Python's gives)."""
+    found = db.session.scalars(db.select(Innovation).where(Innovation.published_version_id.is_not(None)))
+    return sorted((innovation for innovation in found if innovation.is_public),
+                  key=lambda innovation: (sort_key(innovation.title or ""), innovation.id))
 
 
 def may_be_taken_up(innovation_id: int | None) -> bool:

@@ -172,6 +172,11 @@ class Candidate:
     def suggested(self) -> bool:
         return self.same_theme or self.same_region
 
+    @property
+    def shared(self) -> int:
+        """How much they share with the record: its theme and its région (2), one of them (1), neither (0)."""
+        return int(self.same_theme) + int(self.same_region)
+
 
 def _theme_and_region(innovation: Innovation) -> tuple[str, str]:
     if innovation.published_version_id is not None:
@@ -181,8 +186,8 @@ def _theme_and_region(innovation: Innovation) -> tuple[str, str]:
 
 
 def candidates(innovation: Innovation) -> list[Candidate]:
-    """Active parrains not yet assigned to the record nor in its team: those who share its theme or its
-    région first, then the others, each group by name."""
+    """Active parrains not yet assigned to the record nor in its team: those who share both its theme and its
+    région first, then those who share one of them, then the others, each group by name."""
     theme, region = _theme_and_region(innovation)
     taken = {a.user.id for a in assigned(innovation)} | {u.id for u in records.team_of(innovation)}
     rows = db.session.execute(
@@ -191,14 +196,14 @@ def candidates(innovation: Innovation) -> list[Candidate]:
     found = [Candidate(profile, user, bool(theme) and theme in (profile.themes or []),
                        bool(region) and region == profile.region_code)
              for profile, user in rows if user.id not in taken]
-    return sorted(found, key=lambda c: not c.suggested)  # stable: by name within each group
+    return sorted(found, key=lambda c: -c.shared)  # stable: by name within each group
 
 
 def title_of(innovation: Innovation) -> str:
     """The record's name: the published one, else the latest draft's."""
     if innovation.title:
         return innovation.title
-    return records.latest(innovation).content.get("title", "") or innovation.slug
+    return records.title_of(records.latest(innovation))
 
 
 # --- assigning -----------------------------------------------------------------------------------------------

@@ -45,9 +45,14 @@
         window.print();
       });
     });
-    // Buttons that ask before acting (e.g. re-send an email).
+    // Buttons that ask before acting (e.g. re-send an email). A form the browser validates and would refuse
+    // (a required field left empty) is not confirmed: the browser says what is missing first.
     document.querySelectorAll("[data-confirm]").forEach(function (button) {
       button.addEventListener("click", function (event) {
+        var form = button.form;
+        if (form && !form.noValidate && !button.formNoValidate && !form.checkValidity()) {
+          return;
+        }
         if (!window.confirm(button.getAttribute("data-confirm"))) {
           event.preventDefault();
         }

@@ -39,13 +39,12 @@ from ....models import (
     InnovationDocument,
     InnovationVersion,
     Replication,
-    ReplicationEvent,
     SubmissionMember,
     User,
 )
 from ....models.org import OrgUnit
 from .. import content as fields
-from .. import pages
+from .. import pages, replications
 
 # The platform's own data (the catalogue, the replications, the grants) is under the Licence Ouverte 2.0;
 # each record's documents and tools are under the licence the record gives.
@@ -154,8 +153,8 @@ class Record:
 
     @property
     def replications_count(self) -> int:
-        """As the catalogue counts them: answered, and not abandoned."""
-        return sum(1 for r in self.replications if r.status != ReplicationStatus.ABANDONED)
+        """As the catalogue counts them (replications.counts_as_taken_up)."""
+        return sum(1 for r in self.replications if replications.counts_as_taken_up(r))
 
 
 def _text(name: str) -> Callable[[Record], Any]:
@@ -277,7 +276,8 @@ INNOVATION_COLUMNS: tuple[Column, ...] = (
            lambda r: r.innovation.year),
     Column("based_on", "string", _l("Identifier of the record this innovation adapts (publiccode.yml's "
                                     "isBasedOn)"), "", lambda r: r.based_on.slug if r.based_on else ""),
-    Column("replications_count", "integer", _l("Number of territories taking it up (answered, not abandoned)"), 3,
+    Column("replications_count", "integer", _l("Number of territories taking it up (answered, and preparing, "
+                                               "launched or in operation)"), 3,
            lambda r: r.replications_count),
     Column("version", "integer", _l("Number of the published version of the record"), 2,
            lambda r: r.version.number),
@@ -325,7 +325,7 @@ REPLICATION_COLUMNS: tuple[Column, ...] = (
     Column("answered_at", "datetime", _l("When the innovation's team first answered"), "2025-09-04T10:12:00Z",
            lambda x: x.answered_at),
     Column("status_since", "datetime", _l("When it reached its current status"), "2025-10-15T16:40:00Z",
-           lambda x: getattr(x, "status_since", None) or x.answered_at),
+           lambda x: x.status_since),
     Column("updated_at", "datetime", _l("Last change"), "2025-10-15T16:40:00Z", lambda x: x.updated_at),
 )
 
@@ -402,20 +402,12 @@ def public_replications(innovation_ids: Sequence[int] | None = None) -> list[Rep
     return found
 
 
-def _date_statuses(replications: list[Replication]) -> None:
-    """Set `status_since` on each: the date of the latest timeline event that moved it to its status."""
-    if not replications:
-        return
-    latest = dict(db.session.execute(
-        db.select(ReplicationEvent.replication_id, db.func.max(ReplicationEvent.at))
-        .where(ReplicationEvent.replication_id.in_([r.id for r in replications]),
-               ReplicationEvent.status.is_not(None))
-        .group_by(ReplicationEvent.replication_id)).all())
-    for replication in replications:
-        moment = latest.get(replication.id)
-        if moment is not None and moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        replication.status_since = moment  # type: ignore[attr-defined]  (not a column: read by its Column)
+def _date_statuses(found: list[Replication]) -> None:
+    """Set `status_since` on each: when it reached its current status (replications.statuses_since, the date
+    the pages give too)."""
+    since = replications.statuses_since(found)
+    for replication in found:
+        replication.status_since = since[replication.id]  # type: ignore[attr-defined]  (read by its Column)
 
 
 def load(innovations: Sequence[Innovation], *, full: bool = False) -> list[Record]:
@@ -434,9 +426,9 @@ def load(innovations: Sequence[Innovation], *, full: bool = False) -> list[Recor
         db.or_(Innovation.id.in_(parents or {-1}), Innovation.based_on_id.in_(ids))))}
     contacts = _contacts(innovations, versions)
     documents: dict[int, list[InnovationDocument]] = {}
-    replications: dict[int, list[Replication]] = {}
+    answered: dict[int, list[Replication]] = {}
     for replication in public_replications(ids):
-        replications.setdefault(replication.innovation_id, []).append(replication)
+        answered.setdefault(replication.innovation_id, []).append(replication)
     if full:
         for document in db.session.scalars(db.select(InnovationDocument).where(
                 InnovationDocument.innovation_id.in_(ids)).order_by(InnovationDocument.id)):
@@ -450,5 +442,5 @@ def load(innovations: Sequence[Innovation], *, full: bool = False) -> list[Recor
             funder=funders.get(innovation.call_id, ""), based_on=related.get(innovation.based_on_id),
             derived=sorted((r for r in related.values() if r.based_on_id == innovation.id), key=lambda r: r.slug),
             contacts=contacts.get(innovation.id, []), documents=documents.get(innovation.id, []),
-            replications=replications.get(innovation.id, [])))
+            replications=answered.get(innovation.id, [])))
     return out
