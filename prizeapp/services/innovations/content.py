@@ -99,6 +99,16 @@ CONDITIONS = ("conditions_skills", "conditions_partners", "conditions_legal", "c
               "conditions_tools")
 
 
+# The longest text a field keeps (the forms say so before; this holds whatever the caller).
+TEXT_LIMIT = 20_000
+
+
+def stored_text(value, limit: int) -> str:
+    """A text as the records, replications and parrains' profiles keep it: trimmed, without NUL characters
+    (PostgreSQL refuses them), at most `limit` characters."""
+    return str(value or "").replace("\x00", "").strip()[:limit]
+
+
 def _filled(value) -> bool:
     if value is None:
         return False

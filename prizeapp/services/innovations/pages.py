@@ -9,7 +9,7 @@ their email). A replication shows once the team has answered it, by organisation
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -352,17 +352,32 @@ def read(innovation: Innovation, version: InnovationVersion | None) -> Innovatio
 
 def public_contacts(innovation: Innovation, content: dict) -> list[Contact]:
     """The team members who chose to be public contacts (ids in the content's `contact_ids`), and they only."""
-    chosen = [i for i in content.get("contact_ids") or [] if isinstance(i, int)]
-    if not chosen:
-        return []
-    query = db.select(User).where(User.id.in_(chosen), User.active)
-    if innovation.submission_id is not None:
-        query = query.join(SubmissionMember, SubmissionMember.user_id == User.id).where(
-            SubmissionMember.submission_id == innovation.submission_id)
-    else:
-        query = query.where(User.id == innovation.created_by_id)
-    people = db.session.scalars(query.order_by(User.last_name, User.first_name, User.id))
-    return [Contact(person.full_name, person.email) for person in people]
+    return public_contacts_of([(innovation, content)]).get(innovation.id, [])
+
+
+def public_contacts_of(pairs: Sequence[tuple[Innovation, dict]]) -> dict[int, list[Contact]]:
+    """The public contacts of many records at once, by record id: the ids each content names, among the
+    record's team (its project's members, or its author), active; in two queries whatever their number."""
+    chosen = {innovation.id: {i for i in content.get("contact_ids") or [] if isinstance(i, int)}
+              for innovation, content in pairs}
+    wanted = set().union(*chosen.values()) if chosen else set()
+    if not wanted:
+        return {}
+    people = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(wanted), User.active))}
+    submission_ids = [innovation.submission_id for innovation, _ in pairs if innovation.submission_id is not None]
+    members: dict[int, set[int]] = {}
+    for submission_id, user_id in db.session.execute(db.select(SubmissionMember.submission_id,
+                                                               SubmissionMember.user_id)
+                                                     .where(SubmissionMember.submission_id.in_(submission_ids))):
+        members.setdefault(submission_id, set()).add(user_id)
+    out = {}
+    for innovation, _content in pairs:
+        team = members.get(innovation.submission_id, set()) if innovation.submission_id is not None \
+            else {innovation.created_by_id}
+        found = sorted((people[i] for i in chosen[innovation.id] & team if i in people),
+                       key=lambda u: (u.last_name, u.first_name, u.id))
+        out[innovation.id] = [Contact(u.full_name, u.email) for u in found]
+    return out
 
 
 def sponsors_of(innovation: Innovation) -> list[Sponsor]:

@@ -34,6 +34,7 @@ from ..calls import slugify
 from ..outbox import queue_email
 from . import content as fields
 from . import search
+from .content import stored_text
 
 
 class InnovationError(RuleError):
@@ -116,10 +117,6 @@ def start(*, submission: Submission, actor: User, team_agrees: bool = False) -> 
 
 # --- content ---------------------------------------------------------------------------------------------
 
-def _text(value, limit: int = 20_000) -> str:
-    return str(value or "").replace("\x00", "").strip()[:limit]
-
-
 def _choice(value, vocabulary) -> str | None:
     return value if value in {member.value for member in vocabulary} else None
 
@@ -145,7 +142,8 @@ def clean(raw: dict) -> dict:
     """The content as stored: known fields only, each in its shape (texts trimmed, choices from their
     vocabulary, costs as exact decimal strings, dates in ISO form); what does not fit is left out. The forms
     say what is wrong before this; this keeps a version's JSON to the record's shape whatever the caller."""
-    out: dict = {name: _text(raw.get(name)) for name in fields.TEXT_FIELDS if _text(raw.get(name))}
+    texts = {name: stored_text(raw.get(name), fields.TEXT_LIMIT) for name in fields.TEXT_FIELDS}
+    out: dict = {name: value for name, value in texts.items() if value}
     for name, vocabulary in (("theme", Theme), ("territory_kind", TerritoryKind), ("readiness", Readiness),
                              ("evidence_level", EvidenceLevel)):
         if _choice(raw.get(name), vocabulary):
@@ -155,7 +153,7 @@ def clean(raw: dict) -> dict:
     if _choice(raw.get("licence"), Licence):
         out["licence"] = raw["licence"]
     for name in ("commune_code", "departement_code", "region_code"):
-        code = _text(raw.get(name), 5).upper()
+        code = stored_text(raw.get(name), 5).upper()
         if code:
             out[name] = code
     for name in fields.MONEY_FIELDS:
@@ -169,7 +167,7 @@ def clean(raw: dict) -> dict:
              if _choice(stage, Readiness)}
     if any(dates.values()):
         out["phase_dates"] = {stage: day for stage, day in dates.items() if day}
-    links = [{"title": _text(link.get("title"), 200), "url": _text(link.get("url"), 500)}
+    links = [{"title": stored_text(link.get("title"), 200), "url": stored_text(link.get("url"), 500)}
              for link in (raw.get("links") or []) if isinstance(link, dict)]
     links = [link for link in links if link["url"].startswith(("https://", "http://"))]
     if links:
@@ -206,7 +204,7 @@ def save(*, innovation: Innovation, actor: User, content: dict, based_on: int, c
     contacts = sorted((kept | (chosen & {actor.id})) & team)
     if contacts:
         stored["contact_ids"] = contacts
-    change_note = _text(change_note, 2000)
+    change_note = stored_text(change_note, 2000)
     if stored == current.content and not change_note:
         return current  # nothing new: no version that would only clutter the history
     version = InnovationVersion(innovation=innovation, number=current.number + 1, content=stored,
@@ -331,7 +329,7 @@ def approve(*, innovation: Innovation, number: int, actor: User) -> InnovationVe
 
 def request_changes(*, innovation: Innovation, number: int, actor: User, reason: str) -> InnovationVersion:
     """The checkers send version `number` back with what must change; the public version, if any, stays."""
-    reason = _text(reason, 5000)
+    reason = stored_text(reason, 5000)
     if not reason:
         raise InnovationError("reason_required")
     locks.hold(f"innovation:{innovation.id}")
@@ -352,7 +350,7 @@ def request_changes(*, innovation: Innovation, number: int, actor: User, reason:
 
 def withdraw(*, innovation: Innovation, actor: User, reason: str) -> None:
     """Out of the catalogue (its page answers 410 Gone with the reason); its history is kept."""
-    reason = _text(reason, 5000)
+    reason = stored_text(reason, 5000)
     if not reason:
         raise InnovationError("reason_required")
     locks.hold(f"innovation:{innovation.id}")

@@ -28,6 +28,7 @@ from ...models.types import utcnow
 from .. import audit, locks
 from ..outbox import queue_email
 from . import records, sponsors
+from .content import stored_text
 
 TEXT_MAX = 5000
 # The steps in their order; abandoned may come after any of them, and nothing comes after it.
@@ -44,10 +45,6 @@ TERRITORY_FIELDS = {"territory_name_required": "territory_name", "departement_re
 
 class ReplicationError(RuleError):
     """A request, a message or a change of status that the replication rules refuse."""
-
-
-def _text(value, limit: int = TEXT_MAX) -> str:
-    return str(value or "").replace("\x00", "").strip()[:limit]
 
 
 # --- who is who ----------------------------------------------------------------------------------------------
@@ -125,10 +122,10 @@ class Territory:
 def checked_territory(territory: Territory) -> Territory:
     """The territory with its codes completed from one another, or ReplicationError naming every problem
     (codes of TERRITORY_FIELDS)."""
-    name = _text(territory.name, 200)
-    commune = _text(territory.commune_code, 5).upper()
-    departement = _text(territory.departement_code, 3).upper()
-    region = _text(territory.region_code, 3).upper()
+    name = stored_text(territory.name, 200)
+    commune = stored_text(territory.commune_code, 5).upper()
+    departement = stored_text(territory.departement_code, 3).upper()
+    region = stored_text(territory.region_code, 3).upper()
     if commune and not departement:
         departement = territories.departement_of_commune(commune) or ""
     problems = [] if name else ["territory_name_required"]
@@ -184,7 +181,7 @@ def request(*, innovation: Innovation, requester: User, organisation: str, terri
     existing = open_request_of(innovation, requester)
     if existing is not None:
         raise ReplicationError("already_requested", replication_id=existing.id)
-    organisation, motivation = _text(organisation, 200), _text(motivation)
+    organisation, motivation = stored_text(organisation, 200), stored_text(motivation, TEXT_MAX)
     problems = ([] if organisation else ["organisation_required"]) + ([] if motivation else ["motivation_required"])
     try:
         territory = checked_territory(territory)
@@ -218,7 +215,7 @@ def timeline(replication: Replication) -> list[ReplicationEvent]:
 def post_message(*, replication: Replication, author: User, body: str) -> ReplicationEvent:
     """A message on the timeline, emailed to the other parties. The first one by the innovation's team or a
     parrain is the answer: from then on the replication may be listed publicly."""
-    body = _text(body)
+    body = stored_text(body, TEXT_MAX)
     if not body:
         raise ReplicationError("message_required")
     locks.hold(f"replication:{replication.id}")
@@ -262,12 +259,12 @@ def change_status(*, replication: Replication, actor: User, status: ReplicationS
     `note`), and tells what was adapted (`variant`) and its own results; None leaves them as they are. The
     team and the parrains are emailed of a new status. Returns whether the status changed."""
     locks.hold(f"replication:{replication.id}")
-    note = _text(note)
+    note = stored_text(note, TEXT_MAX)
     _check_move(replication.status, status, note)
     changed = False
     for name, value in (("variant", variant), ("results", results)):
-        if value is not None and _text(value) != getattr(replication, name):
-            setattr(replication, name, _text(value))
+        if value is not None and stored_text(value, TEXT_MAX) != getattr(replication, name):
+            setattr(replication, name, stored_text(value, TEXT_MAX))
             changed = True
     moving = status != replication.status
     if not (moving or changed or note):
@@ -455,7 +452,8 @@ def link_project(*, submission: Submission, actor: User) -> Replication | None:
     now = utcnow()
     if replication is None:
         replication = Replication(innovation=innovation, requester_id=lead.id, status=ReplicationStatus.PREPARING,
-                                  organisation="", motivation=_text(submission.summary), created_at=now)
+                                  organisation="", motivation=stored_text(submission.summary, TEXT_MAX),
+                                  created_at=now)
         replication.events.append(ReplicationEvent(author_id=actor.id, status=ReplicationStatus.PREPARING, at=now))
         db.session.add(replication)
         db.session.flush()
@@ -469,7 +467,7 @@ def link_project(*, submission: Submission, actor: User) -> Replication | None:
                      call=innovation.call, details={"from": "interested", "to": "preparing"})
     replication.submission_id = submission.id
     replication.organisation = sponsors.organisation_of(lead)[:200] or replication.organisation
-    replication.territory_name = _text(submission.territory, 200) or replication.territory_name
+    replication.territory_name = stored_text(submission.territory, 200) or replication.territory_name
     replication.updated_at = now
     db.session.flush()
     if joined:

@@ -23,6 +23,7 @@ from ...models.types import utcnow
 from .. import audit, locks
 from ..outbox import queue_email
 from . import records
+from .content import stored_text
 
 EXPERTISE_MAX = 2000
 AVAILABILITY_MAX = 200
@@ -31,10 +32,6 @@ OPINION_MAX = 5000
 
 class SponsorError(RuleError):
     """A change the parrains' rules do not allow."""
-
-
-def _text(value, limit: int) -> str:
-    return str(value or "").replace("\x00", "").strip()[:limit]
 
 
 # --- profiles ------------------------------------------------------------------------------------------------
@@ -47,8 +44,8 @@ def save_profile(*, user: User, expertise: str, themes: list[str], region_code: 
                  departement_code: str = "", availability: str = "", listed: bool = False) -> SponsorProfile:
     """Volunteer as parrain, or change what one's profile says; saving it again after stopping starts again.
     The territory is a région, a département of it, or both; a département alone brings its région."""
-    expertise = _text(expertise, EXPERTISE_MAX)
-    region_code, departement_code = _text(region_code, 3).upper(), _text(departement_code, 3).upper()
+    expertise = stored_text(expertise, EXPERTISE_MAX)
+    region_code, departement_code = stored_text(region_code, 3).upper(), stored_text(departement_code, 3).upper()
     problems = [] if expertise else ["expertise_required"]
     problems += territories.check(departement_code=departement_code, region_code=region_code)
     if problems:
@@ -63,7 +60,7 @@ def save_profile(*, user: User, expertise: str, themes: list[str], region_code: 
     profile.expertise = expertise
     profile.themes = [theme.value for theme in Theme if theme.value in chosen]
     profile.region_code, profile.departement_code = region_code, departement_code
-    profile.availability = _text(availability, AVAILABILITY_MAX)
+    profile.availability = stored_text(availability, AVAILABILITY_MAX)
     profile.listed = bool(listed)
     profile.active = True
     profile.updated_at = utcnow()
@@ -259,7 +256,7 @@ def comment_readiness(*, innovation: Innovation, actor: User, opinion: str, body
     if opinion not in {o.value for o in ReadinessOpinion}:
         raise SponsorError("opinion_required")
     chosen = ReadinessOpinion(opinion)
-    body = _text(body, OPINION_MAX)
+    body = stored_text(body, OPINION_MAX)
     if chosen != ReadinessOpinion.READY and not body:
         raise SponsorError("missing_required")
     if _link(innovation, actor) is None:

@@ -39,8 +39,6 @@ from ....models import (
     InnovationDocument,
     InnovationVersion,
     Replication,
-    SubmissionMember,
-    User,
 )
 from ....models.org import OrgUnit
 from .. import content as fields
@@ -353,28 +351,8 @@ def public_call_id(slug: str) -> int | None:
 
 def _contacts(innovations: Sequence[Innovation], versions: dict[int, InnovationVersion]
               ) -> dict[int, list[pages.Contact]]:
-    """The public contacts of many records at once, by the rule of their page (pages.public_contacts): the
-    ids the content names, among the record's team (its project's members, or its author), active."""
-    chosen = {i.id: {c for c in versions[i.published_version_id].content.get("contact_ids") or []
-                     if isinstance(c, int)} for i in innovations}
-    wanted = set().union(*chosen.values()) if chosen else set()
-    if not wanted:
-        return {}
-    people = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(wanted), User.active))}
-    submission_ids = [i.submission_id for i in innovations if i.submission_id is not None]
-    members: dict[int, set[int]] = {}
-    for submission_id, user_id in db.session.execute(db.select(SubmissionMember.submission_id,
-                                                               SubmissionMember.user_id)
-                                                     .where(SubmissionMember.submission_id.in_(submission_ids))):
-        members.setdefault(submission_id, set()).add(user_id)
-    out = {}
-    for innovation in innovations:
-        team = members.get(innovation.submission_id, set()) if innovation.submission_id is not None \
-            else {innovation.created_by_id}
-        found = [people[i] for i in chosen[innovation.id] & team if i in people]
-        found.sort(key=lambda u: (u.last_name, u.first_name, u.id))
-        out[innovation.id] = [pages.Contact(u.full_name, u.email) for u in found]
-    return out
+    """The public contacts of many records at once, by the rule of their page."""
+    return pages.public_contacts_of([(i, versions[i.published_version_id].content) for i in innovations])
 
 
 def _funders(calls: Iterable[Call]) -> dict[int, str]:
