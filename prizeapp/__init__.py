@@ -133,6 +133,10 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (catalogue.bp, innovation_editor.bp, innovation_checking.bp, replications.bp, parrains.bp,
                       opendata.bp, api.bp):
         app.register_blueprint(blueprint)
+    # The impact follow-up: the teams' plans and reports, their dashboards, the organisers' overview.
+    from .views import impact_dashboards, impact_followup, impact_overview
+    for blueprint in (impact_followup.bp, impact_dashboards.bp, impact_overview.bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_errors(app: Flask) -> None:

@@ -289,3 +289,61 @@ class Licence(LabelledEnum):
     CC_BY_SA = "CC-BY-SA-4.0", _l("Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA)")
     EUPL = "EUPL-1.2", _l("European Union Public Licence 1.2 (EUPL, for software)")
     OTHER = "other", _l("Other licence, given in the documents")
+
+
+# --- the economic-model grid and the impact follow-up ----------------------------------------------------
+
+class ResourceKind(LabelledEnum):
+    """Where a project's money and means come from (the grid's resources; values as in core.economic_model)."""
+
+    PUBLIC_SUBSIDY = "public_subsidy", _l("Public subsidy")  # subvention publique
+    PUBLIC_PURCHASE = "public_purchase", _l("Purchase by a public body")  # commande publique
+    POOLING = "pooling", _l("Pooling with other public bodies")  # mutualisation
+    PRIVATE_FUNDING = "private_funding", _l("Private funding (sponsorship, foundations)")  # mécénat, fondations
+    EARNED_INCOME = "earned_income", _l("Earned income (sales, fees)")  # recettes propres
+    IN_KIND = "in_kind", _l("In kind and volunteer time")  # apports en nature, bénévolat
+
+
+class PublicDependency(LabelledEnum):
+    """How much of its resources a project draws from public money (subsidy, public purchase, pooling)."""
+
+    LOW = "low", _l("Mostly other resources (under a third public money)")
+    MIXED = "mixed", _l("Mixed (a third to two thirds public money)")
+    HIGH = "high", _l("Mostly public money (over two thirds)")
+
+
+class ImpactDimension(LabelledEnum):
+    """The dimensions of the indicator library: what an indicator measures."""
+
+    USERS_REACHED = "users_reached", _l("Users reached")
+    SERVICE_QUALITY = "service_quality", _l("Quality of the service")
+    TIME_SAVED = "time_saved", _l("Time saved")
+    COST_SAVED = "cost_saved", _l("Cost saved")
+    AGENTS_WORK = "agents_work", _l("Agents' work")
+    ENVIRONMENT = "environment", _l("Environment")
+    INCLUSION = "inclusion", _l("Inclusion and access to rights")
+    OTHER = "other", _l("Other")
+
+
+class ImpactPlanStatus(LabelledEnum):
+    """A follow-up while its team sets it up, then active: its reports are due at the call's milestones."""
+
+    DRAFT = "draft", _l("Being set up")
+    ACTIVE = "active", _l("Under way")
+
+
+class ImpactReportStatus(LabelledEnum):
+    """One milestone's follow-up form: not started, a draft saved as the team goes, then submitted."""
+
+    PENDING = "pending", _l("Not started")
+    DRAFT = "draft", _l("Draft saved")
+    SUBMITTED = "submitted", _l("Submitted")
+
+
+class ReplicationReadiness(LabelledEnum):
+    """The team's own view, at each milestone, of whether another territory could take the project up."""
+
+    NOT_READY = "1", _l("1 – Not ready: still being worked out here")
+    EARLY = "2", _l("2 – Could be tried elsewhere with our close help")
+    READY = "3", _l("3 – Ready: documented, another territory could start with some help")
+    PROVEN = "4", _l("4 – Proven: already taken up, or everything needed is written down")

@@ -578,3 +578,31 @@ def can_contact_repreneur(user: Any, replication: Replication) -> bool:
     innovation = replication.innovation
     return _authenticated(user) and (replication.requester_id == user.id or is_innovation_team(user, innovation)
                                      or is_sponsor_of(user, innovation))
+
+
+# --- impact follow-up ------------------------------------------------------------------------------------
+
+@rule
+def can_follow_up_impact(user: Any, submission: Submission) -> bool:
+    """Setting up the project's follow-up and filling its reports: the team, once the results are published
+    (the service says which projects may be followed)."""
+    return is_team_member(user, submission) and submission.call.results_published_at is not None
+
+
+@rule
+def can_view_impact(user: Any, submission: Submission) -> bool:
+    """A project's follow-up dashboard, reports and attachments: its team and the call's organisers."""
+    return ((is_team_member(user, submission) and submission.call.results_published_at is not None)
+            or is_organiser(user, submission.call))
+
+
+@rule
+def can_view_call_impact(user: Any, call: Call) -> bool:
+    """The follow-up of a call's laureates and its export: the call's organisers."""
+    return is_organiser(user, call)
+
+
+@rule
+def can_compare_outcomes(user: Any) -> bool:
+    """What became of the laureates of the calls one organises, against their calibrated scores."""
+    return admin_or_organiser(user)

@@ -459,3 +459,79 @@ def record_of_team(*, call: Call, lead: User, members: tuple = (), waiting: bool
             record.status = InnovationStatus.PENDING
     db.session.commit()
     return record
+
+
+# --- impact follow-up -------------------------------------------------------------------------------------
+
+def results_call(*, results_at=None, milestones=None, **values) -> Call:
+    """A call whose results were published at `results_at` (default: now)."""
+    c = call(phase=CallPhase.PUBLISHED, **values)
+    c.results_published_at = results_at or utcnow()
+    c.impact_milestones = milestones
+    db.session.commit()
+    return c
+
+
+def laureate(*, call: Call | None = None, lead: User | None = None, members: tuple = (), outcome=None,
+             title: str | None = None) -> Submission:
+    """A submitted project of a call with published results, with its decision (a laureate by default)."""
+    from prizeapp.enums import DecisionOutcome
+
+    call = call or results_call()
+    project = submission(call=call, lead=lead, members=members, status=SubmissionStatus.SUBMITTED, title=title)
+    decision(project, outcome or DecisionOutcome.LAUREATE, prize="Premier prix")
+    return project
+
+
+INDICATOR_SAMPLES = (
+    ("users_per_year", "Personnes accompagnées dans l'année", "personnes", "0", "400"),
+    ("processing_time", "Délai de traitement d'une demande", "jours", "21", "7"),
+    ("satisfaction", "Usagers satisfaits", "%", "55", "80"),
+    (None, "Bénévoles formés", "bénévoles", "2", "30"),
+)
+
+
+def impact_plan(*, project: Submission | None = None, active: bool = True, indicators: int = 3,
+                published: bool = True, **texts):
+    """A follow-up of `project` (default: a new laureate), set up by its lead through the service: the plan's
+    texts filled, `indicators` indicators from INDICATOR_SAMPLES; with `active`, under way (its reports
+    created at the call's milestones)."""
+    from decimal import Decimal
+
+    from prizeapp.enums import ImpactDimension
+    from prizeapp.services.impact import library, plans
+
+    project = project or laureate()
+    lead = next(m.user for m in project.members if m.role == MemberRole.LEAD)
+    plan = plans.start(submission=project, actor=lead, opt_in=True)
+    values = {"problem": "Les aidants s'épuisent faute de relais.", "baseline": "Aucun relais en 2025.",
+              "activities": "Une conciergerie tenue par des bénévoles.", "outputs": "Des relais chaque semaine.",
+              "results": "Des aidants moins seuls.", "impacts": "Moins d'hospitalisations d'aidants.",
+              "assumptions": "Assez de bénévoles."}
+    values.update(texts)
+    given = []
+    for key, name, unit, baseline, target in INDICATOR_SAMPLES[:indicators]:
+        dimension = library.BY_KEY[key].dimension if key else ImpactDimension.OTHER
+        given.append(plans.IndicatorInput(name=name, dimension=dimension, unit=unit, baseline=Decimal(baseline),
+                                          target=Decimal(target), library_key=key, source="Registre",
+                                          method="Comptage"))
+    plans.save_plan(plan=plan, actor=lead, version=plan.version, texts=values, indicators=given,
+                    published=published, activate=active)
+    db.session.commit()
+    return plan
+
+
+def impact_report(plan, months: int, *, values: tuple = (), submitted: bool = True, **fields):
+    """The plan's report at `months`, filled with one value per indicator (in order) and `fields`."""
+    from prizeapp.enums import ImpactReportStatus
+
+    report = next(r for r in plan.reports if r.months == months)
+    report.values = {str(i.id): str(v) for i, v in zip(plan.indicators, values)}
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.status = ImpactReportStatus.SUBMITTED if submitted else ImpactReportStatus.DRAFT
+    report.updated_at = utcnow()
+    if submitted:
+        report.submitted_at = utcnow()
+    db.session.commit()
+    return report

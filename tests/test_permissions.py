@@ -257,6 +257,13 @@ ROWS = [
     row("can_view_innovation_versions", "record", allowed={"user", "admin"}, arrange=draft_record),
     row("can_contact_repreneur", "replication", allowed={"user", "reviewer", "jury"}, arrange=published_record),
     row("can_volunteer_as_sponsor", allowed=SIGNED_IN),
+    # Impact follow-up.
+    row("can_follow_up_impact", "published_submission", allowed={"user"}),
+    row("can_follow_up_impact", "unpublished_team_submission", allowed=()),
+    row("can_view_impact", "published_submission", allowed={"user", "admin"}),
+    row("can_view_impact", "unpublished_team_submission", allowed=ORGANISERS),
+    row("can_view_call_impact", "call", allowed=ORGANISERS),
+    row("can_compare_outcomes", allowed=ORGANISERS),
 ]
 
 

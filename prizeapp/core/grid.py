@@ -44,3 +44,15 @@ def is_about_replication(name: str, description: str = "") -> bool:
     essaimage), read from its name or description, whatever their case and accents."""
     text = fold(f"{name} {description}")
     return any(stem in text for stem in REPLICATION_STEMS)
+
+
+# Stems of the words that say a criterion judges a project's economic model, after french_text.fold: modèle
+# économique, économie, economic; financement, financial; soutenabilité, sustainability; viabilité, viability;
+# coûts. The SGMAP grid names it « Modèle économique ».
+ECONOMIC_STEMS = ("econom", "financ", "soutenab", "sustainab", "viabil", "cout", "business model")
+
+
+def is_about_economic_model(name: str) -> bool:
+    """Whether a criterion of the grid judges the economic model of a project (its costs, funding and
+    sustainability), read from its name only: descriptions of other criteria often mention costs."""
+    return any(stem in fold(name) for stem in ECONOMIC_STEMS)

@@ -3,6 +3,7 @@ from .assignment import Assignment, AssignmentRun
 from .audit import AuditEvent
 from .call import Call, CallRole, Criterion, FormQuestion
 from .decision import Decision, Deliberation, DigestItem, EmailTemplate, JuryVote, Recusal, SentReminder
+from .impact import ImpactIndicator, ImpactPlan, ImpactReport, ImpactReportDocument
 from .innovation import (
     ApiRequestCount,
     Innovation,
@@ -29,6 +30,10 @@ from .submission import Submission, SubmissionFile, SubmissionMember, TeamInvita
 from .user import LoginAttempt, User, UserSession
 
 __all__ = [
+    "ImpactIndicator",
+    "ImpactPlan",
+    "ImpactReport",
+    "ImpactReportDocument",
     "SentReminder",
     "Recusal",
     "JuryVote",

@@ -64,6 +64,11 @@ class Call(db.Model):
     # A call for replication (appel à projets d'essaimage): each applicant names the catalogue's innovation
     # their project takes up, which links the project, the innovation and a replication record.
     for_replication: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
+    # The economic-model grid (core.economic_model) as a section of the submission form; new calls have it, as
+    # the SGMAP template asks.
+    economic_model_section: Mapped[bool] = mapped_column(Boolean, default=False, server_default=db.false())
+    # Months after the results at which followed projects report on their impact; None: core.impact's defaults.
+    impact_milestones: Mapped[list[int] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

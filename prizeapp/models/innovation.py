@@ -12,6 +12,7 @@ from ..enums import (
     CostBand,
     EvidenceLevel,
     InnovationStatus,
+    PublicDependency,
     Readiness,
     ReadinessOpinion,
     ReplicationStatus,
@@ -56,6 +57,10 @@ class Innovation(db.Model):
     readiness: Mapped[Readiness | None] = mapped_column(str_enum(Readiness, "readiness"))
     cost_band: Mapped[CostBand | None] = mapped_column(str_enum(CostBand, "cost_band"))
     year: Mapped[int | None] = mapped_column(Integer, index=True)  # of the call, or of first publication
+    # From the economic-model grid of the published version: the percent of public money and its band.
+    public_share: Mapped[int | None] = mapped_column(Integer)
+    public_dependency: Mapped[PublicDependency | None] = mapped_column(str_enum(PublicDependency, "public_dependency"),
+                                                                        index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -34,6 +34,8 @@ class Submission(db.Model):
     budget_requested: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     # Answers to the organiser's questions, by question key ("q12"): text, number, ISO date, list.
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The economic-model grid (core.economic_model), when the call asks for it; None or {} before it is filled.
+    economic_model: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # A key sent with the "create" form: a double click or a second tab creates nothing twice.
     creation_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

@@ -53,9 +53,10 @@ def default_grid() -> list[Criterion]:
 
 
 def create_call(*, actor: User, kind: CallKind, title: str) -> Call:
-    """A new call, in draft, with the SGMAP grid; its creator becomes its organiser."""
+    """A new call, in draft, with the SGMAP grid and the economic-model section; its creator becomes its
+    organiser."""
     call = Call(slug=_unique_slug(title), kind=kind, title=title.strip(), phase=CallPhase.DRAFT,
-                created_by_id=actor.id, owner_unit_id=actor.unit_id)
+                created_by_id=actor.id, owner_unit_id=actor.unit_id, economic_model_section=True)
     call.criteria = default_grid()
     db.session.add(call)
     db.session.flush()
@@ -68,7 +69,7 @@ def create_call(*, actor: User, kind: CallKind, title: str) -> Call:
 EDITABLE = ("kind", "title", "summary", "description", "rules", "categories", "eligible_unit_ids",
             "eligible_email_domains", "max_submissions_per_applicant", "review_mode", "reviewers_per_submission",
             "blind", "opens_at", "submission_deadline", "review_deadline", "deliberation_at", "results_at",
-            "for_replication")
+            "for_replication", "economic_model_section", "impact_milestones")
 
 
 def update_call(*, call: Call, actor: User, **values: Any) -> list[str]:

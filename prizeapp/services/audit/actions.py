@@ -254,6 +254,15 @@ class AuditAction(LabelledEnum):
     REPLICATION_STATUS_CHANGED = "replication.status_changed", _l("Replication's status changed"), (
         Change("from", "to", Choice(ReplicationStatus)), REASON)
 
+    IMPACT_SET_UP = "impact.set_up", _l("Impact follow-up set up"), (
+        Detail("indicators", _l("Indicators")),)
+    IMPACT_PLAN_SAVED = "impact.plan_saved", _l("Impact follow-up changed"), (
+        Detail("indicators", _l("Indicators")),)
+    IMPACT_REPORT_SUBMITTED = "impact.report_submitted", _l("Follow-up report submitted"), (
+        Detail("months", _l("Months after the results")),)
+    IMPACT_REMINDERS_SENT = "impact.reminders_sent", _l("Follow-up reminders sent"), (
+        Detail("months", _l("Months after the results")), Detail("stage", _l("Reminder")))
+
     OUTBOX_RESENT = "outbox.resent", _l("Email sent again"), (Detail("recipient", _l("Recipient")),)
     AUDIT_EXPORTED = "audit.exported", _l("Audit log exported"), (
         Detail("filter", _l("Events exported"), Group()), ROWS)
@@ -277,6 +286,7 @@ GROUPS = {
     "innovation": _l("Innovation records"),
     "sponsor": _l("Parrains"),
     "replication": _l("Replications"),
+    "impact": _l("Impact follow-up"),
     "outbox": _l("Emails"),
     "audit": _l("Audit log"),
 }
@@ -308,6 +318,8 @@ OBJECTS = {
     "innovation_documents": _l("Document of an innovation record"),
     "replications": _l("Replication"),
     "sponsor_profiles": _l("Parrain"),
+    "impact_plans": _l("Impact follow-up"),
+    "impact_reports": _l("Follow-up report"),
 }
 
 
