@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale, to_user_timezone
+from flask_babel import format_date, format_datetime, format_percent, format_timedelta, get_locale, to_user_timezone
 
 from .core.collation import sort_key
 from .labels import label
@@ -99,6 +100,16 @@ def euros(value: Any) -> str:
     return format_currency(amount, "EUR", locale=locale)
 
 
+def percent(share: float | None) -> str:
+    """0.42 → « 42 % » in the reader's language; « — » without a share."""
+    return format_percent(share) if share is not None else "—"
+
+
+def words_list(items: Iterable[Any]) -> str:
+    """Items written as a sentence does in the reader's language: « 6, 12 et 24 », "6, 12 and 24"."""
+    return format_list([str(item) for item in items], locale=str(get_locale() or "fr"))
+
+
 def alphabetical(items: Iterable[T], words: Callable[[T], Any] = str) -> list[T]:
     """`items` in dictionary order of their words in the reader's language (`words(item)`, such as an enum
     member's translated label): « Île-de-France » with the I's, « Éducation » with the E's."""
@@ -112,4 +123,5 @@ def by_label(vocabulary: Iterable[T]) -> list[T]:
 
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(datetime=datetime_filter, date=date_filter, label=label, duration=duration,
-                                 number=number, filesize=filesize, euros=euros)
+                                 number=number, filesize=filesize, euros=euros,
+                                 percent=percent, words_list=words_list)

@@ -50,6 +50,41 @@ EMAIL_KINDS = {
     "innovation_withdrawn": _l("Innovation record withdrawn from the catalogue"),
     "sponsor_assigned": _l("Parrain assigned to an innovation"),
     "readiness_commented": _l("Parrain's opinion of an innovation's readiness"),
+    "impact_invitation": _l("Invitation to set up the impact follow-up"),
+    "impact_setup_reminder": _l("Reminder to set up the impact follow-up"),
+    "impact_report_due": _l("Reminder of a follow-up report"),
+    "impact_reports_late": _l("Late follow-up reports"),
+    "impact_report_submitted": _l("Follow-up report submitted"),
+}
+
+# The impact follow-up's emails (services.impact.reminders): what each one was about.
+IMPACT_REMINDER_STAGES = {
+    "invitation": _l("Invitation to set up the follow-up, at the results"),
+    "setup": _l("Follow-up not set up two weeks after the results"),
+    "before": _l("Report due in two weeks"),
+    "due": _l("Report due"),
+    "late": _l("Report two weeks late"),
+    "organisers": _l("Organisers told of reports a month late"),
+}
+
+
+# The economic-model grid's fields (core.economic_model), as the submission form and the innovation record ask
+# them; "costs" and "resources" are what core.economic_model.missing() names beside the fields.
+ECONOMIC_MODEL = {
+    "beneficiaries": _l("Who it serves"),
+    "beneficiary_value": _l("What it brings them"),
+    "funding": _l("Who pays for it"),
+    "payer_value": _l("What it brings those who pay"),
+    "cost_setup": _l("Set-up cost (€)"),
+    "cost_recurring": _l("Running cost per year (€)"),
+    "cost_per_user": _l("Cost per person served (€)"),
+    "costs": _l("Set-up or running cost"),
+    "resources": _l("Resources by kind"),
+    "costs_avoided": _l("Costs avoided per year (€)"),
+    "costs_avoided_how": _l("How these costs are avoided"),
+    "human_resources": _l("Human resources"),
+    "partners": _l("Partners and alliances"),
+    "local_costs": _l("What a territory taking it up pays for locally"),
 }
 
 
@@ -69,3 +104,7 @@ def model_label(model: str) -> str:
 
 def email_kind_label(kind: str) -> str:
     return str(EMAIL_KINDS.get(kind, kind))
+
+
+def impact_stage_label(stage: str) -> str:
+    return str(IMPACT_REMINDER_STAGES.get(stage, stage))

@@ -37,13 +37,15 @@ if [ "$E2E" = 1 ] && [ ! -f node_modules/axe-core/axe.min.js ]; then
   if [ ! -f node_modules/axe-core/axe.min.js ]; then E2E=0; missing "browser tests: axe-core could not be installed with npm"; fi
 fi
 
-# --- Pango and a font, which WeasyPrint needs for the PDF sheets ---------------------------------------
-if ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null 2>&1; then
-  echo "==> installing Pango and a font for the PDF sheets"
-  apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core || true
+# --- Pango and a font, which WeasyPrint needs for the PDF sheets; Poppler, whose pdftoppm renders them ----
+if ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null 2>&1; then
+  echo "==> installing Pango, a font and Poppler for the PDF sheets"
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils || true
 fi
 .venv/bin/python -c "import weasyprint" 2>/dev/null \
   || missing "PDF sheets: WeasyPrint cannot load Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)"
+command -v pdftoppm >/dev/null 2>&1 \
+  || missing "PDF sheets: pdftoppm, which renders them in the tests, is not installed (apt-get install poppler-utils)"
 
 # --- PostgreSQL ----------------------------------------------------------------------------------------
 PG_URL="${PRIZEAPP_TEST_POSTGRES_URL:-postgresql+psycopg://prizeapp:prizeapp@127.0.0.1:5432/prizeapp_test}"

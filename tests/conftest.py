@@ -20,7 +20,7 @@ import flask_migrate
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from flask_sqlalchemy.session import Session as FlaskSession
 from hypothesis import settings
 from sqlalchemy import event
@@ -320,6 +320,12 @@ def fr(msgid: str, **variables) -> str:
     """A message as the French pages show it, from the app's own catalog."""
     with force_locale("fr"):
         return gettext(msgid, **variables)
+
+
+def nfr(singular: str, plural: str, num: int, **variables) -> str:
+    """A plural message as the French pages show it."""
+    with force_locale("fr"):
+        return ngettext(singular, plural, num, **variables)
 
 
 def text(response) -> str:

@@ -535,3 +535,56 @@ def impact_report(plan, months: int, *, values: tuple = (), submitted: bool = Tr
         report.submitted_at = utcnow()
     db.session.commit()
     return report
+
+
+# --- impact follow-up: organisers ---------------------------------------------------------------------------
+
+def calibration_run(call: Call, scores: dict, *, done: bool = True, withdrawn: tuple = ()):
+    """A finished calibration run of `call` (unless `done` is False) ranking the projects of `scores`
+    ({submission: calibrated score}) by score, the highest first; `withdrawn` projects marked so."""
+    from prizeapp.enums import CalibrationStatus
+    from prizeapp.models import CalibrationRun
+
+    ordered = sorted(scores.items(), key=lambda item: -item[1])
+    run = CalibrationRun(call_id=call.id, model="hierarchical", params={"seed": 0},
+                         status=CalibrationStatus.DONE if done else CalibrationStatus.RUNNING,
+                         result={"scale": [1, 5], "submissions": [
+                             {"id": s.id, "rank": rank, "score": score, "withdrawn": s in withdrawn}
+                             for rank, (s, score) in enumerate(ordered, start=1)]})
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+# --- economic grid: display and exports ----------------------------------------------------------------------
+
+def economic_grid(**changes) -> dict:
+    """A filled economic-model grid in its stored shape (core.economic_model's keys): 70 % public money (high),
+    the earliest resource secured until 30 June 2026; a change to None leaves that key out."""
+    grid = {
+        "beneficiaries": "Les aidants familiaux de la ville.", "beneficiary_value": "Du répit, un seul interlocuteur.",
+        "funding": "La ville et la CAF.", "payer_value": "Moins d'hospitalisations d'aidants épuisés.",
+        "cost_setup": "15000.00", "cost_recurring": "30000.00", "cost_per_user": "75.50", "costs_avoided": "8000.00",
+        "costs_avoided_how": "Moins de placements d'urgence.",
+        "resources": [{"kind": "public_subsidy", "share": 60, "secured_until": "2027-12-31"},
+                      {"kind": "pooling", "share": 10},
+                      {"kind": "earned_income", "share": 20, "secured_until": "2026-06-30"},
+                      {"kind": "in_kind", "share": 10}],
+        "human_resources": "Un coordinateur à mi-temps, douze bénévoles.", "partners": "CCAS, CAF, associations.",
+        "local_costs": "Le temps du coordinateur et un local.",
+    }
+    grid.update(changes)
+    return {key: value for key, value in grid.items() if value is not None}
+
+
+def economic_record(*, grid: dict | None = None, **values):
+    """A public record (factories.innovation) whose published version carries `grid` (economic_grid() by
+    default) flat in its content, as records store it, published again so that the catalogue's columns follow."""
+    from prizeapp.services.innovations import records
+
+    record = innovation(**values)
+    version = record.published_version
+    version.content = {**version.content, **(economic_grid() if grid is None else grid)}
+    records.apply_published(record, version)
+    db.session.commit()
+    return record

@@ -64,7 +64,7 @@ def _share(text: str) -> int:
 
 def _texts(raw, values: dict, problems: dict) -> None:
     for name in TEXT_FIELDS:
-        text = _first(raw, name).replace("\x00", "")
+        text = _first(raw, name).replace("\x00", "").strip()
         if len(text) > TEXT_MAX:
             problems[name] = Problem("too_long", {"max": TEXT_MAX, "length": len(text)})
         elif text:

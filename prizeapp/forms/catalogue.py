@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..core.territories import DEPARTEMENTS, REGIONS, departement_label, region_label
-from ..enums import CostBand, EvidenceLevel, Readiness, TerritoryKind, Theme
+from ..enums import CostBand, EvidenceLevel, PublicDependency, Readiness, TerritoryKind, Theme
 from ..formatting import alphabetical, by_label
 from ..web import parse_int
 from .base import PageForm
@@ -86,6 +86,7 @@ FILTERS: dict[str, _Filter] = {
     "evidence": _Filter("evidence_level", EvidenceLevel, evidence_text, _l("Any evidence level")),
     "readiness": _Filter("readiness", Readiness, _member_words, _l("Any stage")),
     "cost": _Filter("cost_band", CostBand, _member_words, _l("Any cost")),
+    "public_money": _Filter("public_dependency", PublicDependency, _member_words, _l("Any share of public money")),
     "year": _Filter("year", lambda v: parse_int(v, minimum=1900, maximum=2200), str, _l("All years")),
     "call": _Filter("call_id", id_number, str, _l("All calls")),
 }
@@ -115,6 +116,10 @@ class CatalogueFilterForm(PageForm):
     cost = _select(_l("First year's cost"), [
         _one_of((c.value for c in CostBand), _l("Choose a cost band from the list."))],
         description=_l("Set-up and one year of running."))
+    public_money = _select(_l("Dependency on public money"), [
+        _one_of((d.value for d in PublicDependency), _l("Choose a share of public money from the list."))],
+        description=_l("Public subsidies, purchases by public bodies and pooling, in the resources of its economic "
+                       "model."))
     year = _select(_l("Year"), [_year])
     call = _select(_l("Call or prize"), [_call_id])
     sort = _select(_l("Sort by"), [_one_of(SORT_LABELS, _l("Choose an order from the list."))])
@@ -176,7 +181,7 @@ class CatalogueFilterForm(PageForm):
     def _options(name: str, spec: _Filter, present: set, call_titles: dict[int, str]) -> list[tuple[Any, Any]]:
         if name == "theme":  # no order of its own: that of the labels, in the reader's language
             return [(member.value, spec.words(member)) for member in by_label(spec.value)]
-        if name in ("territory", "evidence", "readiness", "cost"):
+        if name in ("territory", "evidence", "readiness", "cost", "public_money"):
             return [(member.value, spec.words(member)) for member in spec.value]
         if name == "region":
             return [(code, label) for code, label in alphabetical(REGIONS.items(), lambda item: item[1])]

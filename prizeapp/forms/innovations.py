@@ -6,9 +6,7 @@ lengths); what a record needs before it is checked is the service's `content.mis
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -30,13 +28,12 @@ from wtforms.widgets import DateInput
 
 from ..core import territories
 from ..core.localtime import PARIS
-from ..core.questions import parse_amount, parse_date, parse_number
+from ..core.questions import parse_date, parse_number
 from ..enums import EvidenceLevel, Licence, Readiness, TerritoryKind, Theme
 from ..formatting import alphabetical, by_label
-from ..services.innovations.content import LABELS, MONEY_FIELDS, TEXT_FIELDS
+from ..services.innovations.content import LABELS, TEXT_FIELDS
 from .base import PageForm
 from .fields import CheckboxesField, id_number
-from .organiser import FrenchDecimalField
 from .territory import check_codes
 
 TEXT_LIMIT = 20_000
@@ -138,38 +135,6 @@ def _line(name: str, description, *, limit: int = 200, **render_kw) -> StringFie
     return StringField(LABELS[name], validators=[_at_most(limit)], description=description, render_kw=render_kw)
 
 
-class MoneyField(FrenchDecimalField):
-    """An amount in euros as French agents type it (core.questions.parse_amount: "9 000,50 €", "9000.50");
-    `data` is a Decimal or None."""
-
-    def process_formdata(self, valuelist) -> None:
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = parse_amount(valuelist[0])
-            except ValueError as error:
-                raise ValueError(_l("Enter an amount in euros, for example 15 000 or 12,50.")) from error
-
-
-def _not_negative(form, field) -> None:
-    # An amount that could not be read has its own message (data is None): one message per mistake.
-    if field.data is not None and field.data < 0:
-        raise ValidationError(_l("Enter a positive amount."))
-
-
-AMOUNT_HINT = _l("The cents go after a comma (15 000,50) or a point (15000.50): a point never separates the "
-                 "thousands.")
-
-
-def _with_amount_hint(description) -> LazyString:
-    return LazyString(lambda: f"{description} {AMOUNT_HINT}")
-
-
-def _money(name: str, description) -> MoneyField:
-    return MoneyField(LABELS[name], validators=[Optional(), _not_negative], description=_with_amount_hint(description),
-                      render_kw={"inputmode": "decimal", "autocomplete": "off", "class": "input--medium"})
-
-
 def _reached_by_today(form, field) -> None:
     """A stage reached is dated today at the latest (in Paris): a date to come is a plan, not a stage."""
     if isinstance(field.data, date) and field.data > datetime.now(PARIS).date():
@@ -184,8 +149,9 @@ def _radio(name: str, vocabulary, description=None) -> RadioField:
 # --- the record -----------------------------------------------------------------------------------------
 
 class RecordForm(PageForm):
-    """Every field of a record (services.innovations.content.FIELDS), plus the version the form was loaded from
-    and the "what changed" note. Phase dates are one field per stage (phase_<stage>), added below."""
+    """Every field of a record (services.innovations.content.FIELDS) but the economic-model grid's, which the
+    shared grid form reads (views.economic_model), plus the version the form was loaded from and the "what
+    changed" note. Phase dates are one field per stage (phase_<stage>), added below."""
 
     based_on = HiddenField()
 
@@ -244,17 +210,11 @@ class RecordForm(PageForm):
     evidence = _text("evidence", _l("The method: who measured, when, with how many people. Attach the evaluation "
                                     "report below if there is one."), rows=3)
 
-    cost_setup = _money("cost_setup", _l("What it cost to start: studies, equipment, development, training. In "
-                                         "euros, for example 15 000."))
-    cost_recurring = _money("cost_recurring", _l("What it costs each year to run it, staff time included (half "
-                                                 "a full-time post is about 25 000)."))
-    cost_per_user = _money("cost_per_user", _l("The yearly cost divided by the number of people served, for "
-                                               "example 30 000 / 400 = 75."))
+    # The rest of the section "Cost and economic model" is the economic-model grid, read by the view with
+    # templates/_economic_model_form.html (its names are the content's keys).
     economic_model = _text("economic_model", _l("How it is financed over time: a budget line, co-financing, "
                                                 "fees, savings made elsewhere. Say what happens when the first "
                                                 "funding ends."), rows=4)
-    funding = _text("funding", _l("The funders and their share, for example “Ville 60 %, CAF 40 %”."), limit=2000,
-                    rows=2)
 
     fixed_core = _text("fixed_core", _l("The few principles without which it is no longer the same innovation: "
                                         "what another territory must keep for it to work, for example “a single "
@@ -316,8 +276,6 @@ class RecordForm(PageForm):
             if name in self._fields:
                 self[name].data = content.get(name) or ("" if name not in _RADIOS else None)
         self.beneficiaries_count.data = content.get("beneficiaries_count")
-        for name in MONEY_FIELDS:
-            self[name].data = Decimal(content[name]) if content.get(name) else None
         for stage in Readiness:
             day = (content.get("phase_dates") or {}).get(stage.value)
             self[self.phase_field(stage)].data = date.fromisoformat(day) if day else None
@@ -334,14 +292,12 @@ class RecordForm(PageForm):
 
     def content(self) -> dict:
         """What was typed, in the content's shape (the service cleans it again before storing it)."""
-        out: dict = {name: (self[name].data or "").strip() for name in TEXT_FIELDS}
+        out: dict = {name: (self[name].data or "").strip() for name in TEXT_FIELDS if name in self._fields}
         for name in ("theme", "territory_kind", "readiness", "evidence_level", "licence", "departement_code",
                      "region_code"):
             out[name] = self[name].data or None
         out["commune_code"] = (self.commune_code.data or "").strip().upper()
         out["beneficiaries_count"] = self.beneficiaries_count.data
-        for name in MONEY_FIELDS:
-            out[name] = str(self[name].data) if self[name].data is not None else None
         out["phase_dates"] = {stage.value: self[self.phase_field(stage)].data.isoformat()
                               for stage in Readiness if self[self.phase_field(stage)].data}
         out["links"] = [{"title": (entry.title.data or "").strip() or entry.url.data.strip(),

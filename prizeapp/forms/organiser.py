@@ -22,6 +22,7 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..core.impact import DEFAULT_MILESTONES, MAX_MONTHS, check_milestones
 from ..core.localtime import LocalTimeError, to_local, to_utc
 from ..core.questions import parse_number
 from ..enums import BlindLevel, CallKind, CallPhase, QuestionKind, ReviewMode, SubmissionStatus
@@ -114,6 +115,30 @@ class FrenchDecimalField(StringField):
                 raise ValueError(_l("Enter a number, for example 12,5 or 50 000.")) from error
 
 
+class MilestonesField(StringField):
+    """Months after the results, as organisers write them ("6, 12, 24"); `data` is the sorted list without
+    repeats (core.impact.check_milestones), or None when left empty: the default milestones."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return ", ".join(str(m) for m in self.data or [])
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        parts = [part for part in re.split(r"[,;\s]+", text) if part]
+        try:
+            if not all(part.isdigit() for part in parts):
+                raise ValueError(text)
+            self.data = check_milestones([int(part) for part in parts])
+        except ValueError as error:
+            raise ValueError(_l("Enter whole numbers of months from 1 to %(max)d, separated by commas, for "
+                                "example 6, 12, 24.", max=MAX_MONTHS)) from error
+
+
 _DOMAIN = re.compile(r"^@?([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -194,6 +219,17 @@ class CallForm(PageForm):
     review_deadline = ParisDateTimeField(_l("End of the review"))
     deliberation_at = ParisDateTimeField(_l("Jury deliberation"))
     results_at = ParisDateTimeField(_l("Publication of the results"))
+    economic_model_section = BooleanField(
+        _l("Ask for the economic-model grid in the submission form"),
+        description=_l("A section of the form on who benefits and who pays, the costs, the resources by kind with "
+                       "their shares and how long each is secured. It is needed to submit; reviewers read it beside "
+                       "the economic-model criterion."))
+    impact_milestones = MilestonesField(
+        _l("Follow-up reports (months after the results)"),
+        description=_l("When the laureates report their impact, in months after the results, separated by commas. "
+                       "Leave empty for the default ones: %(months)s.",
+                       months=", ".join(str(m) for m in DEFAULT_MILESTONES)),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"})
 
     def values(self) -> dict:
         """The keyword arguments of services.calls.update_call."""
@@ -208,6 +244,8 @@ class CallForm(PageForm):
             "reviewers_per_submission": self.reviewers_per_submission.data,
             "blind": BlindLevel(self.blind.data),
             "for_replication": bool(self.for_replication.data),
+            "economic_model_section": bool(self.economic_model_section.data),
+            "impact_milestones": self.impact_milestones.data,
             **{name: self[name].data for name in DATE_FIELDS},
         }
 

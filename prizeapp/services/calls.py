@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import selectinload
 
+from ..core import impact as impact_core
 from ..core import phases
 from ..enums import CallKind, CallPhase, CallRoleKind, QuestionKind
 from ..errors import RuleError
@@ -17,6 +18,7 @@ from ..extensions import db
 from ..models import Call, CallRole, Criterion, FormQuestion, OrgUnit, Submission, User
 from ..models.types import utcnow
 from . import audit, locks
+from .impact import plans as impact_plans
 
 # The SGMAP grid (see DOMAIN.md), offered as the default of every new call.
 DEFAULT_LEVELS = {"1": "insuffisant", "2": "faible", "3": "correct", "4": "bon", "5": "excellent"}
@@ -73,10 +75,16 @@ EDITABLE = ("kind", "title", "summary", "description", "rules", "categories", "e
 
 
 def update_call(*, call: Call, actor: User, **values: Any) -> list[str]:
-    """Change the call's settings; returns the names of what changed (recorded in the audit log)."""
+    """Change the call's settings; returns the names of what changed (recorded in the audit log). New
+    follow-up milestones move the reports of the follow-ups under way (services.impact.plans.sync_call)."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    if values.get("impact_milestones") is not None:
+        try:
+            values["impact_milestones"] = impact_core.check_milestones(values["impact_milestones"])
+        except (TypeError, ValueError) as error:
+            raise CallError("milestones_invalid", max=impact_core.MAX_MONTHS) from error
     changed = [name for name, value in values.items() if getattr(call, name) != value]
     for name in changed:
         setattr(call, name, values[name])
@@ -87,6 +95,8 @@ def update_call(*, call: Call, actor: User, **values: Any) -> list[str]:
         audit.record(action=audit.AuditAction.CALL_UPDATED, actor=actor, obj=call, call=call,
                      details={"changed": sorted(changed)})
     db.session.flush()
+    if "impact_milestones" in changed:
+        impact_plans.sync_call(call)
     return changed
 
 

@@ -1,6 +1,7 @@
 """Scheduled reminders, run from cron by `flask reminders run`: applicants with drafts before the submission
 deadline, reviewers with reviews left before the review deadline, a daily digest of late reviewers to the
-organisers of calls in review, and the day's digest of those who asked for one.
+organisers of calls in review, the impact follow-up's reminders (services.impact.reminders), and the day's
+digest of those who asked for one.
 
 Milestones are judged on the Paris wall clock: "D-7" of a deadline on 26 October at 09:00 is 19 October at
 09:00 in Paris, whatever the change of summer time in between. Each milestone is a window that lasts until
@@ -25,6 +26,7 @@ from . import assignment as assignment_service
 from . import audit, notifications
 from . import calls as calls_service
 from . import reviews as reviews_service
+from .impact import reminders as impact_reminders
 from .notifications import mark_sent
 from .outbox import queue_email
 
@@ -192,11 +194,16 @@ class ReminderReport:
     drafts: int = 0
     reviews: int = 0
     organiser_digests: int = 0
+    impact_setups: int = 0  # follow-ups not under way, to their teams
+    impact_reports: int = 0  # follow-up reports before, on and after their due date, to their teams
+    impact_late: int = 0  # late follow-up reports, to the calls' organisers
     digests: int = 0
 
     def __str__(self) -> str:
         return (f"reminders: {self.drafts} to applicants, {self.reviews} to reviewers, "
-                f"{self.organiser_digests} digests to organisers, {self.digests} daily digests")
+                f"{self.organiser_digests} digests to organisers, "
+                f"{self.impact_setups} follow-ups to set up, {self.impact_reports} follow-up reports due, "
+                f"{self.impact_late} late follow-ups to organisers, {self.digests} daily digests")
 
 
 def run(*, now: datetime | None = None) -> ReminderReport:
@@ -207,6 +214,9 @@ def run(*, now: datetime | None = None) -> ReminderReport:
     report.drafts = remind_drafts(now=now)
     report.reviews = remind_reviewers(now=now)
     report.organiser_digests = send_organiser_digests(now=now)
+    report.impact_setups = impact_reminders.remind_setups(now=now)
+    report.impact_reports = impact_reminders.remind_reports(now=now)
+    report.impact_late = impact_reminders.tell_organisers(now=now)
     report.digests = notifications.send_digests(now=now)
     return report
 

@@ -34,6 +34,7 @@ from ..models.decision import Decision, EmailTemplate
 from ..models.types import utcnow
 from . import audit, ranking
 from . import calls as calls_service
+from .impact import reminders as impact_reminders
 from .outbox import queue_email
 
 KINDS = {DecisionOutcome.LAUREATE: "decision_laureate", DecisionOutcome.MENTION: "decision_mention",
@@ -258,15 +259,17 @@ def summary(call: Call) -> Summary:
 
 @dataclass
 class Published:
-    emails: int  # queued by this call
+    emails: int  # decision emails queued by this call
     projects: int  # whose team was notified by this call
     already: bool  # the results were published before
+    invitations: int = 0  # invitations to set up the impact follow-up, queued by this call
 
 
 def publish(*, call: Call, actor: User) -> Published:
     """Publish the results: decisions become final, the call moves to the published phase, and each member of
-    each team gets one decision email (queued in the outbox, in their language). Publishing again sends
-    nothing twice: a decision whose email was queued keeps its `notified_at`."""
+    each team gets one decision email (queued in the outbox, in their language); the teams of laureates and
+    mentions are also invited to set up their impact follow-up. Publishing again sends nothing twice: a
+    decision whose email was queued keeps its `notified_at`, an invitation its SentReminder key."""
     already = call.results_published_at is not None
     if not already:
         state = summary(call)
@@ -297,8 +300,9 @@ def publish(*, call: Call, actor: User) -> Published:
     if not already or emails:
         audit.record(action=audit.AuditAction.RESULTS_PUBLISHED, actor=actor, obj=call, call=call,
                      details={"emails": emails, "projects": projects, "again": already})
+    invitations = impact_reminders.invite_teams(call=call, actor=actor)
     db.session.flush()
-    return Published(emails=emails, projects=projects, already=already)
+    return Published(emails=emails, projects=projects, already=already, invitations=invitations)
 
 
 # --- what the team reads on its pages ------------------------------------------------------------------

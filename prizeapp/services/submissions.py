@@ -14,6 +14,7 @@ from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..core import economic_model as grid
 from ..core import questions as engine
 from ..core import scrubbing, spreadsheet
 from ..core.uploads import kind_of_content_type, sniff_bytes
@@ -42,6 +43,9 @@ CORE_FIELDS = ("title", "summary", "description", "category", "territory", "budg
 REFERENCE_ATTEMPTS = 20
 EMPTY = {"category": None, "budget_requested": None}  # the other core fields are empty strings
 KIND_PREFIX = {"call_for_projects": "AAP", "call_for_interest": "AMI", "innovation_prize": "PRIX"}
+# The economic-model grid's keys in problems and missing items ("model-cost_setup", "model-resources"): apart
+# from the core fields and the organiser's question keys.
+MODEL_PREFIX = "model-"
 
 
 class SubmissionError(RuleError):
@@ -83,6 +87,8 @@ def missing_items(submission: Submission) -> list[str]:
     missing = engine.missing(_core_questions(call), values)
     if call.for_replication and submission.replicates_id is None:
         missing.insert(0, "replicates")  # a call for replication: the innovation the project takes up
+    if call.economic_model_section:
+        missing += [MODEL_PREFIX + code for code in grid.missing(submission.economic_model or {})]
     files_by_question = {f.question_key for f in submission.files}
     answers = dict(submission.answers)
     for question in call.questions:
@@ -187,15 +193,26 @@ def create_draft(*, call: Call, user: User, title: str, creation_key: str | None
     raise SubmissionError("busy")
 
 
+def _economic_model(submission: Submission, raw: dict[str, list[str]] | None) -> grid.Parsed:
+    """The grid as typed (`raw` keyed by the grid's names, without the prefix), or as it is stored when the call
+    does not ask for it or the form did not send it."""
+    if raw is None or not submission.call.economic_model_section:
+        return grid.Parsed(dict(submission.economic_model or {}), {})
+    parsed = grid.parse(raw)
+    return grid.Parsed(parsed.values, {MODEL_PREFIX + key: problem for key, problem in parsed.problems.items()})
+
+
 def save(*, submission: Submission, user: User, version: int, core: dict[str, list[str]],
-         answers: dict[str, list[str]], replicates: int | None | EllipsisType = ...) -> None:
+         answers: dict[str, list[str]], replicates: int | None | EllipsisType = ...,
+         economic_model: dict[str, list[str]] | None = None) -> None:
     """Save what the team typed. A draft may be incomplete; a submitted project must stay complete.
 
     `version` is the one the editor started from: if a team member saved in between, SubmissionError
     "stale" is raised and nothing is overwritten (unless what was sent is what is already saved: then there
     is nothing to do). Malformed answers raise InvalidAnswers (nothing is saved). In a call for replication,
     `replicates` is the id of the catalogue's innovation the project takes up (None: not chosen yet; left
-    out: as it is).
+    out: as it is). `economic_model` is the grid as posted, keyed by core.economic_model's names (None: as it
+    is); it is read only when the call asks for the grid, and its problems are keyed "model-<name>".
     """
     require_open(submission.call)
     if submission.status == SubmissionStatus.WITHDRAWN:
@@ -203,33 +220,35 @@ def save(*, submission: Submission, user: User, version: int, core: dict[str, li
     core_parsed = engine.parse_answers(_core_questions(submission.call), core)
     own = [engine_question(q) for q in submission.call.questions]
     answers_parsed = engine.parse_answers(own, answers)
+    model = _economic_model(submission, economic_model)
     if replicates is ... or not submission.call.for_replication:
         replicates = submission.replicates_id
     elif replicates is not None and replicates != submission.replicates_id and not replications.may_be_taken_up(
             replicates):
         core_parsed.problems["replicates"] = engine.Problem("unknown_choice")
-    if not (core_parsed.problems or answers_parsed.problems) and _same_content(
-            submission, core_parsed.values, answers_parsed.values, replicates):
+    problems = {**core_parsed.problems, **model.problems, **answers_parsed.problems}  # in the form's order
+    if not problems and _same_content(submission, core_parsed.values, answers_parsed.values, replicates,
+                                      model.values):
         # Nothing changed, or the same content sent twice (a double click, a re-sent form): no conflict,
         # and nothing to record.
         return
     if version != submission.version:
         raise SubmissionError("stale", version=submission.version)
-    problems = {**core_parsed.problems, **answers_parsed.problems}
     if problems:
         raise InvalidAnswers(problems)
     before = ({name: getattr(submission, name) for name in CORE_FIELDS}, dict(submission.answers),
-              submission.replicates_id)
+              submission.replicates_id, submission.economic_model)
     for name in CORE_FIELDS:
         setattr(submission, name, _core_value(name, core_parsed.values))
     # Answers to file questions are the files themselves; keep nothing else from the post for them.
     submission.answers = answers_parsed.values
     submission.replicates_id = replicates
+    submission.economic_model = model.values or None
     missing = missing_items(submission) if submission.status == SubmissionStatus.SUBMITTED else []
     if missing:
         for name, value in before[0].items():
             setattr(submission, name, value)
-        submission.answers, submission.replicates_id = before[1], before[2]
+        submission.answers, submission.replicates_id, submission.economic_model = before[1:]
         raise SubmissionError("submitted_must_stay_complete", missing=missing)
     submission.updated_at = utcnow()
     try:
@@ -245,9 +264,10 @@ def _core_value(name: str, parsed: dict[str, Any]) -> Any:
 
 
 def _same_content(submission: Submission, core: dict[str, Any], answers: dict[str, Any],
-                  replicates: int | None) -> bool:
+                  replicates: int | None, economic_model: dict[str, Any]) -> bool:
     return (all(getattr(submission, name) == _core_value(name, core) for name in CORE_FIELDS)
-            and dict(submission.answers) == answers and submission.replicates_id == replicates)
+            and dict(submission.answers) == answers and submission.replicates_id == replicates
+            and dict(submission.economic_model or {}) == economic_model)
 
 
 def changed_since_submitted(submission: Submission) -> bool:
@@ -281,14 +301,15 @@ def submit(*, submission: Submission, user: User) -> bool:
 
 
 def save_and_submit(*, submission: Submission, user: User, version: int, core: dict[str, list[str]],
-                    answers: dict[str, list[str]], replicates: int | None | EllipsisType = ...
-                    ) -> tuple[bool, list[str]]:
+                    answers: dict[str, list[str]], replicates: int | None | EllipsisType = ...,
+                    economic_model: dict[str, list[str]] | None = None) -> tuple[bool, list[str]]:
     """Save what the team typed, then submit it when nothing is missing: the "Submit" button of the form.
 
     Returns (submitted, missing). When something is missing the typed content is still saved, as a draft
     (or, for a project already submitted, refused by `save` if it would make it incomplete).
     """
-    save(submission=submission, user=user, version=version, core=core, answers=answers, replicates=replicates)
+    save(submission=submission, user=user, version=version, core=core, answers=answers, replicates=replicates,
+         economic_model=economic_model)
     missing = missing_items(submission)
     if missing:
         return False, missing
@@ -491,11 +512,35 @@ def remove_file(*, record: SubmissionFile, user: User) -> None:
 
 # --- export -------------------------------------------------------------------------------------------
 
+# The economic-model grid's columns in the export, when the call asks for the grid: its texts and amounts,
+# each resource kind's share and date, then the share of public money and its band.
+MODEL_COLUMNS = (*grid.TEXT_FIELDS, *grid.MONEY_FIELDS, *(f"share_{kind}" for kind in grid.RESOURCE_KINDS),
+                 *(f"secured_until_{kind}" for kind in grid.RESOURCE_KINDS), "public_share", "public_dependency")
+
+
+def _model_cells(values: dict | None) -> list[str]:
+    """A project's grid as export cells, in MODEL_COLUMNS' order (amounts with a decimal point, ISO dates)."""
+    values = values or {}
+    shares = grid.shares(values)
+    until = {r.get("kind"): r.get("secured_until") or "" for r in values.get("resources") or ()
+             if isinstance(r, dict)}
+    public = grid.public_share(values)
+    return [str(values.get(name) or "") for name in grid.TEXT_FIELDS] + [
+        "" if (amount := grid.money(values, name)) is None else str(amount) for name in grid.MONEY_FIELDS] + [
+        str(shares[kind]) if kind in shares else "" for kind in grid.RESOURCE_KINDS] + [
+        until.get(kind, "") for kind in grid.RESOURCE_KINDS] + [
+        "" if public is None else str(public), grid.dependency(values) or ""]
+
+
 def export_rows(call: Call, submissions: list[Submission]) -> tuple[list[str], list[list[str]]]:
-    """One row per submission, every answer in its own column (for the organisers' CSV export)."""
+    """One row per submission, every answer in its own column (for the organisers' CSV export); with the
+    economic-model grid's columns (MODEL_COLUMNS) after the answers when the call asks for the grid."""
     headers = ["reference", "status", "title", "summary", "description", "category", "territory",
                "budget_requested", "lead", "lead_email", "team", "submitted_at"]
     headers += [q.label for q in call.questions]
+    with_model = call.economic_model_section
+    if with_model:
+        headers += list(MODEL_COLUMNS)
     rows = []
     for s in submissions:
         lead = next((m.user for m in s.members if m.role == MemberRole.LEAD), None)
@@ -510,6 +555,8 @@ def export_rows(call: Call, submissions: list[Submission]) -> tuple[list[str], l
             else:
                 value = s.answers.get(q.key, "")
                 row.append("; ".join(value) if isinstance(value, list) else str(value))
+        if with_model:
+            row += _model_cells(s.economic_model)
         rows.append(row)
     return headers, rows
 

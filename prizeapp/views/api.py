@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from ..core.territories import DEPARTEMENTS, REGIONS
-from ..enums import CostBand, EvidenceLevel, Readiness, TerritoryKind, Theme
+from ..enums import CostBand, EvidenceLevel, PublicDependency, Readiness, TerritoryKind, Theme
 from ..extensions import db
 from ..services import api_limits
 from ..services.innovations import catalogue
@@ -202,6 +202,9 @@ PARAMS: tuple[Param, ...] = (
           _l("Unknown stage."), "readiness"),
     Param("cost_band", _l("First year's cost, in bands"), {"type": "string", "enum": _values(CostBand)},
           _member(CostBand), _l("Unknown cost band."), "cost_band"),
+    Param("public_dependency", _l("Dependency on public money: low (under a third of the resources), mixed, or "
+                                  "high (over two thirds)"), {"type": "string", "enum": _values(PublicDependency)},
+          _member(PublicDependency), _l("Unknown band of public money."), "public_dependency"),
     Param("year", _l("Year of the call, or of the first publication"),
           {"type": "integer", "minimum": 1900, "maximum": 2200},
           lambda text: parse_int(text, minimum=1900, maximum=2200), _l("The year has four digits, such as 2025."),

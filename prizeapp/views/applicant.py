@@ -41,9 +41,11 @@ from ..services import results, review_pool, submissions
 from ..services.innovations import replications
 from ..services.review_pool import PoolError
 from ..services.tokens import TokenError
+from . import economic_model
 from .refusals import Refusals
 
 bp = Blueprint("applicant", __name__)
+bp.app_context_processor(economic_model.template_helpers)  # the grid's form partial, here and in the record
 
 
 # --- messages -----------------------------------------------------------------------------------------
@@ -57,6 +59,11 @@ PROBLEMS = Refusals(submissions.InvalidAnswers, {
     "above_max": lambda p: _("Enter a number less than or equal to %(max)s.", max=number(p["max"])),
     "not_a_date": _l("Enter a date such as 31/12/2026."),
     "unknown_choice": _l("Choose among the options offered."),
+    # The economic-model grid (core.economic_model).
+    "not_an_amount": _l("Enter an amount in euros, for example 15 000 or 12,50."),
+    "not_a_share": _l("Enter a whole percent, for example 60."),
+    "share_needed": _l("Give the share of this resource, or clear its date."),
+    "shares_not_100": lambda p: _("The shares add up to %(total)d %%: they must add up to 100 %%.", total=p["total"]),
 }, default=_l("This answer cannot be accepted."))
 
 
@@ -235,6 +242,8 @@ def field_labels(call: Call) -> dict[str, str]:
     labels["replicates"] = str(form.replicates.label.text)
     labels.update({q.key: q.label for q in call.questions})
     labels["attachment"] = _("Other attachments")
+    if call.economic_model_section:
+        labels.update(economic_model.labels(submissions.MODEL_PREFIX))
     return labels
 
 
@@ -246,6 +255,8 @@ def field_anchors(call: Call) -> dict[str, str]:
         anchors[q.key] = {QuestionKind.SINGLE_CHOICE: f"{q.key}-0", QuestionKind.MULTIPLE_CHOICE: f"{q.key}-0",
                           QuestionKind.FILE: f"file-{q.key}"}.get(q.kind, q.key)
     anchors["attachment"] = "file-attachment"
+    if call.economic_model_section:
+        anchors.update(economic_model.anchors(submissions.MODEL_PREFIX))
     return anchors
 
 
@@ -283,12 +294,21 @@ def _typed_values(submission: Submission) -> dict[str, list[str]]:
     return {q.key: request.form.getlist(q.key) for q in submission.call.questions if q.kind != QuestionKind.FILE}
 
 
+def _typed_model(submission: Submission) -> dict[str, list[str]] | None:
+    """The grid as posted, its prefix taken off; None when the call does not ask for it or the page that sent
+    the form did not show it (opened before the organisers switched it on): the grid then stays as it is."""
+    if not submission.call.economic_model_section:
+        return None
+    return economic_model.typed(request.form, prefix=submissions.MODEL_PREFIX) or None
+
+
 @dataclass
 class EditPage:
     """What the edit page shows besides the submission itself."""
 
     form: SubmissionForm
     values: dict[str, list[str]]
+    model: dict[str, list[str]] = field(default_factory=dict)  # the economic-model grid, raw, without prefix
     errors: dict[str, str] = field(default_factory=dict)
     notice: str | None = None
     conflict: bool = False
@@ -315,6 +335,8 @@ def _render_edit(submission: Submission, page: EditPage, status: int = 200):
             form[name].errors = [page.errors[name]]
     return render_template(
         "applicant/edit.html", submission=submission, call=call, form=form, values=page.values,
+        model_values=page.model, model_prefix=submissions.MODEL_PREFIX,
+        model_answers=economic_model.answers(submission.economic_model) if call.economic_model_section else [],
         errors=page.errors, notice=page.notice, conflict=page.conflict, upload_errors=page.upload_errors,
         typed=page.typed, taken_up=taken_up,
         invite_form=page.invite_form or InviteForm(formdata=None), confirm_form=ConfirmForm(),
@@ -347,7 +369,8 @@ def _innovation_choices(taken_up: Innovation | None) -> list[tuple[str | int, st
 def _fresh_page(submission: Submission, **kwargs: Any) -> EditPage:
     form = SubmissionForm(formdata=None)
     _fill_core(form, submission)
-    return EditPage(form=form, values=_stored_values(submission), **kwargs)
+    return EditPage(form=form, values=_stored_values(submission),
+                    model=economic_model.stored(submission.economic_model), **kwargs)
 
 
 def _load_submission(submission_id: int) -> Submission:
@@ -368,7 +391,9 @@ def edit(submission_id: int):
         return _render_edit(submission, page)
 
     form = SubmissionForm()
-    page = EditPage(form=form, values=_typed_values(submission), typed=True)
+    typed_model = _typed_model(submission)
+    page = EditPage(form=form, values=_typed_values(submission), typed=True,
+                    model=typed_model if typed_model is not None else economic_model.stored(submission.economic_model))
     if not form.validate_on_submit():
         page.notice = _("The form could not be read. Please send it again.")
         return _render_edit(submission, page, 400)
@@ -381,13 +406,13 @@ def edit(submission_id: int):
         if submitting:
             submitted, missing = submissions.save_and_submit(submission=submission, user=current_user,
                                                              version=version, core=core, answers=page.values,
-                                                             **chosen)
+                                                             economic_model=typed_model, **chosen)
         else:
             submissions.save(submission=submission, user=current_user, version=version, core=core,
-                             answers=page.values, **chosen)
+                             answers=page.values, economic_model=typed_model, **chosen)
     except submissions.InvalidAnswers as error:
         db.session.rollback()
-        page.errors = {key: problem_message(problem.code, problem.params) for key, problem in error.problems.items()}
+        page.errors = economic_model.messages(error.problems, problem_message, submissions.MODEL_PREFIX)
         page.notice = _("Nothing was saved: correct the answers marked below.")
         return _render_edit(submission, page, 422)
     except submissions.SubmissionError as error:

@@ -20,6 +20,7 @@ from ..permissions import can_edit_innovation, can_view_innovation, can_view_inn
 from ..services.innovations import catalogue
 from ..services.innovations import pages as innovation_pages
 from ..web import parse_int
+from .helpers import resource_bar
 
 bp = Blueprint("catalogue", __name__)
 
@@ -151,7 +152,7 @@ def page(slug: str):
         shown, url=canonical, based_on_url=_page_url(shown.based_on) if shown.based_on else None,
         derived_urls=tuple(_page_url(other) for other in shown.derived))
     return render_template("catalogue/page.html", page=shown, innovation=innovation, canonical=canonical,
-                           json_ld=script_json(described))
+                           json_ld=script_json(described), economic_bar=resource_bar(shown.economic))
 
 
 @bp.route("/innovations/<slug>/history")

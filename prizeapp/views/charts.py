@@ -1,7 +1,8 @@
 """Geometry of the server-drawn SVG charts: numbers in, coordinates out, so templates only draw.
 
 One chart type serves the ranking pages: a dot per row with its interval as a horizontal line, and an
-optional second marker (the raw mean beside the calibrated score, or a raw score beside its correction).
+optional second marker (the raw mean beside the calibrated score, or a raw score beside its correction). A
+stacked bar shows the parts of a whole, such as the resources of an economic model by kind.
 """
 from __future__ import annotations
 
@@ -85,3 +86,242 @@ def interval_chart(rows: list[Row], domain: tuple[float, float], *, reference: f
                          ticks=[(x_of(t), t) for t in nice_ticks(low, high)],
                          reference_x=x_of(reference) if reference is not None and low <= reference <= high else None,
                          axis_y=axis_y)
+
+
+# --- a line over time (an impact indicator at its milestones) ---------------------------------------------
+
+LINE_LEFT = 64  # room for the value axis' labels
+LINE_PLOT_WIDTH = 440
+LINE_PLOT_HEIGHT = 180
+LINE_TOP = 24  # room for the label above the highest point
+LINE_RIGHT = 24
+LINE_AXIS_ROOM = 40  # the months' labels and the axis' name
+
+
+@dataclass
+class LinePoint:
+    """A measured value at `months` after the results (0: the baseline), placed at (x, y)."""
+
+    months: int
+    value: float
+    x: float
+    y: float
+    label_y: float  # where its value is written: above the point (LINE_TOP leaves room above the highest)
+
+
+@dataclass
+class LineChart:
+    width: int
+    height: int
+    left: float
+    right: float  # x of the plot's right edge
+    top: float
+    bottom: float  # y of the months' axis
+    points: list[LinePoint]
+    path: str  # the polyline's points, "x,y x,y"; empty below two points
+    target: float | None
+    target_y: float | None
+    x_ticks: list[tuple[float, int]]  # (x, months)
+    y_ticks: list[tuple[float, float]]  # (y, value)
+
+
+def _value_domain(values: list[float]) -> tuple[float, float, list[float]]:
+    """A range holding every value, widened to round ticks at both ends, and those ticks."""
+    low, high = min(values), max(values)
+    if high == low:
+        pad = abs(low) / 2 or 1.0
+        low, high = low - pad, high + pad
+        if min(values) >= 0 and low < 0:  # counts and shares never go below zero: neither does the axis
+            low, high = 0.0, 2 * max(values) or 1.0
+    raw = (high - low) / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    low, high = math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step
+    ticks = [round(low + i * step, 10) for i in range(int(round((high - low) / step)) + 1)]
+    return low, high, ticks
+
+
+def line_chart(points: list[tuple[int, float]], *, target: float | None = None,
+               months: list[int] | tuple[int, ...] = ()) -> LineChart:
+    """Place `points` (months after the results, value) on a chart whose months' axis runs from 0 to the last
+    of `months` or of the points (a tick at 0 and at each of `months`), and whose value axis holds every point
+    and the target (drawn as a horizontal line): a value beyond the target widens the axis, it is never cut."""
+    points = sorted(points)
+    values = [float(v) for _, v in points] + ([float(target)] if target is not None else [])
+    low, high, ticks = _value_domain(values or [0.0])
+    last = max([m for m, _ in points] + list(months) + [1])
+    right = LINE_LEFT + LINE_PLOT_WIDTH
+    bottom = LINE_TOP + LINE_PLOT_HEIGHT
+
+    def x_of(m: float) -> float:
+        return round(LINE_LEFT + m / last * LINE_PLOT_WIDTH, 2)
+
+    def y_of(value: float) -> float:
+        return round(bottom - (value - low) / (high - low) * LINE_PLOT_HEIGHT, 2)
+
+    placed = []
+    for m, value in points:
+        y = y_of(float(value))
+        placed.append(LinePoint(months=m, value=float(value), x=x_of(m), y=y, label_y=round(y - 10, 2)))
+    return LineChart(width=right + LINE_RIGHT, height=bottom + LINE_AXIS_ROOM, left=LINE_LEFT, right=right,
+                     top=LINE_TOP, bottom=bottom, points=placed,
+                     path=" ".join(f"{p.x},{p.y}" for p in placed) if len(placed) > 1 else "",
+                     target=float(target) if target is not None else None,
+                     target_y=y_of(float(target)) if target is not None else None,
+                     x_ticks=[(x_of(m), m) for m in sorted({0, *months, *(m for m, _ in points)})],
+                     y_ticks=[(y_of(t), t) for t in ticks])
+
+
+# --- counts by category (the evidence levels a call's projects reached) -----------------------------------
+
+BAR_LABEL_WIDTH = 170
+BAR_PLOT_WIDTH = 330
+BAR_HEIGHT = 18
+BAR_GAP = 8
+BAR_TOP = 4
+BAR_VALUE_ROOM = 40  # the count written right of its bar
+
+
+@dataclass
+class DrawnBar:
+    label: str
+    value: float
+    y: float  # top of the bar
+    width: float  # 0 for a zero count: only its value is written
+
+
+@dataclass
+class BarChart:
+    width: int
+    height: int
+    label_width: int
+    bar_height: int
+    bars: list[DrawnBar]
+
+
+def bar_chart(bars: list[tuple[str, float]]) -> BarChart:
+    """Horizontal bars, top to bottom in the order given, the longest spanning the plot (all empty when every
+    value is zero)."""
+    top = max([value for _, value in bars] + [0])
+    drawn = [DrawnBar(label=label, value=value, y=BAR_TOP + i * (BAR_HEIGHT + BAR_GAP),
+                      width=round(value / top * BAR_PLOT_WIDTH, 2) if top > 0 else 0.0)
+             for i, (label, value) in enumerate(bars)]
+    return BarChart(width=BAR_LABEL_WIDTH + BAR_PLOT_WIDTH + BAR_VALUE_ROOM,
+                    height=BAR_TOP * 2 + len(bars) * (BAR_HEIGHT + BAR_GAP), label_width=BAR_LABEL_WIDTH,
+                    bar_height=BAR_HEIGHT, bars=drawn)
+
+
+# --- a point per project: two measures against each other -------------------------------------------------
+
+SCATTER_LEFT = 56  # room for the vertical axis' labels
+SCATTER_PLOT_WIDTH = 440
+SCATTER_PLOT_HEIGHT = 240
+SCATTER_TOP = 30  # room for the vertical axis' name above it
+SCATTER_RIGHT = 16
+SCATTER_AXIS_ROOM = 40  # the horizontal axis' labels and its name
+
+
+@dataclass
+class ScatterPoint:
+    """Projects at the same two values, drawn as one dot (`count` of them, `labels` their names)."""
+
+    x_value: float
+    y_value: float
+    x: float
+    y: float
+    count: int
+    labels: list[str]
+
+
+@dataclass
+class ScatterChart:
+    width: int
+    height: int
+    left: float
+    right: float  # x of the plot's right edge
+    top: float
+    bottom: float  # y of the horizontal axis
+    points: list[ScatterPoint]
+    x_ticks: list[tuple[float, float]]  # (x, value)
+    y_ticks: list[tuple[float, float]]  # (y, value)
+
+
+def scatter_chart(points: list[tuple[str, float, float]], *, x_domain: tuple[float, float],
+                  y_domain: tuple[float, float], x_ticks: list[float] | None = None,
+                  y_ticks: list[float] | None = None) -> ScatterChart:
+    """Place `points` (label, x value, y value) on a plot spanning `x_domain` across and `y_domain` up (values
+    outside are drawn on the edge). Points at the same values are one dot that counts them. Ticks default to
+    round values of each domain."""
+    (x_low, x_high), (y_low, y_high) = x_domain, y_domain
+    x_high = x_high if x_high > x_low else x_low + 1.0
+    y_high = y_high if y_high > y_low else y_low + 1.0
+    right, bottom = SCATTER_LEFT + SCATTER_PLOT_WIDTH, SCATTER_TOP + SCATTER_PLOT_HEIGHT
+
+    def x_of(value: float) -> float:
+        return round(SCATTER_LEFT + (min(max(value, x_low), x_high) - x_low) / (x_high - x_low)
+                     * SCATTER_PLOT_WIDTH, 2)
+
+    def y_of(value: float) -> float:
+        return round(bottom - (min(max(value, y_low), y_high) - y_low) / (y_high - y_low) * SCATTER_PLOT_HEIGHT, 2)
+
+    merged: dict[tuple[float, float], ScatterPoint] = {}
+    for label, x_value, y_value in points:
+        spot = (x_of(x_value), y_of(y_value))
+        if spot in merged:
+            merged[spot].count += 1
+            merged[spot].labels.append(label)
+        else:
+            merged[spot] = ScatterPoint(x_value=x_value, y_value=y_value, x=spot[0], y=spot[1], count=1,
+                                        labels=[label])
+    return ScatterChart(width=right + SCATTER_RIGHT, height=bottom + SCATTER_AXIS_ROOM, left=SCATTER_LEFT,
+                        right=right, top=SCATTER_TOP, bottom=bottom, points=list(merged.values()),
+                        x_ticks=[(x_of(t), t) for t in (x_ticks if x_ticks is not None else nice_ticks(x_low, x_high))],
+                        y_ticks=[(y_of(t), t) for t in (y_ticks if y_ticks is not None else nice_ticks(y_low, y_high))])
+
+
+# --- a stacked bar: the parts of a whole (the resources of an economic model by kind) --------------------------
+
+BAR_WIDTH = 480
+BAR_HEIGHT = 40
+INSIDE_MIN = 44  # the narrowest segment that has room for its percent inside
+
+
+@dataclass
+class Part:
+    key: str  # what the segment is (a CSS modifier: one colour per kind)
+    label: str
+    share: float  # in percent
+
+
+@dataclass
+class Segment:
+    key: str
+    label: str
+    share: float
+    x: float
+    width: float
+    text_x: float  # the middle of the segment, where its percent is written when it fits
+    inside: bool  # whether the percent fits inside the segment (the legend under the bar always has it)
+
+
+@dataclass
+class StackedBar:
+    width: int
+    height: int
+    segments: list[Segment]
+    total: float  # the shares' sum: the bar spans max(total, 100), so a missing part stays blank
+
+
+def stacked_bar(parts: list[Part]) -> StackedBar:
+    """Lay `parts` side by side, left to right, on a bar BAR_WIDTH wide that stands for 100 (or for their
+    total, when it is more): each segment as wide as its share. Parts of no share are left out."""
+    shown = [part for part in parts if part.share > 0]
+    total = sum(part.share for part in shown)
+    scale = BAR_WIDTH / max(total, 100)
+    segments, x = [], 0.0
+    for part in shown:
+        width = part.share * scale
+        segments.append(Segment(key=part.key, label=part.label, share=part.share, x=round(x, 2), width=round(width, 2),
+                                text_x=round(x + width / 2, 2), inside=width >= INSIDE_MIN))
+        x += width
+    return StackedBar(width=BAR_WIDTH, height=BAR_HEIGHT, segments=segments, total=total)

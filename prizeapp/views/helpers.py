@@ -111,3 +111,13 @@ def resend_email(email) -> None:
     else:
         db.session.commit()
         flash(_("The email to %(recipient)s is queued again.", recipient=email.recipient), "success")
+
+
+def resource_bar(grid):
+    """The resources of an economic-model grid (services.economic_grid.GridView, or None) as a stacked bar for
+    templates/_economic_model_view.html, or None when it gives none."""
+    from .charts import Part, stacked_bar
+
+    if grid is None or not grid.resources:
+        return None
+    return stacked_bar([Part(key=r.kind.value, label=str(r.kind.label), share=r.share) for r in grid.resources])

@@ -16,6 +16,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from ..core import economic_model as grid
 from ..core import territories
 from ..enums import EvidenceLevel, Licence, Readiness, TerritoryKind, Theme, VersionStatus
 from ..extensions import db
@@ -29,6 +30,8 @@ from ..services import uploads
 from ..services.innovations import content as fields
 from ..services.innovations import documents, records
 from ..web import parse_int
+from . import economic_model
+from .applicant import problem_message
 from .refusals import Refusals
 
 bp = Blueprint("innovation_editor", __name__)
@@ -56,6 +59,8 @@ def field_anchor(name: str) -> str:
         return RecordForm.phase_field(Readiness.IDEA)
     if name == "links":
         return "links-0-title"
+    if name == "resources":
+        return economic_model.anchor(name)
     return name
 
 
@@ -153,6 +158,8 @@ def shown_value(content: dict, name: str, people: dict[int, User]) -> Shown:
     if name == "contact_ids":
         return Shown(name, label, items=[(f"{people[i].full_name} <{people[i].email}>", None)
                                          for i in value if i in people])
+    if name == "resources":
+        return Shown(name, label, items=[(economic_model.resource_text(r), None) for r in value])
     return Shown(name, label, str(value))
 
 
@@ -236,6 +243,8 @@ class EditPage:
     """What the edit page shows besides the record."""
 
     form: RecordForm
+    grid: dict[str, list[str]] | None = None  # the economic-model grid as typed (None: as the latest version says)
+    grid_errors: dict[str, str] = field(default_factory=dict)
     notice: str | None = None
     conflict: bool = False
     gaps: list[str] = field(default_factory=list)  # the fields a refused sending named
@@ -281,15 +290,21 @@ def _render_edit(innovation: Innovation, page: EditPage, status: int = 200):
         send_form=SendForm(formdata=None, number=str(current.number)),
         document_form=page.document_form or DocumentForm(formdata=None, prefix="document"), confirm_form=ConfirmForm(),
         max_mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024), sections=fields.SECTIONS,
-        anchor=field_anchor, error_list=_error_list(page.form), needed=set(fields.REQUIRED), labels=fields.LABELS,
-        record_title=records.title_of(current),
+        anchor=field_anchor, error_list=_error_list(page.form, page.grid_errors), needed=set(fields.REQUIRED),
+        labels=fields.LABELS, record_title=records.title_of(current),
+        grid_values=page.grid if page.grid is not None else economic_model.stored(current.content),
+        grid_errors=page.grid_errors,
     ), status
 
 
-def _error_list(form: RecordForm) -> list[tuple[str, str, str]]:
-    """(anchor, label, message) of every field in error, in the form's order; a link's errors by row."""
+def _error_list(form: RecordForm, grid_errors: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(anchor, label, message) of every field in error, in the form's order (the economic-model grid's after
+    its "in a few words"); a link's errors by row."""
     found = []
     for item in form:
+        if item.name == "economic_model":
+            found += [(economic_model.anchor(key), economic_model.label(key), message)
+                      for key, message in grid_errors.items()]
         if item.name in ("csrf_token", "based_on") or not item.errors:
             continue
         if item.name == "links":
@@ -314,16 +329,20 @@ def edit(slug: str):
         return _render_edit(innovation, EditPage(_fresh_form(innovation, records.latest(innovation))))
     form = RecordForm()
     _team_choices(form, innovation)
-    page = EditPage(form)
-    if not form.validate_on_submit():
-        if "csrf_token" in form.errors:
-            page.notice = _("The form could not be read. Please send it again.")
-            return _render_edit(innovation, page, 400)
+    # "Who it serves" is the record's own field, with the solution: the grid's form does not ask it again.
+    typed = economic_model.typed(request.form, ask_beneficiaries=False)
+    parsed = grid.parse(typed)
+    page = EditPage(form, grid=typed, grid_errors=economic_model.messages(parsed.problems, problem_message))
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        page.notice = _("The form could not be read. Please send it again.")
+        return _render_edit(innovation, page, 400)
+    if not valid or parsed.problems:
         page.notice = _("Nothing was saved: correct the fields marked below.")
         return _render_edit(innovation, page, 422)
     based_on = parse_int(form.based_on.data) or 0
     try:
-        version = records.save(innovation=innovation, actor=current_user, content=form.content(),
+        version = records.save(innovation=innovation, actor=current_user, content={**form.content(), **parsed.values},
                                based_on=based_on, change_note=form.change_note.data or "")
     except records.InnovationError as error:
         db.session.rollback()

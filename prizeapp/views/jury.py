@@ -52,10 +52,10 @@ from ..permissions import (
     recused_from,
     require,
 )
-from ..services import audit, deliberation, ranking, reviews
+from ..services import audit, deliberation, economic_grid, ranking, reviews
 from . import job_progress
 from .charts import Row, interval_chart
-from .helpers import csv_download, dossier_context, same_origin_download
+from .helpers import csv_download, dossier_context, resource_bar, same_origin_download
 from .loading import call_or_404, of_call_or_404, submitted_of_call_or_404
 from .refusals import Refusals
 
@@ -216,8 +216,10 @@ def _project_page(call: Call, submission: Submission, vote_form: VoteForm | None
     if vote_form is None and juror:
         vote_form = VoteForm(formdata=None, choice=vote.choice.value if vote else None,
                              comment=vote.comment if vote else "")
+    economic = economic_grid.of_project(submission)
     return render_template("jury/project.html", call=call, submission=submission, run=run, entry=entry,
                            explained=explained, chart=chart, reviews=full_reviews, named=named,
+                           economic=economic, economic_bar=resource_bar(economic),
                            restricted=restricted,
                            reviewer_label=(lambda rid: _reviewer_label(result, rid, named)) if run else
                            (lambda rid: _("Reviewer")), show_team=True, juror=juror, vote=vote,

@@ -191,6 +191,8 @@ CALL_REFUSALS = Refusals(CallError, {
     "phase_set_by_dates": _l("The dates put the call in the phase “%(phase)s”: to move it to “%(target)s”, first "
                              "change the dates in the settings."),
     "last_organiser": _l("A call keeps at least one organiser: add another one first."),
+    "milestones_invalid": _l("Enter whole numbers of months from 1 to %(max)d, separated by commas, for example 6, "
+                             "12, 24."),
 }, formats={"current": _phase_label, "target": _phase_label, "phase": _phase_label},
     default=NOT_POSSIBLE)
 
@@ -225,6 +227,8 @@ def _explain_call_error(form: CallForm, error: CallError) -> None:
             later, earlier = DATE_ORDER[code]
             form[later].errors.append(_("This date must come after “%(previous)s”.",
                                         previous=form[earlier].label.text))
+        elif code == "milestones_invalid":
+            form.impact_milestones.errors.append(CALL_REFUSALS.sentence(code, error.params))
         else:
             form.form_errors.append(CALL_REFUSALS.sentence(code, error.params))
 

@@ -21,9 +21,9 @@ from ..formatting import datetime_filter
 from ..forms.review import LateConflictForm, ReviewForm
 from ..models import Assignment, Review
 from ..permissions import can_score, can_see_applicants, require
-from ..services import reviews
+from ..services import economic_grid, reviews
 from ..services.innovations import for_review
-from .helpers import dossier_context
+from .helpers import dossier_context, resource_bar
 from .refusals import Refusals
 
 bp = Blueprint("review", __name__, url_prefix="/reviewing")
@@ -92,11 +92,15 @@ def _render(assignment: Assignment, review: Review | None, form: ReviewForm, pag
     # Beside the essaimage criterion: the conditions for replication of the record it is or takes up.
     replication_criteria = for_review.replication_criteria(call)
     conditions = for_review.conditions_for_review(submission, show_team=show_team) if replication_criteria else []
+    # Beside the economic criterion: the project's answers to the economic-model grid (no name in them).
+    economic_criteria = economic_grid.economic_criteria(call)
+    economic = economic_grid.of_project(submission) if economic_criteria else None
     return render_template(
         "review/score.html", assignment=assignment, submission=submission, call=call, review=review, form=form,
         page=page, others=others, open_for_reviews=reviews.accepts_reviews(call),
         conflict_form=LateConflictForm(prefix="conflict"), show_team=show_team,
         replication_criteria=replication_criteria, conditions=conditions,
+        economic_criteria=economic_criteria, economic=economic, economic_bar=resource_bar(economic),
         assignments_url=url_for("reviewer.assignments", call_id=call.id),
         **dossier_context(submission)), page.status
 

@@ -298,8 +298,10 @@ def test_additive_is_unchanged_by_a_constant_added_to_one_reviewer(data, shift, 
         else:
             assert np.max(np.abs(ln), initial=0) < 1e-6 and np.max(np.abs(d)) < 1e-6
     if before.connectivity.connected:
-        assert [e.id for e in after.submissions] == [e.id for e in before.submissions]
-        assert [e.rank for e in after.submissions] == [e.rank for e in before.submissions]
+        # the same order, but for projects tied before: the shift's rounding may then order them either way
+        q = {e.id: e.quality for e in before.submissions}
+        for a, b in zip(after.submissions, after.submissions[1:]):
+            assert q[a.id] >= q[b.id] - 1e-9
 
 
 # Two hierarchical fits of a 60-project panel per example; and the bounds hold for the panels drawn, not for

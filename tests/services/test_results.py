@@ -79,7 +79,8 @@ def test_publishing_queues_one_email_per_member_once(world):
     assert (done.emails, done.projects, done.already) == (3, 2, False)
     assert call.phase == CallPhase.PUBLISHED and call.results_published_at is not None
     emails = db.session.scalars(db.select(OutboxEmail).order_by(OutboxEmail.id)).all()
-    assert sorted(e.kind for e in emails) == ["decision_laureate", "decision_laureate", "decision_not_selected"]
+    assert sorted(e.kind for e in emails) == ["decision_laureate", "decision_laureate", "decision_not_selected",
+                                              "impact_invitation", "impact_invitation"]  # the laureate's team
     english = next(e for e in emails if e.recipient == co.email)
     assert english.locale == "en" and "laureate" in english.subject
     assert "Très bon ancrage local." in english.body_text
@@ -87,8 +88,8 @@ def test_publishing_queues_one_email_per_member_once(world):
         assert "Confidentiel" not in email.body_text + email.body_html
         assert "Relectrice" not in email.body_text + email.body_html
     again = results.publish(call=call, actor=organiser)
-    assert (again.emails, again.already) == (0, True)
-    assert db.session.scalar(db.select(db.func.count(OutboxEmail.id))) == 3
+    assert (again.emails, again.already, again.invitations) == (0, True, 0)
+    assert db.session.scalar(db.select(db.func.count(OutboxEmail.id))) == 5
 
 
 def test_a_custom_text_is_used_in_its_language_only(world):
@@ -102,7 +103,8 @@ def test_a_custom_text_is_used_in_its_language_only(world):
                                                                OutboxEmail.kind == "decision_laureate"))
     assert lead_mail.subject == "Félicitations Camille"
     assert lead_mail.body_text == "Le projet Cantine zéro déchet : Premier prix.\n"
-    english = db.session.scalar(db.select(OutboxEmail).where(OutboxEmail.recipient == co.email))
+    english = db.session.scalar(db.select(OutboxEmail).where(OutboxEmail.recipient == co.email,
+                                                             OutboxEmail.kind == "decision_laureate"))
     assert "Félicitations" not in english.subject
 
 
@@ -136,7 +138,8 @@ def test_scores_and_rank_band_when_the_call_shows_them(world):
     factories.decision(winner, DecisionOutcome.LAUREATE)
     factories.decision(other, DecisionOutcome.NOT_SELECTED)
     results.publish(call=call, actor=organiser)
-    english = db.session.scalar(db.select(OutboxEmail).where(OutboxEmail.recipient == co.email))
+    english = db.session.scalar(db.select(OutboxEmail).where(OutboxEmail.recipient == co.email,
+                                                             OutboxEmail.kind == "decision_laureate"))
     assert "4.4 out of 5" in english.body_text
     assert "in the first half of the projects" in english.body_text
     assert results.standing(other).band == "second_half"

@@ -11,6 +11,9 @@ from . import (
     access_catalogue,
     access_catalogue_pages,
     access_deliberation,
+    access_impact_dashboards,
+    access_impact_followup,
+    access_impact_overview,
     access_impartial,
     access_innovations,
     access_jury,
@@ -27,7 +30,8 @@ from . import (
 # Each adds its rows and objects to the world.
 AREAS = (access_pool, access_reviewer, access_review, access_assignment, access_jury, access_deliberation,
          access_results, access_notifications, access_impartial, access_parrains, access_catalogue_pages,
-         access_innovations, access_replications, access_catalogue, access_opendata)
+         access_innovations, access_replications, access_catalogue, access_opendata,
+         access_impact_dashboards, access_impact_followup, access_impact_overview)
 
 
 def build_world():

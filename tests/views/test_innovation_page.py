@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale
 from pypdf import PdfReader
 
 from prizeapp.enums import (
@@ -29,14 +29,9 @@ from prizeapp.services.innovations import content as content_fields
 from prizeapp.services.innovations import documents, records, replications, search
 
 from .. import factories
-from ..conftest import counted_queries, fr, sign_in_as, text
+from ..conftest import counted_queries, fr, nfr, sign_in_as, text
 
 BASE = "http://127.0.0.1:5000"  # the tests' BASE_URL (the development default)
-
-
-def ngettext_fr(singular: str, plural: str, num: int) -> str:
-    with force_locale("fr"):
-        return ngettext(singular, plural, num)
 
 
 class HeadReader(HTMLParser):
@@ -190,7 +185,7 @@ def test_only_the_territories_taking_it_up_count_the_interested_and_abandoned_ar
     assert fr("in %(num)d territory", num=0) not in box
     assert fr("no territory yet") in text(client.get("/innovations"))
     assert fr("No territory has taken it up yet: yours could be the first.") in page
-    assert ngettext_fr("Taken up in %(num)d territory so far.", "Taken up in %(num)d territories so far.", 0) \
+    assert nfr("Taken up in %(num)d territory so far.", "Taken up in %(num)d territories so far.", 0) \
         not in page
     assert page.index('id="where-title"') < page.index('id="interested-title"') < page.index("Commune curieuse 1") \
         < page.index('id="abandoned-title"') < page.index("Syndicat parti 1")
@@ -199,8 +194,8 @@ def test_only_the_territories_taking_it_up_count_the_interested_and_abandoned_ar
     factories.replications_of(record, ReplicationStatus.PREPARING, organisation="Commune en route")
     page = text(page_of(client, record))
     box = page.split('id="box-title"', 1)[1].split("</section>", 1)[0]
-    assert ngettext_fr("in %(num)d territory", "in %(num)d territories", 1) in box
-    assert ngettext_fr("Taken up in %(num)d territory so far.", "Taken up in %(num)d territories so far.", 1) in page
+    assert nfr("in %(num)d territory", "in %(num)d territories", 1) in box
+    assert nfr("Taken up in %(num)d territory so far.", "Taken up in %(num)d territories so far.", 1) in page
     assert page.index("Commune en route 1") < page.index('id="interested-title"')
 
 
@@ -504,9 +499,9 @@ def test_a_record_with_many_replications_and_contacts_fits_on_one_page_with_its_
     words = " ".join(reader.pages[0].extract_text().split())
     # The address of the whole record is on that page, in its footer.
     assert f"{BASE}/innovations/{record.slug}" in words.replace(" ", "")
-    assert ngettext_fr("Taken up in %(num)d territory so far.", "Taken up in %(num)d territories so far.", 8) in words
+    assert nfr("Taken up in %(num)d territory so far.", "Taken up in %(num)d territories so far.", 8) in words
     assert "Aïcha Benali" in words
-    assert ngettext_fr("and %(num)d other contact on the page of the innovation",
+    assert nfr("and %(num)d other contact on the page of the innovation",
                        "and %(num)d other contacts on the page of the innovation", 6) in words
 
 

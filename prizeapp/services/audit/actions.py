@@ -19,6 +19,7 @@ from ...enums import (
     ReplicationStatus,
     ReviewStatus,
 )
+from ...labels import impact_stage_label
 from .details import (
     CHANGED,
     CONFLICT_CODE,
@@ -261,7 +262,13 @@ class AuditAction(LabelledEnum):
     IMPACT_REPORT_SUBMITTED = "impact.report_submitted", _l("Follow-up report submitted"), (
         Detail("months", _l("Months after the results")),)
     IMPACT_REMINDERS_SENT = "impact.reminders_sent", _l("Follow-up reminders sent"), (
-        Detail("months", _l("Months after the results")), Detail("stage", _l("Reminder")))
+        Detail("months", _l("Months after the results")), Detail("stage", _l("Reminder"), Words(impact_stage_label)),
+        Detail("people", _l("People reminded"), PEOPLE), Detail("scheduled", _l("Sent automatically")))
+    IMPACT_DOCUMENT_ADDED = "impact.document_added", _l("Attachment added to a follow-up report"), (
+        Detail("file", _l("File")), Detail("size", _l("Size"), Size()))
+    IMPACT_DOCUMENT_REMOVED = "impact.document_removed", _l("Attachment removed from a follow-up report"), (
+        Detail("file", _l("File")),)
+    IMPACT_EXPORTED = "impact.exported", _l("Impact follow-up exported"), (ROWS,)
 
     OUTBOX_RESENT = "outbox.resent", _l("Email sent again"), (Detail("recipient", _l("Recipient")),)
     AUDIT_EXPORTED = "audit.exported", _l("Audit log exported"), (

@@ -130,8 +130,8 @@ def save_plan(*, plan: ImpactPlan, actor: User, version: int, texts: dict[str, s
     db.session.flush()
     if plan.status == ImpactPlanStatus.ACTIVE:
         sync_reports(plan)
-        action = audit.AuditAction.IMPACT_SET_UP if first_time else audit.AuditAction.IMPACT_PLAN_SAVED
-        audit.record(action=action, actor=actor, obj=plan, call=plan.call,
+        audit.record(action=audit.AuditAction.IMPACT_SET_UP if first_time else audit.AuditAction.IMPACT_PLAN_SAVED,
+                     actor=actor, obj=plan, call=plan.call,
                      details={"indicators": len(plan.indicators)})
     return missing if activate else []
 

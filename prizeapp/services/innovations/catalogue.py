@@ -15,7 +15,7 @@ from sqlalchemy import String, cast, literal_column
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement, Select
 
-from ...enums import CostBand, EvidenceLevel, InnovationStatus, Readiness, TerritoryKind, Theme
+from ...enums import CostBand, EvidenceLevel, InnovationStatus, PublicDependency, Readiness, TerritoryKind, Theme
 from ...extensions import db
 from ...models import Call, Innovation, Replication
 from ..paging import PageNumbers
@@ -40,6 +40,7 @@ class Filters:
     evidence_level: EvidenceLevel | None = None
     readiness: Readiness | None = None
     cost_band: CostBand | None = None
+    public_dependency: PublicDependency | None = None  # the economic model's band of public money
     year: int | None = None
     call_id: int | None = None
 

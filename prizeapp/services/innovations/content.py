@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 
 from ...enums import CostBand
+from ...labels import ECONOMIC_MODEL
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,12 @@ SECTIONS: tuple[Section, ...] = (
             ("territory_name", "commune_code", "departement_code", "region_code", "territory_kind")),
     Section("phases", _l("Where it stands"), ("readiness", "phase_dates")),
     Section("results", _l("Results"), ("results", "expected_results", "evidence_level", "evidence")),
+    # The economic-model grid (core.economic_model), stored flat under its own keys; "beneficiaries" is asked
+    # with the solution.
     Section("costs", _l("Cost and economic model"),
-            ("cost_setup", "cost_recurring", "cost_per_user", "economic_model", "funding")),
+            ("economic_model", "beneficiary_value", "funding", "payer_value", "cost_setup", "cost_recurring",
+             "cost_per_user", "resources", "costs_avoided", "costs_avoided_how", "human_resources", "partners",
+             "local_costs")),
     Section("replication", _l("Taking it up elsewhere"),
             ("fixed_core", "adaptable", "conditions_skills", "conditions_partners", "conditions_legal",
              "conditions_data", "conditions_tools")),
@@ -65,7 +70,7 @@ LABELS = {
     "cost_setup": _l("Set-up cost (€)"),
     "cost_recurring": _l("Running cost per year (€)"),
     "cost_per_user": _l("Cost per person served (€)"),
-    "economic_model": _l("Economic model"),
+    "economic_model": _l("The economic model in a few words"),
     "funding": _l("Who pays for it"),
     "fixed_core": _l("The fixed core: what must be kept for it to work"),
     "adaptable": _l("What can be adapted to another territory"),
@@ -78,14 +83,17 @@ LABELS = {
     "links": _l("Links"),
     "contact_ids": _l("Public contacts of the team"),
     "contact_email": _l("Functional contact address"),
+    **{name: ECONOMIC_MODEL[name] for name in ("beneficiary_value", "payer_value", "resources", "costs_avoided",
+                                               "costs_avoided_how", "human_resources", "partners", "local_costs")},
 }
 
 FIELDS: tuple[str, ...] = tuple(name for section in SECTIONS for name in section.fields)
 TEXT_FIELDS = ("title", "summary", "organisation", "problem", "affected", "solution", "beneficiaries",
                "territory_name", "results", "expected_results", "evidence", "economic_model", "funding",
                "fixed_core", "adaptable", "conditions_skills", "conditions_partners", "conditions_legal",
-               "conditions_data", "conditions_tools", "contact_email")
-MONEY_FIELDS = ("cost_setup", "cost_recurring", "cost_per_user")
+               "conditions_data", "conditions_tools", "contact_email", "beneficiary_value", "payer_value",
+               "human_resources", "partners", "costs_avoided_how", "local_costs")
+MONEY_FIELDS = ("cost_setup", "cost_recurring", "cost_per_user", "costs_avoided")
 # What the search index reads, beside the title and summary.
 SEARCHED_FIELDS = ("problem", "affected", "solution", "beneficiaries", "territory_name", "organisation",
                    "results", "expected_results", "fixed_core", "adaptable", "conditions_skills",

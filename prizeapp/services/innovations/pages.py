@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -28,6 +29,7 @@ from ...enums import (
     Readiness,
     ReadinessOpinion,
     ReplicationStatus,
+    ResourceKind,
     TerritoryKind,
     Theme,
     VersionStatus,
@@ -44,6 +46,8 @@ from ...models import (
     User,
 )
 from ...models.org import OrgUnit
+from .. import economic_grid
+from ..impact import dashboards as impact_dashboards
 from . import content as fields
 from . import replications, sponsors
 
@@ -65,6 +69,7 @@ SHOWN_LABELS = {
     "cost_setup": _l("Set-up cost"),
     "cost_recurring": _l("Running cost per year"),
     "cost_per_user": _l("Cost per person served"),
+    "costs_avoided": _l("Costs avoided per year"),
     "expected_results": _l("Expected results"),
 }
 SHORT_TEXTS = ("title", "organisation", "territory_name", "contact_email")
@@ -133,7 +138,17 @@ def _shown(name: str, value: Any) -> str:
         return euros(amount) if amount is not None else ""
     if name == "beneficiaries_count":
         return format_decimal(value)
+    if name == "resources":
+        return resources_in_words(value)
     return str(value).strip()
+
+
+def resources_in_words(resources: Any) -> str:
+    """The grid's resources in one line: "Public subsidy: 60 %, Earned income (sales, fees): 40 %"."""
+    given = [r for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
+    return ", ".join(_("%(kind)s: %(share)s %%", kind=member.label, share=format_decimal(r["share"]))
+                     for r in given if (member := choice(ResourceKind, r.get("kind"))) is not None
+                     and isinstance(r.get("share"), int))
 
 
 def sections_of(content: dict) -> dict[str, SectionView]:
@@ -236,13 +251,22 @@ class Origin:
 
 @dataclass(frozen=True)
 class Impact:
-    """The latest impact indicators the record gives: for now its results and their evidence level."""
+    """The latest impact indicators: the results the record gives and their evidence level, and once its
+    project's follow-up is published and reported, that follow-up's summary (services.impact.dashboards)."""
 
     results: str
     expected_results: str
     evidence_level: EvidenceLevel | None
     evidence: str
     as_of: datetime | None
+    followup: impact_dashboards.PublicSummary | None = None
+
+    @property
+    def level(self) -> EvidenceLevel | None:
+        """The evidence level the page shows: the follow-up's latest when it gives one, else the record's."""
+        if self.followup is not None and self.followup.evidence_level is not None:
+            return self.followup.evidence_level
+        return self.evidence_level
 
 
 @dataclass
@@ -266,6 +290,7 @@ class InnovationPage:
     based_on: Innovation | None = None
     derived: list[Innovation] = field(default_factory=list)
     origin: Origin | None = None
+    economic: economic_grid.GridView | None = None  # the economic-model grid, in its parts
 
     @property
     def title(self) -> str:
@@ -282,6 +307,11 @@ class InnovationPage:
     @property
     def licence_url(self) -> str | None:
         return LICENCE_URLS.get(self.licence) if self.licence is not None else None
+
+    @property
+    def sheet_costs(self) -> SectionView:
+        """The costs section as the one-page sheet gives it (sheet_section)."""
+        return sheet_section(self, "costs")
 
     @property
     def taken_up_count(self) -> int:
@@ -338,7 +368,8 @@ def read(innovation: Innovation, version: InnovationVersion | None) -> Innovatio
         impact=Impact(results=content.get("results", ""), expected_results=content.get("expected_results", ""),
                       evidence_level=choice(EvidenceLevel, content.get("evidence_level")),
                       evidence=content.get("evidence", ""),
-                      as_of=(version.checked_at or version.created_at) if version is not None else None))
+                      as_of=(version.checked_at or version.created_at) if version is not None else None,
+                      followup=impact_dashboards.public_summary(innovation.submission_id)))
     page.documents = list(db.session.scalars(db.select(InnovationDocument).where(
         InnovationDocument.innovation_id == innovation.id).order_by(InnovationDocument.id)))
     page.contacts = public_contacts(innovation, content)
@@ -347,6 +378,7 @@ def read(innovation: Innovation, version: InnovationVersion | None) -> Innovatio
     page.taken_up, page.interested, page.abandoned = public_replications(innovation)
     page.based_on, page.derived = lineage(innovation)
     page.origin = origin_of(innovation)
+    page.economic = economic_grid.of_content(content)
     return page
 
 
@@ -556,13 +588,24 @@ def public_call_slugs() -> list[str]:
 # --- the printable sheet -------------------------------------------------------------------------------------
 
 SHEET_SECTIONS = ("problem", "solution", "results", "costs", "replication")
+# The sheet gives the economic model in a line (first year's cost, share of public money) with the fields its
+# section had before the grid; the page has the whole grid.
+SHEET_COSTS = ("economic_model", "funding", "cost_setup", "cost_recurring", "cost_per_user")
 SHEET_CONTACTS = 4  # the contacts the sheet names; the page of the innovation has them all
 SHEET_FLOOR = 120  # the shortest a long text is cut to
 SHEET_STEP = 0.8  # how much shorter the texts get each time the sheet is still too long
 
 
+def sheet_section(page: InnovationPage, key: str) -> SectionView:
+    """A section as the sheet shows it: the costs with SHEET_COSTS only, the others whole."""
+    section = page.sections[key]
+    if key != "costs":
+        return section
+    return SectionView(section.key, section.title, tuple(i for i in section.items if i.name in SHEET_COSTS))
+
+
 def _sheet_texts(page: InnovationPage) -> list[int]:
-    return sorted(len(item.value) for key in SHEET_SECTIONS for item in page.sections[key].items if item.long)
+    return sorted(len(item.value) for key in SHEET_SECTIONS for item in sheet_section(page, key).items if item.long)
 
 
 def sheet_cut(page: InnovationPage, *, room: int = 2900, per_field: int = 40, per_line: int = 50,
@@ -573,8 +616,10 @@ def sheet_cut(page: InnovationPage, *, room: int = 2900, per_field: int = 40, pe
     the same length. A first guess: one_page_sheet cuts further while the sheet would take two pages. The
     sheet gives the page's address for the whole text."""
     lengths = _sheet_texts(page)
-    lines = sum(1 for key in SHEET_SECTIONS for item in page.sections[key].items if not item.long)
+    lines = sum(1 for key in SHEET_SECTIONS for item in sheet_section(page, key).items if not item.long)
     lines += min(len(page.contacts), SHEET_CONTACTS) + (1 if page.taken_up_count else 0)
+    lines += 1 if page.economic is not None and (page.economic.first_year_cost is not None
+                                                 or page.economic.public_share is not None) else 0
     left = room - per_field * len(lengths) - per_line * lines
     if sum(lengths) <= left:
         return None

@@ -12,12 +12,13 @@ from decimal import Decimal, InvalidOperation
 
 from flask import url_for
 
-from ...core import territories
+from ...core import economic_model, territories
 from ...enums import (
     CallRoleKind,
     DecisionOutcome,
     EvidenceLevel,
     InnovationStatus,
+    PublicDependency,
     Readiness,
     SubmissionStatus,
     TerritoryKind,
@@ -78,11 +79,13 @@ def _unique_slug(title: str) -> str:
 
 
 def _first_content(submission: Submission, lead: User | None) -> dict:
-    """What the project already says, so that the team does not type it again."""
+    """What the project already says, so that the team does not type it again: its core fields, and its
+    economic-model grid (stored flat in the record, under the same keys)."""
     organisation = ""
     if lead is not None and lead.unit is not None:
         organisation = lead.unit.lineage()[0].name
-    return {"title": submission.title, "summary": submission.summary, "solution": submission.description,
+    grid = {name: value for name, value in (submission.economic_model or {}).items() if name in economic_model.KEYS}
+    return {**grid, "title": submission.title, "summary": submission.summary, "solution": submission.description,
             "territory_name": submission.territory, "organisation": organisation}
 
 
@@ -138,6 +141,24 @@ def _iso_date(value) -> str | None:
         return None
 
 
+def _resources(value) -> list[dict]:
+    """The grid's resources as stored: one entry per known kind, in the grid's order, with a whole share from 1
+    to 100 and, when given, the ISO date it is secured until."""
+    found: dict[str, dict] = {}
+    for item in value if isinstance(value, list) else ():
+        if not isinstance(item, dict) or item.get("kind") not in economic_model.RESOURCE_KINDS:
+            continue
+        share = item.get("share")
+        if item["kind"] in found or not isinstance(share, int) or isinstance(share, bool) or not 0 < share <= 100:
+            continue
+        entry = {"kind": item["kind"], "share": share}
+        until = _iso_date(item["secured_until"]) if item.get("secured_until") else None
+        if until:
+            entry["secured_until"] = until
+        found[item["kind"]] = entry
+    return [found[kind] for kind in economic_model.RESOURCE_KINDS if kind in found]
+
+
 def clean(raw: dict) -> dict:
     """The content as stored: known fields only, each in its shape (texts trimmed, choices from their
     vocabulary, costs as exact decimal strings, dates in ISO form); what does not fit is left out. The forms
@@ -175,6 +196,9 @@ def clean(raw: dict) -> dict:
     contact_ids = [i for i in (raw.get("contact_ids") or []) if isinstance(i, int) and not isinstance(i, bool)]
     if contact_ids:
         out["contact_ids"] = sorted(set(contact_ids))
+    resources = _resources(raw.get("resources"))
+    if resources:
+        out["resources"] = resources
     return out
 
 
@@ -296,6 +320,10 @@ def apply_published(innovation: Innovation, version: InnovationVersion) -> None:
     innovation.evidence_level = content.get("evidence_level")
     innovation.readiness = content.get("readiness")
     innovation.cost_band = fields.cost_band(content)
+    # The economic-model grid's public money, for the catalogue's filter (None unless its shares add up to 100).
+    innovation.public_share = economic_model.public_share(content)
+    band = economic_model.dependency(content)
+    innovation.public_dependency = PublicDependency(band) if band else None
     innovation.first_published_at = innovation.first_published_at or now
     innovation.published_at = now
     innovation.withdrawn_reason = ""

@@ -20,15 +20,17 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from ....core import territories
+from ....core import economic_model, territories
 from ....enums import (
     CallPhase,
     CostBand,
     EvidenceLevel,
     InnovationStatus,
     Licence,
+    PublicDependency,
     Readiness,
     ReplicationStatus,
+    ResourceKind,
     TerritoryKind,
     Theme,
 )
@@ -190,6 +192,34 @@ def document_url(innovation: Innovation, document: InnovationDocument) -> str:
     return url_for("innovation_editor.document", slug=innovation.slug, document_id=document.id, _external=True)
 
 
+def _share_of(kind: ResourceKind) -> Callable[[Record], Any]:
+    return lambda r: economic_model.shares(r.content).get(kind.value)
+
+
+def _secured_until(kind: ResourceKind | None = None) -> Callable[[Record], Any]:
+    """The date a resource kind is secured until; without a kind, the earliest of them."""
+    def read(r: Record) -> date | None:
+        if kind is None:
+            return economic_model.secured_until(r.content)
+        found = next((item.get("secured_until") for item in r.content.get("resources") or ()
+                      if isinstance(item, dict) and item.get("kind") == kind.value), None)
+        try:
+            return date.fromisoformat(found) if found else None
+        except ValueError:
+            return None
+
+    return read
+
+
+def resources_of(content: dict) -> list[dict]:
+    """The grid's resources as the JSON gives them: kind, share (percent) and the date secured until (or null),
+    in the grid's order."""
+    until = {item.get("kind"): item.get("secured_until") for item in content.get("resources") or ()
+             if isinstance(item, dict)}
+    return [{"kind": kind, "share": share, "secured_until": until.get(kind) or None}
+            for kind, share in economic_model.shares(content).items()]
+
+
 def _long(name: str, example: str) -> Column:
     """A text of the record, described by the label its form gives it."""
     return Column(name, "string", fields.LABELS[name], example, _text(name))
@@ -248,6 +278,34 @@ INNOVATION_COLUMNS: tuple[Column, ...] = (
     Column("cost_per_user", "number", _l("Cost per person served, in euros"), "75.00", _money("cost_per_user")),
     _long("economic_model", "Financement communal et CAF."),
     _long("funding", "Ville, CAF"),
+    # The economic-model grid (core.economic_model): the value for each side, the costs avoided, the resources.
+    Column("beneficiary_value", "string", _l("What the innovation brings those it serves"),
+           "Du répit, un interlocuteur unique.", _text("beneficiary_value")),
+    Column("payer_value", "string", _l("What it brings those who pay for it"),
+           "Moins d'hospitalisations d'aidants épuisés.", _text("payer_value")),
+    Column("costs_avoided", "number", _l("Costs avoided for the administration per year, in euros"), "8000.00",
+           _money("costs_avoided")),
+    Column("costs_avoided_how", "string", _l("How these costs are avoided"),
+           "Moins de placements d'urgence.", _text("costs_avoided_how")),
+    Column("public_share", "integer", _l("Share of public money in the resources, in percent (public subsidy, "
+                                         "purchase by a public body, pooling); empty unless the shares add up "
+                                         "to 100"), 70, lambda r: economic_model.public_share(r.content)),
+    Column("public_dependency", "code", _l("Dependency on public money: low (under a third), mixed, high (over "
+                                           "two thirds)"), "high", lambda r: economic_model.dependency(r.content),
+           values=_values(PublicDependency)),
+    *(Column(f"share_{kind.value}", "integer", _l("Share of the resources from “%(kind)s”, in percent",
+                                                  kind=kind.label), 40, _share_of(kind), json=False)
+      for kind in ResourceKind),
+    *(Column(f"secured_until_{kind.value}", "date", _l("Date until which “%(kind)s” is secured", kind=kind.label),
+             "2027-12-31", _secured_until(kind), json=False) for kind in ResourceKind),
+    Column("resources_secured_until", "date", _l("Date until which the first resource to run out is secured"),
+           "2027-12-31", _secured_until()),
+    Column("human_resources", "string", _l("Human resources it takes"), "Un coordinateur à mi-temps, 12 bénévoles.",
+           _text("human_resources")),
+    Column("partners", "string", _l("Partners and alliances"), "CCAS, CAF, associations d'aidants.",
+           _text("partners")),
+    Column("local_costs", "string", _l("What a territory taking it up pays for locally"),
+           "Le temps du coordinateur et un local.", _text("local_costs")),
     _long("fixed_core", "Le guichet unique et la formation des bénévoles."),
     _long("adaptable", "Les horaires, les lieux."),
     _long("conditions_skills", "Un coordinateur à mi-temps."),

@@ -32,6 +32,7 @@ from .columns import (
     page_url,
     public_innovations,
     public_replications,
+    resources_of,
 )
 
 # --- the catalogue as CSV, JSON and JSON-LD -----------------------------------------------------------------
@@ -51,14 +52,15 @@ def _replication_item(replication: Replication) -> dict:
 
 
 def summary_item(record: Record) -> dict:
-    """A record as the API lists it (schema InnovationSummary): its columns, with its stages' dates, links and
-    public contacts as structures."""
+    """A record as the API lists it (schema InnovationSummary): its columns, with its stages' dates, links,
+    public contacts and the resources of its economic model as structures."""
     item = {c.name: c.json_value(record) for c in INNOVATION_COLUMNS if c.json}
     dates = record.content.get("phase_dates") or {}
     item["phase_dates"] = {stage.value: dates.get(stage.value) for stage in Readiness}
     item["links"] = [{"title": link.get("title") or None, "url": link["url"]} for link in
                      pages.links_of(record.content)]
     item["contacts"] = [{"name": c.name, "email": c.email} for c in record.contacts]
+    item["resources"] = resources_of(record.content)
     return item
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from ....enums import Readiness
+from ....enums import Readiness, ResourceKind
 from .columns import INNOVATION_COLUMNS, REPLICATION_COLUMNS, Column, json_value
 
 # --- the API's shapes -----------------------------------------------------------------------------------------
@@ -64,6 +64,13 @@ def json_schemas() -> dict[str, dict]:
                                                                   "contacts")),
                            "items": _object({"name": {"type": "string"}, "email": {"type": "string",
                                                                                   "format": "email"}})}
+    summary["resources"] = {
+        "type": "array", "description": str(_l("The resources of its economic model by kind, with their share "
+                                               "(percent) and the date until which each is secured")),
+        "items": _object({"kind": {"type": "string", "enum": [k.value for k in ResourceKind]},
+                          "share": {"type": "integer", "minimum": 1, "maximum": 100},
+                          "secured_until": _nullable_string(str(_l("Date until which it is secured")),
+                                                            format="date")})}
     full = dict(summary)
     full["documents"] = {"type": "array", "description": str(_l("Documents and tools to reuse")), "items": _object({
         "title": _nullable_string(str(_l("What the document is"))),
