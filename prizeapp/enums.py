@@ -296,6 +296,7 @@ class Licence(LabelledEnum):
 class ResourceKind(LabelledEnum):
     """Where a project's money and means come from (the grid's resources; values as in core.economic_model)."""
 
+    OWN_BUDGET = "own_budget", _l("The carrying administration's own budget")  # budget propre
     PUBLIC_SUBSIDY = "public_subsidy", _l("Public subsidy")  # subvention publique
     PUBLIC_PURCHASE = "public_purchase", _l("Purchase by a public body")  # commande publique
     POOLING = "pooling", _l("Pooling with other public bodies")  # mutualisation
@@ -305,7 +306,7 @@ class ResourceKind(LabelledEnum):
 
 
 class PublicDependency(LabelledEnum):
-    """How much of its resources a project draws from public money (subsidy, public purchase, pooling)."""
+    """How much of its resources a project draws from public money (own budget, subsidy, public purchase, pooling)."""
 
     LOW = "low", _l("Mostly other resources (under a third public money)")
     MIXED = "mixed", _l("Mixed (a third to two thirds public money)")
@@ -337,7 +338,7 @@ class ImpactReportStatus(LabelledEnum):
 
     PENDING = "pending", _l("Not started")
     DRAFT = "draft", _l("Draft saved")
-    SUBMITTED = "submitted", _l("Submitted")
+    SUBMITTED = "submitted", _l("Report submitted")  # « Rapport remis »: the projects' « Déposée » is feminine
 
 
 class ReplicationReadiness(LabelledEnum):

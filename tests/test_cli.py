@@ -31,14 +31,20 @@ from prizeapp.models import (
     AssignmentRun,
     AuditEvent,
     Bid,
+    CalibrationRun,
     Call,
     CallRole,
     ConflictDeclaration,
     ConflictWaiver,
     FormQuestion,
+    ImpactIndicator,
+    ImpactPlan,
+    ImpactReport,
     OrgUnit,
     OutboxEmail,
     PoolMember,
+    Review,
+    ReviewScore,
     Submission,
     SubmissionFile,
     SubmissionMember,
@@ -58,7 +64,8 @@ def counts():
     return {model.__name__: db.session.scalar(db.select(db.func.count()).select_from(model))
             for model in (User, OrgUnit, Call, CallRole, FormQuestion, Submission, SubmissionMember,
                           SubmissionFile, AuditEvent, OutboxEmail, PoolMember, Bid, ConflictDeclaration,
-                          ConflictWaiver, AssignmentRun, Assignment)}
+                          ConflictWaiver, AssignmentRun, Assignment, Review, ReviewScore, CalibrationRun,
+                          ImpactPlan, ImpactIndicator, ImpactReport)}
 
 
 @pytest.fixture
@@ -94,13 +101,16 @@ def test_demo_loads_a_realistic_platform_and_is_idempotent(app, demo_loaded):
             for c in db.session.scalars(db.select(Call))} == calls_before
     assert 80 <= loaded["User"] <= 120
     assert loaded["Submission"] >= 60 + 6 and loaded["SubmissionFile"] >= 3
+    # The prize's reviews (five late) and the 2025 edition's, three per project; a ranking of each.
+    assert loaded["Review"] == 3 * 60 - 5 + 3 * 17 and loaded["CalibrationRun"] == 2
     # Nothing waits to go to the fake addresses: no receipts or invitations; the emails of the essaimage story
     # (prizeapp/demo/essaimage.py) were delivered on the story's dates.
     assert db.session.scalar(db.select(db.func.count(OutboxEmail.id))
                              .where(OutboxEmail.status != OutboxStatus.SENT)) == 0
     assert DEMO_PASSWORD in demo_loaded and "claire.admin@" in demo_loaded
-    # The named people one per line, the generated applicants in one line, one line per call.
-    assert len(demo_loaded.splitlines()) < 50
+    # The named people one per line, the generated applicants in one line, one line per call (and two for the
+    # past edition's impact follow-up).
+    assert len(demo_loaded.splitlines()) < 52
     assert re.search(r"\+ \d+ generated applicants", demo_loaded)
     assert "60 submitted" in demo_loaded
     kinds = Counter(u.kind for u in db.session.scalars(db.select(OrgUnit)))

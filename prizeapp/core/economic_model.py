@@ -26,9 +26,11 @@ MONEY_FIELDS = ("cost_setup", "cost_recurring", "cost_per_user", "costs_avoided"
 TEXT_MAX = 3000
 MONEY_MAX = Decimal("1000000000")
 
-# Values of enums.ResourceKind (a test checks they agree); public money is the first three.
-RESOURCE_KINDS = ("public_subsidy", "public_purchase", "pooling", "private_funding", "earned_income", "in_kind")
-PUBLIC_KINDS = ("public_subsidy", "public_purchase", "pooling")
+# Values of enums.ResourceKind (a test checks they agree); public money is the first four. An agents' project is
+# mostly paid from its own administration's budget: a kind of its own, not a "subsidy".
+RESOURCE_KINDS = ("own_budget", "public_subsidy", "public_purchase", "pooling", "private_funding", "earned_income",
+                  "in_kind")
+PUBLIC_KINDS = ("own_budget", "public_subsidy", "public_purchase", "pooling")
 KEYS = (*TEXT_FIELDS, *MONEY_FIELDS, "resources")
 
 # What a project must say before it is submitted, when its call asks for the grid.
@@ -179,8 +181,8 @@ def shares(values: Mapping[str, Any]) -> dict[str, int]:
 
 
 def public_share(values: Mapping[str, Any]) -> int | None:
-    """The percent of the resources that is public money (subsidy, public purchase, pooling); None when the
-    shares are not given or do not add up to 100 (a share of a wrong total would mislead a filter)."""
+    """The percent of the resources that is public money (own budget, subsidy, public purchase, pooling); None
+    when the shares are not given or do not add up to 100 (a share of a wrong total would mislead a filter)."""
     given = shares(values)
     if sum(given.values()) != 100:
         return None

@@ -10,15 +10,20 @@ Two organisations, ~90 people in every role, two calls with the SGMAP grid and t
   computed and committed, and reviewers of varied leniency have reviewed it, so that the jury's ranking shows
   calibration at work; the jury has started voting.
 - The call for projects has a reviewer pool of its own, ready for an assignment to be computed.
-- « Prix de l'innovation publique 2025 », the prize's past edition, has its results published; its laureates
-  and mentions have published records in the innovation catalogue, with parrains, and territories take them
-  up at every stage; « Territoires d'essaimage » is a call for replication, some of its projects linked to the
-  records they take up (edition.py, essaimage.py).
+- « Prix de l'innovation publique 2025 », the prize's past edition, was reviewed by a pool of its own, three
+  reviews per project, and ranked before its jury deliberated (edition_review.py, with reviews.py's machinery);
+  its results are published; its laureates and mentions have published records in the innovation catalogue,
+  with parrains, and territories take them up at every stage; « Territoires d'essaimage » is a call for
+  replication, some of its projects linked to the records they take up (edition.py, essaimage.py). Its teams
+  follow their impact at every stage: reports at 6 and 12 months in, one late, one follow-up still being set up,
+  a laureate without one (impact.py).
+- The call for projects and the 2025 edition ask for the economic-model grid: each of their submitted projects
+  has answered it, the drafts in part (grids.py).
 
-Idempotent: people, units, calls, submissions, records, parrains and replications are found by their natural
-keys (emails, slugs, the submissions' demo keys, a record's project…) and created only when missing; a call's
-settings are (re)written only while it has no submission, which also brings a database loaded by an older demo
-up to date.
+Idempotent: people, units, calls, submissions, records, parrains, replications and follow-ups are found by
+their natural keys (emails, slugs, the submissions' demo keys, a record's project…), a call's pool members,
+reviews and ranking by person, pair and call, and created only when missing; a call's settings are
+(re)written only while it has no submission, which also brings a database loaded by an older demo up to date.
 """
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ from ..enums import SubmissionStatus
 from ..extensions import db
 from ..models import Call, Submission
 from ..models.types import utcnow
-from . import calls, deliberation, edition, essaimage, people, plan, pools, reviews, submissions
+from . import calls, deliberation, edition, essaimage, impact, people, plan, pools, reviews, submissions
 from .people import DEMO_PASSWORD
 
 __all__ = ["DEMO_PASSWORD", "DemoLogin", "DemoResult", "load_demo"]
@@ -44,7 +49,7 @@ class DemoLogin:
 @dataclass
 class DemoResult:
     """What the demo holds, for printing: the named people's logins, the generated applicants' emails, a line
-    per call, and the innovation catalogue's lines."""
+    per call (the past edition's impact follow-up under its own), and the innovation catalogue's lines."""
 
     logins: list[DemoLogin]
     generated: list[str]
@@ -79,8 +84,9 @@ def load_demo() -> DemoResult:
     pools.aap_pool(demo_calls["aap"], users, now)
     past, projects, by_name = edition.past_edition(users=users, organiser_unit=units["DITP"], now=now)
     catalogue = essaimage.load(projects=projects, aap=demo_calls["aap"], by_name=by_name, now=now)
+    followed = impact.load(call=past, projects=projects, by_name=by_name, now=now)
     logins = [DemoLogin(email=p.email, roles=", ".join(["admin"] * p.admin + list(p.roles)) or "applicant")
               for p in people.NAMED]
     return DemoResult(logins=logins, generated=[p.email for p in generated],
-                      calls=[_call_line(call) for call in (demo_calls["aap"], demo_calls["prix"], past)],
+                      calls=[*(_call_line(c) for c in (demo_calls["aap"], demo_calls["prix"], past)), *followed],
                       catalogue=catalogue, others=len(edition.NEWCOMERS))

@@ -89,6 +89,7 @@ def ensure_calls(organiser_unit: OrgUnit, now: datetime) -> dict[str, Call]:
         call.deliberation_at, call.results_at = deliberation, results
         call.eligible_unit_ids, call.eligible_email_domains = [], []  # open to every confirmed account
         call.max_submissions_per_applicant = spec["max_per_applicant"]
+        call.economic_model_section = spec["economic_model_section"]
         call.rules = _rules(spec["rules"], call)
         if not call.questions:
             for position, question in enumerate(spec.get("questions", []), start=1):

@@ -1,11 +1,14 @@
 """The prize's past edition (edition_2025.toml): the call, with its results published in 2025; the people of
-territories across France who took part, its projects, and the jury's decisions on them.
+territories across France who took part, its projects, their peer review and ranking (edition_review.py), and
+the jury's decisions on them.
 
 The projects are written as the other demo projects are (see submissions.py: the services enforce the
-submission period). The decisions go through services.deliberation.record_decision; the results are then
-marked published without services.results.publish, which would queue today, to each of the teams' members, a
-decision email about 2025. The services stamp the present: each step is then dated as the data says, with the
-audit events it recorded and the emails it queued (see `Clock`).
+submission period), with their answers to the economic-model grid (impact.toml, read by grids.py). The
+decisions go through services.deliberation.record_decision; the results are then marked published without
+services.results.publish, which would queue today, to each of the teams' members, a decision email about 2025
+(and to the laureates and mentions an invitation to set up their impact follow-up). The services stamp the
+present: each step is then dated as the data says, with the audit events it recorded and the emails it queued
+(see clock.Clock).
 
 Idempotent: the edition by its slug, people by email, projects by their demo keys, a decision by its project.
 """
@@ -15,58 +18,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from ..enums import CallKind, CallPhase, CallRoleKind, DecisionOutcome, Locale, OutboxStatus, SubmissionStatus
+from ..enums import CallKind, CallPhase, CallRoleKind, DecisionOutcome, Locale, SubmissionStatus
 from ..extensions import db
-from ..models import AuditEvent, Call, CallRole, OrgUnit, OutboxEmail, Submission, User
+from ..models import Call, CallRole, OrgUnit, Submission, User
 from ..models.decision import Decision
 from ..models.types import utcnow
 from ..services import deliberation
 from ..services.calls import default_grid, slugify
+from . import edition_review, grids
+from .clock import Clock, paris_time
 from .people import NAMED
 from .resources import load_typeset
 from .submissions import _new_submission
 from .texts import CATEGORIES
 
-PARIS = ZoneInfo("Europe/Paris")
-UTC = ZoneInfo("UTC")
-
 DATA = load_typeset("edition_2025")
 SPEC: dict[str, Any] = DATA["edition"]
 PROJECTS: list[dict[str, Any]] = DATA["projects"]
-
-
-def paris_time(value: datetime | int | float, now: datetime) -> datetime:
-    """A date of the data in UTC: a Paris date and hour, or a number of days before `now`."""
-    if isinstance(value, int | float):
-        return now - timedelta(days=value)
-    return value.replace(tzinfo=PARIS).astimezone(UTC)
-
-
-class Clock:
-    """Dates what the services stamp with the present as the story says: the audit events each step recorded,
-    and the emails it queued, which were delivered then (so `make run`'s mail catcher is not flooded with the
-    story's past emails; the outbox keeps them, sent)."""
-
-    def __init__(self) -> None:
-        self.marks = self._last()
-
-    @staticmethod
-    def _last() -> tuple[int, int]:
-        return (db.session.scalar(db.select(db.func.max(AuditEvent.id))) or 0,
-                db.session.scalar(db.select(db.func.max(OutboxEmail.id))) or 0)
-
-    def date(self, when: datetime) -> None:
-        """What was recorded and queued since the last step happened at `when`."""
-        db.session.flush()
-        events, emails = self.marks
-        db.session.execute(db.update(AuditEvent).where(AuditEvent.id > events).values(at=when))
-        db.session.execute(db.update(OutboxEmail)
-                           .where(OutboxEmail.id > emails, OutboxEmail.status == OutboxStatus.QUEUED)
-                           .values(status=OutboxStatus.SENT, attempts=1, created_at=when, next_attempt_at=when,
-                                   sent_at=when))
-        self.marks = self._last()
 
 
 @dataclass(frozen=True)
@@ -118,6 +87,7 @@ def _call(organiser_unit: OrgUnit, now: datetime) -> Call:
                 categories=[CATEGORIES[key] for key in SPEC["categories"]], eligible_unit_ids=[],
                 eligible_email_domains=[], max_submissions_per_applicant=SPEC["max_per_applicant"],
                 prize_count=sum(1 for p in PROJECTS if p["decision"] == "laureate"),
+                economic_model_section=SPEC["economic_model_section"],
                 phase=CallPhase.DELIBERATION, created_at=paris_time(SPEC["opens"], now) - timedelta(days=30))
     call.opens_at, call.submission_deadline = paris_time(SPEC["opens"], now), paris_time(SPEC["deadline"], now)
     call.review_deadline = paris_time(SPEC["review_end"], now)
@@ -152,8 +122,9 @@ def _projects(call: Call, by_name: dict[str, User], now: datetime) -> dict[str, 
             call, spec["key"], by_name[spec["lead"]], [by_name[name] for name in spec.get("co_applicants", ())],
             status=SubmissionStatus.SUBMITTED, title=spec["title"], summary=spec["summary"],
             description=spec["description"], category=CATEGORIES[spec["category"]], territory=spec["territory"],
-            budget_requested=Decimal(spec["budget"]), answers={}, created_at=started, updated_at=submitted,
-            submitted_at=submitted)
+            budget_requested=Decimal(spec["budget"]), answers={},
+            economic_model=grids.answer(spec["key"], grids.EDITION.get(spec["key"]), submitted=submitted),
+            created_at=started, updated_at=submitted, submitted_at=submitted)
     return found
 
 
@@ -185,11 +156,12 @@ def _decisions(call: Call, projects: dict[str, Submission], by_name: dict[str, U
 
 def past_edition(*, users: dict[str, User], organiser_unit: OrgUnit, now: datetime
                  ) -> tuple[Call, dict[str, Submission], dict[str, User]]:
-    """The edition with its projects and decisions, results published; returns it, its projects by demo key,
-    and every demo person by full name."""
+    """The edition with its projects, their peer review (edition_review.py) and the decisions, results
+    published; returns it, its projects by demo key, and every demo person by full name."""
     by_name = people(users)
     call = _call(organiser_unit, now)
     _roles(call, by_name)
     projects = _projects(call, by_name, now)
+    edition_review.review(call=call, projects=projects, by_name=by_name, now=now)
     _decisions(call, projects, by_name, now)
     return call, projects, by_name

@@ -7,7 +7,7 @@ send_for_checking, approve, request_changes), .sponsors (save_profile, assign, c
 .replications (request, post_message, change_status, link_project) — so that the versions, the search index,
 the audit log and the emails they queue are real. The services stamp the present: each step is then dated as
 the data says, with its audit events and its emails, which the outbox keeps as delivered on that date
-(edition.Clock). The one link no service makes, a record's `based_on` (publiccode.yml's isBasedOn), is set
+(clock.Clock). The one link no service makes, a record's `based_on` (publiccode.yml's isBasedOn), is set
 directly; so is the note of the step at which a project of the call joins its replication
 (replications.link_project takes none).
 
@@ -36,7 +36,8 @@ from ..models import (
 )
 from ..services.innovations import records, replications, sponsors
 from ..services.results import lead_of
-from .edition import SPEC, Clock, paris_time
+from .clock import Clock, paris_time
+from .edition import SPEC
 from .resources import load_typeset
 
 RECORDS: list[dict[str, Any]] = load_typeset("innovation_records")["records"]
@@ -45,9 +46,10 @@ NETWORK = load_typeset("essaimage_network")
 
 # --- records ---------------------------------------------------------------------------------------------
 
-def _contents(spec: dict[str, Any], by_name: dict[str, User]) -> list[dict[str, Any]]:
-    """The content of each version the record's data saves after the first, in order."""
-    content = dict(spec["content"])
+def _contents(spec: dict[str, Any], first: dict[str, Any], by_name: dict[str, User]) -> list[dict[str, Any]]:
+    """The content of each version the record's data saves after the first, in order: the data's content over
+    the first version's (what the project already said, its economic-model grid among it)."""
+    content = {**first, **spec["content"]}
     if spec.get("contacts"):
         content["contact_ids"] = [by_name[name].id for name in spec["contacts"]]
     found = []
@@ -65,7 +67,7 @@ def _record(spec: dict[str, Any], submission: Submission, by_name: dict[str, Use
     innovation = records.start(submission=submission, actor=lead, team_agrees=spec.get("team_agrees", False))
     innovation.created_at = records.latest(innovation).created_at = started
     clock.date(started)
-    for entry, content in zip(spec["versions"], _contents(spec, by_name)):
+    for entry, content in zip(spec["versions"], _contents(spec, records.latest(innovation).content, by_name)):
         saved = paris_time(entry["saved"], now)
         version = records.save(innovation=innovation, actor=lead, content=content,
                                based_on=records.latest(innovation).number, change_note=entry.get("change_note", ""))

@@ -6,7 +6,7 @@ deadline), and submit() queues a receipt email per team member, whose link needs
 `flask demo` there is no request, so no host — and which `make run`'s outbox worker would then deliver to ~70
 fake addresses. So no email is queued and no audit event is written for them. The financing plans do go through
 services.submissions.add_file (the call is open): they are checked and stored exactly like an upload, and
-add_file records its audit event.
+add_file records its audit event. The economic-model grids are checked as the form checks them (grids.py).
 """
 from __future__ import annotations
 
@@ -20,11 +20,12 @@ from ..enums import MemberRole, QuestionKind, SubmissionStatus
 from ..extensions import db
 from ..models import Call, Submission, SubmissionMember, User
 from ..services.submissions import _next_reference, add_file
+from . import grids
 from .calls import QUESTIONS
 from .files import FINANCING_FILENAME, financing_pdf
 from .people import NAMED
 from .plan import PrizePlan
-from .resources import load
+from .resources import load_typeset
 from .texts import CATEGORIES
 
 
@@ -46,6 +47,7 @@ class AapProject:
     territory_type: str | None = None
     agents: int | None = None
     financing: tuple[tuple[str, int], ...] = ()
+    economic_model: dict[str, Any] | None = None  # the grid as the data gives it (grids.answer reads it)
 
 
 def _aap_project(entry: dict[str, Any]) -> AapProject:
@@ -56,10 +58,11 @@ def _aap_project(entry: dict[str, Any]) -> AapProject:
         category=CATEGORIES[entry["category"]] if "category" in entry else None,
         territory=entry.get("territory", ""), budget=entry.get("budget"),
         territory_type=entry.get("territory_type"), agents=entry.get("agents"),
-        financing=tuple((line["label"], line["amount"]) for line in entry.get("financing", ())))
+        financing=tuple((line["label"], line["amount"]) for line in entry.get("financing", ())),
+        economic_model=entry.get("economic_model"))
 
 
-AAP_PROJECTS = [_aap_project(entry) for entry in load("aap_projects")["projects"]]
+AAP_PROJECTS = [_aap_project(entry) for entry in load_typeset("aap_projects")["projects"]]
 
 
 def _existing_keys(keys: list[str]) -> set[str]:
@@ -103,6 +106,7 @@ def aap_submissions(call: Call, users: dict[str, User], now: datetime) -> None:
             status=SubmissionStatus.DRAFT, title=project.title, summary=project.summary,
             description=project.description, category=project.category, territory=project.territory,
             budget_requested=None if project.budget is None else Decimal(project.budget), answers=answers,
+            economic_model=grids.answer(key, project.economic_model, submitted=submitted or created),
             created_at=created, updated_at=submitted or created + timedelta(hours=3))
         question = questions.get(financing_label)
         if project.financing and question is not None and question.kind == QuestionKind.FILE:

@@ -93,7 +93,8 @@ class FollowUp:
 
 @bp.app_context_processor
 def _follow_up_helpers() -> dict:
-    return {"impact_follow_up": follow_up, "impact_plans": impact_plans, "months_label": months_label}
+    return {"impact_follow_up": follow_up, "impact_plans": impact_plans, "months_label": months_label,
+            "report_is_late": lambda report: impact_core.is_late(report.due_at, utcnow())}
 
 
 def follow_up(submission: Submission) -> FollowUp:

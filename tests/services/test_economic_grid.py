@@ -200,8 +200,9 @@ def test_the_catalogue_with_the_new_facet_costs_the_same_queries_whatever_its_si
 
 GRID_COLUMNS = ["beneficiaries", "beneficiary_value", "funding", "payer_value", "human_resources", "partners",
                 "costs_avoided_how", "local_costs", "cost_setup", "cost_recurring", "cost_per_user", "costs_avoided",
-                "share_public_subsidy", "share_public_purchase", "share_pooling", "share_private_funding",
-                "share_earned_income", "share_in_kind", "secured_until_public_subsidy",
+                "share_own_budget", "share_public_subsidy", "share_public_purchase", "share_pooling",
+                "share_private_funding", "share_earned_income", "share_in_kind", "secured_until_own_budget",
+                "secured_until_public_subsidy",
                 "secured_until_public_purchase", "secured_until_pooling", "secured_until_private_funding",
                 "secured_until_earned_income", "secured_until_in_kind", "public_share", "public_dependency"]
 

@@ -108,11 +108,11 @@ def test_a_report_due_in_late_march_after_the_spring_change(mailbox):
 
     assert run(datetime(2027, 3, 15, 22, 59, tzinfo=UTC)).impact_reports == 0  # 15 March 23:59 Paris
     assert run(datetime(2027, 3, 15, 23, 0, tzinfo=UTC)).impact_reports == 1  # 16 March 00:00 Paris (UTC+1)
-    assert subjects("impact_report_due", lead) == ["Votre bilan à 6 mois est attendu le 30 mars 2027"]
+    assert subjects("impact_report_due", lead) == ["Votre rapport à 6 mois est attendu le 30 mars 2027"]
 
     assert run(datetime(2027, 3, 29, 21, 59, tzinfo=UTC)).impact_reports == 0  # 29 March 23:59 Paris
     assert run(datetime(2027, 3, 29, 22, 0, tzinfo=UTC)).impact_reports == 1  # 30 March 00:00 Paris (UTC+2)
-    assert subjects("impact_report_due", lead)[-1] == "Votre bilan à 6 mois est attendu aujourd'hui"
+    assert subjects("impact_report_due", lead)[-1] == "Votre rapport à 6 mois est attendu aujourd'hui"
 
 
 def test_a_report_due_in_late_october_after_the_autumn_change():
@@ -127,8 +127,8 @@ def test_a_report_due_in_late_october_after_the_autumn_change():
     assert run(datetime(2026, 10, 15, 22, 0, tzinfo=UTC)).impact_reports == 1  # 16 October 00:00 Paris (UTC+2)
     assert run(datetime(2026, 10, 29, 22, 59, tzinfo=UTC)).impact_reports == 0  # 29 October 23:59 Paris
     assert run(datetime(2026, 10, 29, 23, 0, tzinfo=UTC)).impact_reports == 1  # 30 October 00:00 Paris (UTC+1)
-    assert subjects("impact_report_due", lead) == ["Votre bilan à 6 mois est attendu le 30 octobre 2026",
-                                                   "Votre bilan à 6 mois est attendu aujourd'hui"]
+    assert subjects("impact_report_due", lead) == ["Votre rapport à 6 mois est attendu le 30 octobre 2026",
+                                                   "Votre rapport à 6 mois est attendu aujourd'hui"]
 
 
 # --- the team's reminders of a report ----------------------------------------------------------------------
@@ -144,9 +144,9 @@ def test_each_stage_is_sent_once_to_each_member_with_its_own_subject(edition):
     assert run(paris(2027, 3, 14, 8, 0)).impact_reports == 2
     assert run(paris(2027, 3, 20, 8, 0)).impact_reports == 0
 
-    expected = ["Votre bilan à 6 mois est attendu le 28 février 2027",
-                "Votre bilan à 6 mois est attendu aujourd'hui",
-                "Votre bilan à 6 mois est en retard depuis le 28 février 2027"]
+    expected = ["Votre rapport à 6 mois est attendu le 28 février 2027",
+                "Votre rapport à 6 mois est attendu aujourd'hui",
+                "Votre rapport à 6 mois est en retard depuis le 28 février 2027"]
     assert subjects("impact_report_due", lead) == expected
     assert subjects("impact_report_due", co) == expected
     late = emails("impact_report_due", lead)[-1]
@@ -160,12 +160,12 @@ def test_a_run_after_d14_sends_the_late_reminder_only(edition):
     lead = edition["lead"]
     assert run(paris(2027, 3, 16, 8, 0)).impact_reports == 2
     assert run(paris(2027, 3, 29, 8, 0)).impact_reports == 0
-    assert subjects("impact_report_due", lead) == ["Votre bilan à 6 mois est en retard depuis le 28 février 2027"]
+    assert subjects("impact_report_due", lead) == ["Votre rapport à 6 mois est en retard depuis le 28 février 2027"]
 
 
 def test_a_due_reminder_sent_after_its_day_says_it_was_due(edition):
     assert run(paris(2027, 3, 2, 8, 0)).impact_reports == 2
-    assert subjects("impact_report_due", edition["lead"]) == ["Votre bilan à 6 mois était attendu le 28 février 2027"]
+    assert subjects("impact_report_due", edition["lead"]) == ["Votre rapport à 6 mois était attendu le 28 février 2027"]
 
 
 def test_the_english_subject_follows_the_members_language(edition):
@@ -184,7 +184,7 @@ def test_a_submitted_report_stops_its_reminders_and_the_next_one_follows(edition
     assert run(paris(2027, 3, 14, 8, 0)).impact_reports == 0
     assert run(paris(2027, 3, 30, 8, 0)).impact_late == 0
     assert run(paris(2027, 8, 17, 8, 0)).impact_reports == 2  # the 12-month report, D-14
-    assert subjects("impact_report_due", edition["lead"]) == ["Votre bilan à 12 mois est attendu le 31 août 2027"]
+    assert subjects("impact_report_due", edition["lead"]) == ["Votre rapport à 12 mois est attendu le 31 août 2027"]
 
 
 def test_a_draft_report_is_still_reminded(edition):
@@ -209,7 +209,7 @@ def test_a_moved_due_date_is_reminded_again_for_its_new_date(edition):
     plans.sync_call(call)
     db.session.commit()
     assert run(paris(2027, 3, 17, 8, 0)).impact_reports == 2  # 31 March − 14 days
-    assert subjects("impact_report_due", edition["lead"])[-1] == "Votre bilan à 7 mois est attendu le 31 mars 2027"
+    assert subjects("impact_report_due", edition["lead"])[-1] == "Votre rapport à 7 mois est attendu le 31 mars 2027"
 
 
 def test_reminders_wait_in_the_digest_of_people_who_asked_for_one(edition):
@@ -220,10 +220,10 @@ def test_reminders_wait_in_the_digest_of_people_who_asked_for_one(edition):
     assert report.impact_reports == 2 and report.digests == 1
     held = db.session.scalars(db.select(DigestItem).where(DigestItem.user_id == co.id)).all()
     assert [(i.kind, i.subject) for i in held] == [
-        ("impact_report_due", "Votre bilan à 6 mois est attendu le 28 février 2027")]
+        ("impact_report_due", "Votre rapport à 6 mois est attendu le 28 février 2027")]
     assert emails("impact_report_due", co) == []
     [digest] = emails("digest", co)
-    assert "Votre bilan à 6 mois est attendu le 28 février 2027" in digest.body_text
+    assert "Votre rapport à 6 mois est attendu le 28 février 2027" in digest.body_text
 
 
 def test_each_stage_is_recorded_in_the_audit_log(edition):
@@ -253,7 +253,7 @@ def test_organisers_get_one_email_per_call_and_day_listing_the_late_follow_ups(e
     report = run(paris(2027, 3, 30, 8, 0))
     assert report.impact_late == 1 and report.impact_reports == 0  # the team is not reminded at D+30
     [email] = emails("impact_reports_late", organiser)
-    assert email.subject == f"Appel «{NB}Prix de l'innovation 2026{NB}»{NB}: 2 bilans de suivi en retard"
+    assert email.subject == f"Appel «{NB}Prix de l'innovation 2026{NB}»{NB}: 2 rapports de suivi en retard"
     text = email.body_text
     assert "Cantine zéro déchet" in text and "Guichet unique" in text and "Tiers-lieu numérique" not in text
     assert f"/submissions/{edition['project'].id}/impact" in text and f"/submissions/{second.id}/impact" in text
@@ -280,7 +280,7 @@ def test_organisers_are_told_again_when_another_report_becomes_late(edition):
     assert run(paris(2027, 4, 13, 8, 0)).impact_late == 0  # D+29 for the new one
     assert run(paris(2027, 4, 14, 8, 0)).impact_late == 1
     email = emails("impact_reports_late", organiser)[-1]
-    assert email.subject == f"Appel «{NB}Prix de l'innovation 2026{NB}»{NB}: 2 bilans de suivi en retard"
+    assert email.subject == f"Appel «{NB}Prix de l'innovation 2026{NB}»{NB}: 2 rapports de suivi en retard"
     assert "Mobilité solidaire" in email.body_text and "Cantine zéro déchet" in email.body_text
     assert "(nouveau)" in email.body_text.split("Mobilité solidaire", 1)[1].split("\n", 1)[0]
 
@@ -383,7 +383,7 @@ def test_the_reports_reminder_reaches_the_smtp_server_in_french(edition, mailbox
     run(paris(2027, 3, 14, 8, 0))
     deliver_pending()
     [message] = mailbox.to(edition["lead"].email)
-    assert message["Subject"] == "Votre bilan à 6 mois est en retard depuis le 28 février 2027"
+    assert message["Subject"] == "Votre rapport à 6 mois est en retard depuis le 28 février 2027"
     path = mailbox.link(message, "/submissions/")
     assert path == f"/submissions/{edition['project'].id}/impact/reports/6"
 

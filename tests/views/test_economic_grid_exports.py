@@ -140,7 +140,7 @@ def test_the_document_lists_the_parameter_with_its_values(document):
     assert param["schema"]["enum"] == ["low", "mixed", "high"]
     resources = document["components"]["schemas"]["InnovationSummary"]["properties"]["resources"]
     assert resources["items"]["properties"]["kind"]["enum"] == [
-        "public_subsidy", "public_purchase", "pooling", "private_funding", "earned_income", "in_kind"]
+        "own_budget", "public_subsidy", "public_purchase", "pooling", "private_funding", "earned_income", "in_kind"]
 
 
 # --- the open data -------------------------------------------------------------------------------------------

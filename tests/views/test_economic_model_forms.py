@@ -100,7 +100,7 @@ def test_shares_that_do_not_add_up_are_refused_with_everything_typed_kept(client
     assert "doivent faire 100" in said
     assert said in _field_error(page, "model-resources")
     summary = page.split('id="problems"')[1].split("</div>")[0]
-    assert said in summary and '<a href="#model-share_public_subsidy">' in summary
+    assert said in summary and '<a href="#model-share_own_budget">' in summary
     assert (_value(page, "model-share_earned_income"), _value(page, "model-cost_recurring")) == ("30", "9 000,50 €")
     assert "Un local" in page
     assert fr("%(total)d %%", total=90) in page.split('id="model-shares-total"')[1].split("</output>")[0]
@@ -129,7 +129,7 @@ def test_what_the_grid_lacks_is_listed_with_links_to_its_fields(client, project)
     missing = page.split('id="problems"')[1].split("</div>")[0]
     assert f'<a href="#model-funding">{fr("Who pays for it")}' in missing
     assert f'<a href="#model-cost_setup">{fr("Set-up or running cost")}' in missing
-    assert f'<a href="#model-share_public_subsidy">{fr("Resources by kind")}' in missing
+    assert f'<a href="#model-share_own_budget">{fr("Resources by kind")}' in missing
     assert "model-beneficiaries" not in missing
     assert fr("Answer this question before submitting.") in _field_error(page, "model-costs")
     assert db.session.get(Submission, project.id).status == SubmissionStatus.DRAFT
@@ -219,7 +219,7 @@ def test_the_record_refuses_shares_that_do_not_add_up_beside_the_field(client, r
     page = text(response)
     assert fr(SHARES_HINT, total=70) in _field_error(page, "resources")
     summary = page.split('id="problems"')[1].split("</div>")[0]
-    assert '<a href="#share_public_subsidy">' in summary
+    assert '<a href="#share_own_budget">' in summary
     assert (_value(page, "share_public_subsidy"), _value(page, "share_earned_income")) == ("50", "20")
     assert "La CAF" in page
     assert len(innovation.versions) == 1

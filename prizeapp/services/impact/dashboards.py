@@ -18,9 +18,7 @@ from ...enums import EvidenceLevel, ImpactPlanStatus, ImpactReportStatus, Replic
 from ...extensions import db
 from ...models import ImpactIndicator, ImpactPlan, ImpactReport
 from . import plans
-
-# A milestone's state on the dashboard.
-SUBMITTED, LATE, DRAFT, NOT_STARTED = "submitted", "late", "draft", "not_started"
+from .plans import milestone_state
 
 
 @dataclass(frozen=True)
@@ -81,14 +79,6 @@ class Dashboard:
     @property
     def is_active(self) -> bool:
         return self.plan.status == ImpactPlanStatus.ACTIVE
-
-
-def milestone_state(report: ImpactReport, now: datetime) -> str:
-    if report.status == ImpactReportStatus.SUBMITTED:
-        return SUBMITTED
-    if impact_core.is_late(report.due_at, now):
-        return LATE
-    return DRAFT if report.status == ImpactReportStatus.DRAFT else NOT_STARTED
 
 
 def _measure(indicator: ImpactIndicator, months: int, value: Decimal | None) -> Measure:

@@ -24,22 +24,11 @@ from ...enums import (
 from ...extensions import db
 from ...models import Call, Decision, ImpactIndicator, ImpactPlan, ImpactReport, Submission
 from . import library
-from .plans import AWARDED
+from .plans import AWARDED, LATE, SUBMITTED, milestone_state
 
-# A milestone's report as the organisers see it at an instant: submitted, a draft saved, not started yet, or
-# late (its due date has come and it is not submitted, draft or not).
-SUBMITTED, DRAFT, NOT_STARTED, LATE = "submitted", "draft", "not_started", "late"
 # A project's follow-up: not set up (an awarded project without a plan), being set up (a draft plan), under way.
 NOT_SET_UP, BEING_SET_UP, UNDER_WAY = "not_set_up", "being_set_up", "under_way"
 
-
-def milestone_state(report: ImpactReport, now: datetime) -> str:
-    """SUBMITTED, LATE (due and not submitted), DRAFT or NOT_STARTED, at `now`."""
-    if report.status == ImpactReportStatus.SUBMITTED:
-        return SUBMITTED
-    if impact_core.is_late(report.due_at, now):
-        return LATE
-    return DRAFT if report.status == ImpactReportStatus.DRAFT else NOT_STARTED
 
 
 @dataclass(frozen=True)

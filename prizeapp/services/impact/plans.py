@@ -3,6 +3,7 @@ indicators), and its reports' due dates at the call's milestones."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from ...core import impact as impact_core
@@ -15,6 +16,9 @@ from .. import audit, locks
 from ..innovations.content import stored_text
 
 AWARDED = (DecisionOutcome.LAUREATE, DecisionOutcome.MENTION)
+# A milestone's report at an instant, as the team's dashboard and the organisers' overview show it: submitted,
+# a draft saved, not started yet, or late (its due date has come and it is not submitted, draft or not).
+SUBMITTED, DRAFT, NOT_STARTED, LATE = "submitted", "draft", "not_started", "late"
 PLAN_TEXTS = ("problem", "baseline", "activities", "outputs", "results", "impacts", "assumptions")
 # Needed before the follow-up is under way (the assumptions may stay empty).
 PLAN_REQUIRED = ("problem", "baseline", "activities", "outputs", "results", "impacts")
@@ -180,3 +184,12 @@ def next_due(plan: ImpactPlan) -> ImpactReport | None:
     """The first milestone's report not yet submitted."""
     open_reports = [r for r in plan.reports if r.status != ImpactReportStatus.SUBMITTED]
     return min(open_reports, key=lambda r: r.months) if open_reports else None
+
+
+def milestone_state(report: ImpactReport, now: datetime) -> str:
+    """SUBMITTED, LATE, DRAFT or NOT_STARTED, at `now`."""
+    if report.status == ImpactReportStatus.SUBMITTED:
+        return SUBMITTED
+    if impact_core.is_late(report.due_at, now):
+        return LATE
+    return DRAFT if report.status == ImpactReportStatus.DRAFT else NOT_STARTED
