@@ -19,11 +19,15 @@ Models (`model=`)
                   log scale ~ N(0, τ_l²), σ²_r ~ scaled-inverse-χ²(ν₀, s₀²) (so a reviewer with few reviews
                   gets the panel's typical noise, one with many their own); τ's, ν₀, s₀² and the confidence
                   multipliers m_c (geometric mean 1 over the reviews) are all estimated from the data.
-                  Reviewers are treated as alike unless the data show otherwise: τ_b² and τ_l² are 0 unless
-                  Cochran's heterogeneity test rejects equality at 5 % (a test that keeps switching its
-                  component on and off between rounds leaves it off), and one noise level is shared unless a
-                  likelihood-ratio test rejects it at 5 %. A panel whose reviewers do not differ is thus
-                  calibrated as its plain mean (ties kept) instead of being reordered by noise. Scores rounded
+                  How many reviewer components it fits adapts to the call (`selection`): each reviewer's
+                  leniency, shrunk towards the panel's by τ_b² (DerSimonian–Laird: 0 when the leniencies
+                  differ no more than their estimates' noise, the plain mean then); their spread (τ_l² is 0
+                  unless Cochran's heterogeneity test rejects equality at 5 %; a test that keeps switching
+                  its component on and off between rounds leaves it off); their own noise levels (one level
+                  shared unless a likelihood-ratio test rejects it at 5 %). Of the variants "leniency",
+                  "leniency_spread" and "full", the one that best predicts each review left out of the fit
+                  is kept (`variant="auto"`, the default; the choice is in `parameters["variant"]`), so that
+                  a small panel is not given more parameters than its reviews can carry. Scores rounded
                   to the levels of a scale carry at least their rounding error (variance step²/12), so a
                   reviewer who gives every project the same level is not taken as precise.
                   Bounded scales: calibrated scores and intervals are always kept within the scale; with
@@ -33,6 +37,7 @@ Models (`model=`)
 """
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Hashable, Sequence
 
@@ -49,6 +54,7 @@ from .hierarchical import fit_hierarchical
 from .outliers import find_outliers
 from .reference import fit_raw_mean, fit_zscore
 from .results import CalibrationResult
+from .selection import AUTO, VARIANTS, select_variant
 from .uncertainty import (
     draw_qualities,
     gauge,
@@ -66,8 +72,7 @@ def calibrate(submissions: Sequence[Hashable], reviewers: Sequence[Hashable], sc
               confidence: Sequence[int] | None = None, *, model: str = DEFAULT_MODEL,
               scale: tuple[float, float] | None = None, top_k: int | None = None, seed: int = 0,
               n_draws: int = 200, level: float = 0.9, step: float | None = None, censor: bool = False,
-              max_iter: int = 500,
-              tol: float = 1e-4) -> CalibrationResult:
+              variant: str = AUTO, max_iter: int = 500, tol: float = 1e-4) -> CalibrationResult:
     """Calibrated scores, ranks and reviewer estimates from one row per review; see the module docstring.
 
     `scale=(lowest, highest)` bounds the scores: calibrated scores and intervals are kept within it. With
@@ -75,10 +80,14 @@ def calibrate(submissions: Sequence[Hashable], reviewers: Sequence[Hashable], sc
     least top − step/2"); measured, this did not rank better (see docs/PERFORMANCE.md), so it is off by default.
     `step` is the scale's resolution: by default 1 when the scale's bounds and every score are whole numbers,
     else 0 (continuous). `top_k` asks for each submission's probability of being among the k best. `n_draws`
-    posterior draws give the rank intervals. Raises ValueError on inconsistent input.
+    posterior draws give the rank intervals. `variant` (hierarchical model only): which reviewer components it
+    fits, "auto" (chosen from the reviews, see `selection`) or one of `selection.VARIANTS`; the one used is in
+    the result's parameters. Raises ValueError on inconsistent input.
     """
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+    if variant != AUTO and (model != "hierarchical" or variant not in VARIANTS):
+        raise ValueError(f"variant must be {AUTO!r} or, for the hierarchical model, one of {', '.join(VARIANTS)}")
     if not (0 < level < 1):
         raise ValueError("level must lie strictly between 0 and 1")
     if int(n_draws) != n_draws or n_draws < 20:
@@ -98,7 +107,7 @@ def calibrate(submissions: Sequence[Hashable], reviewers: Sequence[Hashable], sc
         raise ValueError(f"top_k must be a whole number between 1 and the number of submissions ({N})")
     center, spread = _units(d, model)
     z = (d.y - center) / spread
-    fit = _fit(model, d, z, center, spread, censor=censor, max_iter=max_iter, tol=tol)
+    fit = _fit(model, d, z, center, spread, censor=censor, variant=variant, max_iter=max_iter, tol=tol)
     warnings: list[str] = []
     if model in _GAUSSIAN and not fit.params["converged"]:
         warnings.append(f"The {model} model did not converge in {max_iter} rounds; estimates may be rough.")
@@ -128,8 +137,11 @@ def calibrate(submissions: Sequence[Hashable], reviewers: Sequence[Hashable], sc
 
     zq = float(ndtri((1 + level) / 2))
     subs = submission_estimates(d, q, q_sd, center, spread, zq, order, rank, rank_low, rank_high, top_prob)
+    _set_priors(subs, fit, sub_labels[order], alpha, beta, center, spread)
     reviewers_out, reliability = reviewer_estimates(fit, d, model, rev_labels, alpha, beta, spread, zq, co,
                                                     level)
+    for rv, var_l in zip(reviewers_out, fit.var_l.tolist(), strict=True):
+        rv.log_scale_sd = math.sqrt(var_l) if rv.scale is not None else None
     outliers = find_outliers(d, reliability)
     params = model_parameters(fit, model, spread, center, d, n_comp)
     lap("results")
@@ -138,7 +150,19 @@ def calibrate(submissions: Sequence[Hashable], reviewers: Sequence[Hashable], sc
                              scale=(d.lo, d.hi) if d.lo is not None else None, top_k=top_k, level=level,
                              n_draws=int(n_draws), seed=seed, seconds=seconds,
                              _sub_index={s.id: k for k, s in enumerate(subs)},
-                             _rev_index={rv.id: k for k, rv in enumerate(reviewers_out)})
+                             _rev_index={rv.id: k for k, rv in enumerate(reviewers_out)},
+                             _draws=center + spread * draws[:, order])
+
+
+def _set_priors(subs, fit: Fit, labels, alpha, beta, center: float, spread: float) -> None:
+    """Each submission's prior (mean and standard deviation, score units, in its component's gauge), for the
+    models whose qualities are posterior means: those a decomposition of the score (`explain`) pulls towards."""
+    if fit.conditional is None:
+        return
+    mu, tau = fit.conditional["mu_q"], math.sqrt(fit.conditional["tau_q2"])
+    for e, k in zip(subs, labels.tolist(), strict=True):
+        e.prior_mean = center + spread * float(alpha[k] * mu + beta[k])
+        e.prior_sd = spread * float(alpha[k]) * tau
 
 
 def _units(d: Data, model: str) -> tuple[float, float]:
@@ -154,8 +178,8 @@ def _units(d: Data, model: str) -> tuple[float, float]:
     return center, spread
 
 
-def _fit(model: str, d: Data, z: np.ndarray, center: float, spread: float, *, censor: bool, max_iter: int,
-         tol: float) -> Fit:
+def _fit(model: str, d: Data, z: np.ndarray, center: float, spread: float, *, censor: bool, variant: str,
+         max_iter: int, tol: float) -> Fit:
     if model == "raw_mean":
         return fit_raw_mean(d, z)
     if model == "zscore":
@@ -168,4 +192,14 @@ def _fit(model: str, d: Data, z: np.ndarray, center: float, spread: float, *, ce
     # scores rounded to the scale's levels carry at least the rounding error (variance step²/12): a reviewer
     # who gives every project the same level is not thereby precise
     noise_floor = max(NOISE_FLOOR, (d.step / spread) ** 2 / 12.0)
-    return fit_hierarchical(d, z, lower, upper, max_iter=max_iter, tol=tol, noise_floor=noise_floor)
+
+    def fit_with(structure):
+        return fit_hierarchical(d, z, lower, upper, max_iter=max_iter, tol=tol, noise_floor=noise_floor,
+                                structure=structure)
+
+    if variant == AUTO:
+        name, fit, how = select_variant(d, z, fit_with)
+    else:
+        name, fit, how = variant, fit_with(VARIANTS[variant]), {"method": "requested"}
+    fit.params["variant"], fit.params["variant_selection"] = name, how
+    return fit

@@ -104,7 +104,7 @@ def model_parameters(fit: Fit, model: str, spread: float, center: float, d: Data
         return out
     out.update(log_scale_sd=math.sqrt(p["tau_l2"]), noise_prior_dof=p["noise_prior_dof"],
                typical_noise_sd=spread * math.sqrt(p["noise_prior_var"]),
-               censored=bool(p.get("censored")))
+               censored=bool(p.get("censored")), variant=p["variant"], variant_selection=p["variant_selection"])
     mult = p["confidence_multipliers"]
     out["confidence_noise_multipliers"] = (dict(zip(CONFIDENCE_NAMES, mult, strict=True))
                                            if mult is not None else None)

@@ -1,9 +1,11 @@
-"""Whether reviewers differ: heterogeneity tests of their biases and scales, and the prior of their noise levels.
+"""Whether reviewers differ: the between-reviewer variances of their biases and scales, and the prior of their
+noise levels.
 
-Reviewers are treated as alike unless the data show otherwise: the between-reviewer variances of biases and log
-scales are 0 unless Cochran's heterogeneity test rejects equality at 5 % (a test that keeps switching its
-component on and off between rounds leaves it off), and one noise level is shared unless a likelihood-ratio test
-rejects it at 5 %.
+DerSimonian–Laird estimates of the variances, 0 when the reviewers differ no more than their estimates' noise,
+and optionally held at 0 unless Cochran's heterogeneity test rejects equality at 5 % (a test that keeps
+switching its component on and off between rounds leaves it off); one noise level shared unless a
+likelihood-ratio test rejects it at 5 % (or always shared). Which of these the hierarchical fit uses is its
+`Structure`.
 """
 from __future__ import annotations
 
@@ -78,11 +80,12 @@ class NoisePrior:
     grid_nu: np.ndarray  # the log grid of ν₀ searched
     grid_s2: np.ndarray  # s₀² at each grid point, warm starts for the next round
     best: int | None = None  # grid index of the last estimate
+    always_shared: bool = False  # one noise level for all, without testing
 
     @classmethod
-    def start(cls, s02: float) -> NoisePrior:
+    def start(cls, s02: float, shared: bool = False) -> NoisePrior:
         grid_nu = np.exp(np.linspace(math.log(0.5), math.log(1e4), 25))
-        return cls(1e4, s02, grid_nu, np.full(len(grid_nu), s02))
+        return cls(1e4, s02, grid_nu, np.full(len(grid_nu), s02), always_shared=shared)
 
     @property
     def shared(self) -> bool:
@@ -91,6 +94,9 @@ class NoisePrior:
     def update(self, S: np.ndarray, dof: np.ndarray) -> np.ndarray:
         """Re-estimate (ν₀, s₀²) from the residual sums of squares S and their degrees of freedom, and return each
         reviewer's posterior mean noise precision."""
+        if self.always_shared:
+            self.s02, self.nu0 = float(S.sum() / dof.sum()), math.inf
+            return np.full(len(S), 1.0 / self.s02)
         window = None if self.best is None else (max(self.best - 2, 0), min(self.best + 3, len(self.grid_nu)))
         self.nu0, self.s02, self.grid_s2, self.best = _noise_prior(S, dof, self.grid_nu, self.grid_s2, window)
         if self.best == len(self.grid_nu) - 1:  # no evidence of different noise levels: one for all

@@ -9,8 +9,9 @@ How it is fitted (fast: every step is a few sparse sums over the reviews)
     scores on the qualities estimated from the OTHER reviews of the same submissions (unbiased, free of the
     reviewer's own noise); (4) noise variances and confidence multipliers from the residual sums of squares
     and their degrees of freedom (leverages removed); (5) hyperparameters: MacKay's fixed point for τ_q,
-    DerSimonian–Laird (with the test of `heterogeneity`) for τ_b and τ_l, maximum marginal likelihood for
-    (ν₀, s₀²). Stops when qualities, biases and log scales move by less than `tol` (1e-4 of the scores'
+    DerSimonian–Laird for τ_b and τ_l (with or without the test of `heterogeneity`, as the `Structure` says),
+    maximum marginal likelihood for (ν₀, s₀²). A last pass recomputes the qualities and biases from the final
+    weights and variances. Stops when qualities, biases and log scales move by less than `tol` (1e-4 of the scores'
     standard deviation, far below any interval).
 
     Identifiability: in each connected component of the review graph the model is unchanged by
@@ -23,6 +24,7 @@ How it is fitted (fast: every step is a few sparse sums over the reviews)
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,10 +41,32 @@ from .gaussian import (
 from .heterogeneity import NoisePrior, Switches, between_variance, dersimonian_laird
 
 
+@dataclass(frozen=True)
+class Structure:
+    """Which reviewer components a fit has, and how their between-reviewer variances are set.
+
+    bias   "shrunk": τ_b² by DerSimonian–Laird (0 when the reviewers' leniencies differ no more than their
+           estimates' noise, else the moment estimate); "tested": the same, but 0 unless Cochran's
+           heterogeneity test rejects equality at 5 %.
+    scale  "shrunk" or "tested" likewise for τ_l² (the test applies only while one noise level is shared: a
+           reviewer with their own noise level has their own scale); "none": every scale is 1.
+    noise  "tested": one level shared unless the likelihood-ratio test rejects it at 5 %; "shared": always one.
+    """
+
+    bias: str = "shrunk"
+    scale: str = "tested"
+    noise: str = "tested"
+
+
+FULL = Structure()  # every component, each as the data show it: the "full" variant of `selection`
+
+
 def fit_hierarchical(d: Data, z0: np.ndarray, lower: np.ndarray | None = None, upper: np.ndarray | None = None,
-                     *, max_iter: int, tol: float, noise_floor: float = NOISE_FLOOR) -> Fit:
+                     *, max_iter: int, tol: float, noise_floor: float = NOISE_FLOOR,
+                     structure: Structure = FULL) -> Fit:
     """The hierarchical model on standardised scores `z0`; `lower` and `upper` bound the latent scores of the
-    censored reviews (None: no censoring). `noise_floor` is the smallest noise variance a reviewer may have."""
+    censored reviews (None: no censoring). `noise_floor` is the smallest noise variance a reviewer may have;
+    `structure` which reviewer components it has (the full model by default)."""
     s, r, c = d.s, d.r, d.c
     N, R, n = d.n_sub, d.n_rev, len(z0)
     ns = np.bincount(s, minlength=N).astype(float)
@@ -64,8 +88,8 @@ def fit_hierarchical(d: Data, z0: np.ndarray, lower: np.ndarray | None = None, u
     mu_q, tau_q2 = 0.0, max(float(np.var(q)), 0.05)
     tau_b2 = max(0.1 * sig2, 0.01)
     tau_b2_hi = tau_b2
-    tau_l2 = 0.05
-    noise_prior = NoisePrior.start(sig2)
+    tau_l2 = 0.05 if structure.scale != "none" else 0.0
+    noise_prior = NoisePrior.start(sig2, shared=structure.noise == "shared")
     bias_test, scale_test = Switches(tau_b2 > 0), Switches(tau_l2 > 0)
     z, zeta = z0, np.zeros(n)
     converged = False
@@ -98,14 +122,20 @@ def fit_hierarchical(d: Data, z0: np.ndarray, lower: np.ndarray | None = None, u
             mult = _confidence_multipliers(c, r2 * inv_sig2[r], lev)
         # (5) hyperparameters: the between-reviewer variances of biases and log scales by DerSimonian–Laird on
         # each reviewer's own estimate against the other reviews, which is exactly 0 when reviewers differ no
-        # more than their estimates' noise (the model then is the plain mean)
+        # more than their estimates' noise (the model then is the plain mean). Spreads are tested: estimated
+        # from a dozen reviews per reviewer without the test, their variance can jump to its cap, the
+        # qualities shrink under the scales' uncertainty, and the fit collapses (docs/PERFORMANCE.md)
         mu_q = float(np.mean(q_new))
         tau_q2 = quality_variance(q_new, mu_q, p_s, tau_q2)
-        tau_b2, tau_b2_hi = dersimonian_laird(own_b, 1.0 / np.maximum(info_b, 1e-300), info_b > 1e-9)
-        # a reviewer with their own noise level must have their own scale too: one who compresses the scale
-        # leaves small residuals and would otherwise look precise and weigh too much
-        tau_l2 = between_variance(B, A, test=noise_prior.shared)
-        tau_b2, tau_l2 = bias_test.settle(tau_b2), scale_test.settle(tau_l2)
+        tau_b2, tau_b2_hi = dersimonian_laird(own_b, 1.0 / np.maximum(info_b, 1e-300), info_b > 1e-9,
+                                              test=structure.bias == "tested")
+        if structure.bias == "tested":
+            tau_b2 = bias_test.settle(tau_b2)
+        if structure.scale != "none":
+            # a reviewer with their own noise level must have their own scale too: one who compresses the scale
+            # leaves small residuals and would otherwise look precise and weigh too much
+            tau_l2 = between_variance(B, A, test=structure.scale == "tested" and noise_prior.shared)
+            tau_l2 = scale_test.settle(tau_l2) if structure.scale == "tested" else tau_l2
         change = largest_change((q_new, q), (b_new, b), (l_new, l))
         q, b, l = q_new, b_new, l_new
         if change < tol and it > 2:
@@ -116,7 +146,17 @@ def fit_hierarchical(d: Data, z0: np.ndarray, lower: np.ndarray | None = None, u
     if censored:
         z, zeta = censored_moments(z0, lower, upper, cens, b[r] + a[r] * q[s], w, a[r] ** 2 * var_q[s] + var_b[r])
     p_s = quality_precisions(d, w, a * a + var_a, tau_q2)
-    var_b, var_q = posterior_variances(d, w, a, p_s, 1.0 / tau_b2 if tau_b2 > 0 else math.inf)
+    prior_b = 1.0 / tau_b2 if tau_b2 > 0 else math.inf
+    # the qualities and biases once more, given the final scales, weights and variances, so that the point
+    # estimates are exactly the posterior means the draws are centred on (and the weighted mean `explain`
+    # shows), with the prior mean at its fixed point μ_q = mean(q): q and b are affine in μ_q, so two solves
+    # give it exactly
+    q1, b1, _ = qualities_and_biases(d, z, w, a, p_s, b, tau_q2, mu_q, prior_b)
+    q2, b2, _ = qualities_and_biases(d, z, w, a, p_s, b1, tau_q2, mu_q + 1.0, prior_b)
+    slope = float(np.mean(q2) - np.mean(q1))
+    shift = (float(np.mean(q1)) - mu_q) / (1.0 - slope) if slope < 1.0 - 1e-9 else 0.0
+    q, b, mu_q = q1 + shift * (q2 - q1), b1 + shift * (b2 - b1), mu_q + shift
+    var_b, var_q = posterior_variances(d, w, a, p_s, prior_b)
     shared = noise_prior.shared
     params = {"censored": censored, "iterations": it, "converged": converged, "tau_q2": tau_q2, "tau_b2": tau_b2,
               "tau_l2": tau_l2, "mu_q": mu_q, "tau_b2_upper": tau_b2_hi,

@@ -21,6 +21,11 @@ class SubmissionEstimate:
     rank_low: int  # best rank plausible (interval at `level`)
     rank_high: int  # worst rank plausible
     top_k_probability: float | None  # P(rank ≤ top_k), None when top_k was not given
+    # what the score is pulled towards (score units, its review group's) and that prior's standard deviation:
+    # the quality is the precision-weighted mean of this prior and of the corrected reviews (see
+    # `explain`); None for the models that do not pull (raw_mean, zscore)
+    prior_mean: float | None = None
+    prior_sd: float | None = None
 
 
 @dataclass(slots=True)
@@ -43,6 +48,9 @@ class ReviewerEstimate:
     reliability: float | None = None  # share of the reviewer's score variance due to quality, in [0, 1]
     reliability_low: float | None = None
     reliability_high: float | None = None
+    # posterior standard deviation of log(scale): a scale estimated from few reviews is uncertain, and the
+    # model then reads that reviewer's rescaled scores more cautiously (see `explain`)
+    log_scale_sd: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +101,19 @@ class CalibrationResult:
     seconds: dict = field(default_factory=dict, compare=False)  # where the time went (not part of the result)
     _sub_index: dict = field(default_factory=dict, repr=False)
     _rev_index: dict = field(default_factory=dict, repr=False)
+    # posterior draws of the qualities in score units (draws × submissions, columns in `submissions` order)
+    _draws: object = field(default=None, repr=False, compare=False)
 
     def submission(self, submission_id) -> SubmissionEstimate:
         return self.submissions[self._sub_index[submission_id]]
 
     def reviewer(self, reviewer_id) -> ReviewerEstimate:
         return self.reviewers[self._rev_index[reviewer_id]]
+
+    def score_draws(self, submission_id):
+        """The posterior draws of a submission's quality in score units (not clipped to the scale), the same
+        draws its ranks and intervals are read from; None when the result was built without them."""
+        return None if self._draws is None else self._draws[:, self._sub_index[submission_id]]
 
     def ranking(self) -> list:
         """Submission ids, best first."""
