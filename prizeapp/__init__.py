@@ -121,6 +121,9 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (public.bp, auth.bp, account.bp, admin.bp, organiser.bp, applicant.bp, pool.bp, reviewer.bp,
                       review.bp, assignment.bp, jury.bp, deliberation.bp):
         app.register_blueprint(blueprint)
+    from .views import ranking_explained  # the ranking explained: two projects compared, one reviewer's page
+
+    app.register_blueprint(ranking_explained.bp)
     from .views import impartial  # peer prizes' impartial selection
 
     app.register_blueprint(impartial.bp)

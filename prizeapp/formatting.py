@@ -2,13 +2,15 @@
 
 Every date of a page or an email goes through `date_filter` or `datetime_filter` (the `|date` and
 `|datetime` filters): they write the first day of a month as French does, « 1er mars 2021 ». Every list
-offered in words (a select's régions, themes, innovations) is put in order by `alphabetical`."""
+offered in words (a select's régions, themes, innovations) is put in order by `alphabetical`. Every score
+(calibrated or raw, its interval, a criterion's average) is written by `score` (the `|score` filter) with the
+decimals `score_places` chooses for its whole list, and `rounded_score` gives the same number to a spreadsheet."""
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 from babel.lists import format_list
@@ -83,6 +85,38 @@ def number(value: Any) -> str:
     return format_decimal(Decimal(str(value)), locale=get_locale())
 
 
+# Scores: one decimal on a scale up to SCORE_FINE_SPAN points wide (1–5, 0–10, 0–20), none on a wider one
+# (0–100); one more where two different scores of a list would otherwise be written alike.
+SCORE_FINE_SPAN = 20
+
+
+def score_places(values: Iterable[float | None], scale: tuple[float, float] | list[float] | None = None) -> int:
+    """How many decimals every score of a list is written with (`score`, `rounded_score`): one on a scale up to
+    20 points wide (none on a wider one), and one more when two different scores of `values` would otherwise
+    look equal. Never more: scores still equal at two decimals differ by less than 0.005 point, far inside any
+    interval the reviews give; their ranks say which is ahead."""
+    base = 1 if scale is None or scale[1] - scale[0] <= SCORE_FINE_SPAN else 0
+    distinct = {float(v) for v in values if v is not None}
+    if len({rounded_score(v, base) for v in distinct}) < len(distinct):
+        return base + 1
+    return base
+
+
+def rounded_score(value: float, places: int = 1) -> Decimal:
+    """`value` rounded to `places` decimals, halves away from zero (4.25 → 4.3), as the pages and the
+    spreadsheets write it."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def score(value: float | None, places: int = 1) -> str:
+    """4,0 / 4,55: a score with exactly `places` decimals (`score_places` chooses them for a whole list), in
+    the reader's language; « — » without a score."""
+    if value is None:
+        return "—"
+    return format_decimal(rounded_score(value, places), format="#,##0." + "0" * places if places else "#,##0",
+                          locale=get_locale(), decimal_quantization=False)
+
+
 def filesize(size: int) -> str:
     """2,5 Mo / 2.5 MB: a size in the reader's language."""
     if size >= 1024 * 1024:
@@ -123,5 +157,6 @@ def by_label(vocabulary: Iterable[T]) -> list[T]:
 
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(datetime=datetime_filter, date=date_filter, label=label, duration=duration,
-                                 number=number, filesize=filesize, euros=euros,
+                                 number=number, score=score, filesize=filesize, euros=euros,
                                  percent=percent, words_list=words_list)
+    app.jinja_env.globals.update(score_places=score_places)

@@ -30,6 +30,8 @@ def cell_text(value, decimals: int = 3) -> str:
         return str(value)
     if isinstance(value, float):
         return f"{value:.{decimals}f}".replace(".", ",")
+    if isinstance(value, Decimal):  # already rounded as wanted (a score as the pages write it): its own decimals
+        return format(value, "f").replace(".", ",")
     return defuse(str(value))
 
 

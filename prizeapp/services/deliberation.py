@@ -7,13 +7,19 @@ the jury's pages, their exports, the per-project permission (`permissions.is_rec
 ask it. A recused person sees nothing of the project in the jury's pages and does not vote on it. Votes and
 decisions can be changed until the results are published (`Call.results_published_at`); every change is
 written to the audit log with what it was before and after.
+
+The record of a meeting (`record`, shown on the screen and printed as the PDF to sign from the same template)
+counts only the votes of the jury members present, each on the projects they are not recused from
+(`meeting_tally`), and names the members whose votes it leaves out.
 """
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy.orm import selectinload
 
@@ -233,6 +239,44 @@ def record_vote(*, submission: Submission, jury_member: User, choice: VoteChoice
     return vote
 
 
+def record_votes(*, call: Call, jury_member: User,
+                 choices: dict[int, tuple[VoteChoice | str, str | None]]) -> list[JuryVote]:
+    """A jury member's votes on several projects of `call` at once (submission id → choice and comment; a
+    comment of None keeps the one recorded): all or nothing, by the rules of `record_vote` — until the results
+    are published, never on a project they are recused from, only on the call's projects. Returns the votes
+    that changed; an unchanged one is neither written again nor audited."""
+    _still_open(call)
+    if not choices:
+        return []
+    items = list(db.session.scalars(db.select(Submission).where(
+        Submission.call_id == call.id, Submission.submitted_at.is_not(None), Submission.id.in_(list(choices)))))
+    if len(items) != len(choices):
+        raise DeliberationError("not_in_call")
+    if hidden_from(call, jury_member, submissions=items):
+        raise DeliberationError("recused")
+    existing = {v.submission_id: v for v in db.session.scalars(db.select(JuryVote).where(
+        JuryVote.call_id == call.id, JuryVote.jury_member_id == jury_member.id,
+        JuryVote.submission_id.in_(list(choices))))}
+    changed = []
+    for submission in sorted(items, key=lambda s: s.id):
+        choice, comment = choices[submission.id]
+        vote = existing.get(submission.id)
+        comment = (vote.comment if vote is not None else "") if comment is None else comment.strip()
+        if vote is not None and vote.choice == VoteChoice(choice) and vote.comment == comment:
+            continue
+        before = {"choice": vote.choice.value, "comment": vote.comment} if vote is not None else None
+        if vote is None:
+            vote = JuryVote(call_id=call.id, submission_id=submission.id, jury_member_id=jury_member.id)
+            db.session.add(vote)
+        vote.choice, vote.comment, vote.updated_at = VoteChoice(choice), comment, utcnow()
+        db.session.flush()
+        audit.record(action=audit.AuditAction.DELIBERATION_VOTED, actor=jury_member, obj=vote, call=call,
+                     details={"submission_id": submission.id, "before": before,
+                              "after": {"choice": vote.choice.value, "comment": vote.comment}})
+        changed.append(vote)
+    return changed
+
+
 def votes_of(call: Call, user: User) -> dict[int, JuryVote]:
     """Submission id → `user`'s vote."""
     return {v.submission_id: v for v in db.session.scalars(db.select(JuryVote).where(
@@ -241,29 +285,53 @@ def votes_of(call: Call, user: User) -> dict[int, JuryVote]:
 
 @dataclass
 class Tally:
-    """The jury's votes on one project: counts per choice and the votes themselves (with their authors)."""
+    """The jury's votes on one project: counts per choice and the votes counted (with their authors), by
+    name; `not_counted`, the votes a record leaves out (members absent from the meeting, or recused)."""
 
     counts: dict[VoteChoice, int]
     votes: list[JuryVote]
+    not_counted: list[JuryVote] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return len(self.votes)
 
 
-def tally(call: Call) -> dict[int, Tally]:
-    """Submission id → its tally; every project of the call has one, possibly empty."""
+def tally(call: Call, *, counted: Callable[[JuryVote], bool] | None = None) -> dict[int, Tally]:
+    """Submission id → its tally; every project of the call has one, possibly empty. With `counted`, only the
+    votes it accepts are counted, the others kept in `not_counted`."""
     votes = list(db.session.scalars(db.select(JuryVote).where(JuryVote.call_id == call.id)
                                     .options(selectinload(JuryVote.jury_member))
                                     .order_by(JuryVote.submission_id, JuryVote.id)))
     result = {s.id: Tally(counts={c: 0 for c in VoteChoice}, votes=[]) for s in projects(call)}
     for vote in votes:
         entry = result.setdefault(vote.submission_id, Tally(counts={c: 0 for c in VoteChoice}, votes=[]))
-        entry.votes.append(vote)
+        (entry.votes if counted is None or counted(vote) else entry.not_counted).append(vote)
     for entry in result.values():
         entry.counts.update(Counter(v.choice for v in entry.votes))
-        entry.votes.sort(key=lambda v: (v.jury_member.last_name, v.jury_member.first_name))
+        for listed in (entry.votes, entry.not_counted):
+            listed.sort(key=lambda v: (v.jury_member.last_name, v.jury_member.first_name))
     return result
+
+
+def meeting_tally(call: Call, deliberation: Deliberation, *, members: list[User] | None = None) -> dict[int, Tally]:
+    """The tally the record of `deliberation` gives: only the votes of the jury members present at the meeting
+    count, each on the projects they are not recused from (recorded or automatic: `hidden_from`); the votes of
+    absent members are kept aside, in `not_counted`. `members`: the call's jury, when the caller has it."""
+    members = jury_members(call) if members is None else members
+    present = set(deliberation.present_ids or [])
+    return _tally_of(call, [m for m in members if m.id in present])
+
+
+def standing_tally(call: Call) -> dict[int, Tally]:
+    """The tally the ranking shows the jury: the votes of the call's jury members, each on the projects they
+    are not recused from (a vote cast before a recusal no longer counts; a former member's neither)."""
+    return _tally_of(call, jury_members(call))
+
+
+def _tally_of(call: Call, members: list[User]) -> dict[int, Tally]:
+    hidden = {m.id: hidden_from(call, m) for m in members}
+    return tally(call, counted=lambda v: v.jury_member_id in hidden and v.submission_id not in hidden[v.jury_member_id])
 
 
 # --- decisions ------------------------------------------------------------------------------------------
@@ -414,28 +482,99 @@ def latest_deliberation(call: Call) -> Deliberation | None:
                              .order_by(Deliberation.held_at.desc(), Deliberation.id.desc()).limit(1))
 
 
+@dataclass(frozen=True)
+class RankingUsed:
+    """The ranking a meeting deliberated from, as the record describes it in words."""
+
+    run: CalibrationRun
+    seed: int  # the random draws are fixed by it: computing again gives the same ranking
+    places: int | None  # each project's chance of being among this many laureates was estimated
+    projects: int
+    reviews: int
+    reviewers_left_out: int
+
+    @classmethod
+    def of(cls, run: CalibrationRun) -> RankingUsed:
+        result, params = run.result or {}, run.params or {}
+        return cls(run=run, seed=int(result.get("seed", params.get("seed", 0)) or 0),
+                   places=result.get("top_k", params.get("top_k")), projects=len(result.get("submissions", [])),
+                   reviews=len(result.get("reviews", [])),
+                   reviewers_left_out=len(result.get("excluded_reviewer_ids", [])))
+
+
+class RecordRow(NamedTuple):
+    """One project in the record: its entry in the ranking used, the meeting's tally, its decision."""
+
+    submission: Submission
+    entry: dict | None
+    tally: Tally
+    decision: Decision | None
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    """A jury member whose votes the record leaves out, and how many: absent from the meeting, or recused."""
+
+    member: User
+    votes: int
+    absent: bool
+
+
 @dataclass
 class Record:
-    """Everything the printable record of a deliberation shows, read from the data."""
+    """Everything the record of a deliberation shows, on the screen and in its PDF, read from the data."""
 
     call: Call
     deliberation: Deliberation
     present: list[User]
     absent: list[User]
     run: CalibrationRun | None
+    ranking: RankingUsed | None
     recusals: list[RecusalRow]
-    rows: list[tuple[Submission, dict | None, Tally, Decision | None]]
+    rows: list[RecordRow]
+    not_counted: list[NotCounted]
+    recorder: User | None
     generated_at: datetime
+
+    @property
+    def outcomes(self) -> dict[DecisionOutcome, int]:
+        """How many projects got each outcome."""
+        found = Counter(row.decision.outcome for row in self.rows if row.decision is not None)
+        return {outcome: found[outcome] for outcome in DecisionOutcome}
+
+    @property
+    def undecided(self) -> int:
+        return sum(1 for row in self.rows if row.decision is None)
+
+    @property
+    def laureates(self) -> list[RecordRow]:
+        """The laureates, in the order of the ranking used."""
+        return [row for row in self.rows if row.decision is not None
+                and row.decision.outcome == DecisionOutcome.LAUREATE]
+
+    @property
+    def votes_counted(self) -> int:
+        return sum(row.tally.total for row in self.rows)
 
 
 def record(call: Call, deliberation: Deliberation) -> Record:
-    """The content of the printable record of `deliberation`."""
+    """The content of the record of `deliberation`: the jury present and absent, the recusals, the ranking used,
+    every project in its order with the meeting's tally (`meeting_tally`: the members present only) and its
+    decision, and whose votes were left out."""
     members = jury_members(call)
     present_ids = set(deliberation.present_ids or [])
     run = db.session.get(CalibrationRun, deliberation.calibration_run_id) if deliberation.calibration_run_id \
         else None
-    votes, decided = tally(call), decisions(call)
-    rows = [(s, entry, votes[s.id], decided.get(s.id)) for s, entry in in_ranking_order(call, run)]
+    votes, decided = meeting_tally(call, deliberation, members=members), decisions(call)
+    rows = [RecordRow(s, entry, votes[s.id], decided.get(s.id)) for s, entry in in_ranking_order(call, run)]
+    left_out = Counter(v.jury_member_id for row in rows for v in row.tally.not_counted)
+    people = {m.id: m for m in members} | {v.jury_member_id: v.jury_member for row in rows
+                                           for v in row.tally.not_counted}
+    not_counted = sorted((NotCounted(member=people[mid], votes=n, absent=mid not in present_ids)
+                          for mid, n in left_out.items()),
+                         key=lambda x: (x.member.last_name, x.member.first_name, x.member.id))
+    recorder = db.session.get(User, deliberation.recorded_by_id) if deliberation.recorded_by_id else None
     return Record(call=call, deliberation=deliberation, present=[m for m in members if m.id in present_ids],
-                  absent=[m for m in members if m.id not in present_ids], run=run, recusals=all_recusals(call),
-                  rows=rows, generated_at=utcnow())
+                  absent=[m for m in members if m.id not in present_ids], run=run,
+                  ranking=RankingUsed.of(run) if run is not None else None, recusals=all_recusals(call),
+                  rows=rows, not_counted=not_counted, recorder=recorder, generated_at=utcnow())

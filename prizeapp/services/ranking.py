@@ -18,6 +18,7 @@ import numpy as np
 
 from ..core import calibration
 from ..core import grid as grid_core
+from ..core.calibration import explain
 from ..enums import CalibrationStatus, ReviewStatus, SubmissionStatus
 from ..errors import RuleError
 from ..extensions import db
@@ -27,10 +28,20 @@ from . import audit, reviews
 
 # A project's reviews disagree when their totals span more than this share of the grid's scale.
 DISAGREEMENT_SHARE = 0.3
+# What a stored ranking holds, in its inputs' hash: a run stored before a change of it is not reused. 2: what
+# the explanations read (qualities, priors, draws, reviewers' noise and spread uncertainty, confidences).
+RESULT_FORMAT = 2
 
 
 class RankingError(RuleError):
     """A ranking the rules do not allow (an unknown model)."""
+
+
+def reviewer_code(position: int) -> str:
+    """A reviewer's letters from their place among the ranking's reviewers: A…Z, then A2…Z2 and so on (the
+    jury's pages and the jury pack name them so when the call hides names)."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return letters[position % 26] + (str(position // 26 + 1) if position >= 26 else "")
 
 
 def _flush(percent: int) -> None:
@@ -65,6 +76,7 @@ def inputs_hash(call: Call, rows: reviews.ReviewRows, model: str, params: dict) 
         "reviews": [rows.submission_ids, rows.reviewer_ids, rows.totals, rows.confidences],
         "criteria": {str(k): v for k, v in sorted(rows.criterion_scores.items())},
         "excluded": rows.excluded_reviewer_ids,
+        "format": RESULT_FORMAT,
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=float)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -167,6 +179,9 @@ def _as_json(call: Call, rows: reviews.ReviewRows, result: calibration.Calibrati
             "top_k_probability": s.top_k_probability,
             "spread": spread, "disagreement": spread > DISAGREEMENT_SHARE * (hi - lo),
             "criteria": {cid: scores[str(s.id)] for cid, scores in criteria.items() if str(s.id) in scores},
+            # what the explanations read (core.calibration.explain)
+            "quality": s.quality, "prior_mean": s.prior_mean, "prior_sd": s.prior_sd,
+            "draws": explain.pack_draws(draws) if (draws := result.score_draws(s.id)) is not None else None,
         })
     reviewers_json = []
     for r in result.reviewers:
@@ -177,10 +192,11 @@ def _as_json(call: Call, rows: reviews.ReviewRows, result: calibration.Calibrati
             "leniency": r.leniency, "leniency_low": r.leniency_low, "leniency_high": r.leniency_high,
             "scale": r.scale, "scale_low": r.scale_low, "scale_high": r.scale_high,
             "reliability": r.reliability, "outlier": outliers.get(r.id),
+            "noise_sd": r.noise_sd, "log_scale_sd": r.log_scale_sd,
         })
     reviews_json = []
-    for sid, rid, value in zip(rows.submission_ids, rows.reviewer_ids, rows.totals):
-        reviews_json.append({"submission_id": sid, "reviewer_id": rid, "total": value,
+    for sid, rid, value, confidence in zip(rows.submission_ids, rows.reviewer_ids, rows.totals, rows.confidences):
+        reviews_json.append({"submission_id": sid, "reviewer_id": rid, "total": value, "confidence": confidence,
                              "corrected": corrected_score(value, leniency[rid], center, scale)})
     connectivity = result.connectivity
     return {
@@ -224,7 +240,7 @@ def _plain(value):
 
 def view_without(result: dict, hidden: set[int] | frozenset[int]) -> dict:
     """The stored ranking `result` as someone recused from the projects `hidden` sees it: as if those
-    projects did not exist. The stored result is not changed; with nothing hidden it is returned as is.
+    projects did not exist. The stored result is not changed; with none of them in it, it is returned as is.
 
     Recomputed over the other projects and their reviews only: ranks 1..n (calibrated and raw, ties sharing
     the better rank, in the stored order), the reviews, each reviewer's number of reviews and co-reviewers
@@ -234,6 +250,7 @@ def view_without(result: dict, hidden: set[int] | frozenset[int]) -> dict:
     draws over every project, which the run does not keep), reviewers' leniency, spread, reliability and
     outlier flags (estimated from all their reviews) with the corrected totals that follow from them, and the
     model's parameters and warnings (they count and name the whole call)."""
+    hidden = set(hidden) & {p["id"] for p in result["submissions"]}  # a draft of their team's is not in it
     if not hidden:
         return result
     projects = [p for p in result["submissions"] if p["id"] not in hidden]
@@ -325,14 +342,64 @@ SORTS = ("rank", "raw_rank", "score", "disagreement", "reference")
 
 @dataclass
 class ReviewCounts:
+    """The reviews asked for (committed assignments) and submitted, on the `projects` a viewer sees; `hidden`
+    projects of the call are not shown to them (their recusals), nor counted."""
+
     submitted: int
     assigned: int
+    projects: int = 0
+    hidden: int = 0
+
+
+@dataclass
+class SeenRanking:
+    """The latest ranking of a call as one viewer sees it: `view_without` the projects they are recused from,
+    computed here once for every jury page and export. `hidden` counts those projects among the call's
+    submitted ones (what the pages tell them, « 7 projets ne vous sont pas montrés »)."""
+
+    run: CalibrationRun | None
+    result: dict | None
+    hidden: int = 0
+
+    @property
+    def restricted(self) -> bool:
+        return bool(self.result and self.result.get("restricted"))
+
+
+def seen_by(call: Call, hidden: set[int] | frozenset[int]) -> SeenRanking:
+    """The latest ranking of `call` for a viewer who may not see the projects `hidden`: as if those projects
+    did not exist (`view_without`: ranks 1..n among the others), with the number of them."""
+    run = latest(call)
+    if run is None:
+        return SeenRanking(run=None, result=None, hidden=hidden_count(call, hidden))
+    return SeenRanking(run=run, result=view_without(run.result, hidden), hidden=hidden_count(call, hidden))
+
+
+def hidden_count(call: Call, hidden: set[int] | frozenset[int]) -> int:
+    """How many of the call's submitted projects are among `hidden` (a viewer's recusals)."""
+    if not hidden:
+        return 0
+    return len(set(db.session.scalars(db.select(Submission.id).where(
+        Submission.call_id == call.id, Submission.submitted_at.is_not(None),
+        Submission.id.in_(list(hidden))))))
+
+
+def laureate_cutoff(result: dict) -> float | None:
+    """The calibrated score halfway between the last project within the laureates' number (`top_k`, the call's
+    prizes) and the next one, among the projects of `result` (those a viewer sees); None without prizes, or
+    when every project is within them."""
+    k = result.get("top_k")
+    projects = sorted(result["submissions"], key=lambda p: (p["rank"], -p["score"]))
+    if not k or len(projects) <= k:
+        return None
+    return (projects[k - 1]["score"] + projects[k]["score"]) / 2
 
 
 @dataclass
 class RankingPage:
     """What the jury's ranking page shows, for one viewer: the run being computed or failed, the latest
-    ranking as the viewer may see it (`view_without` their hidden projects), its rows filtered and sorted."""
+    ranking as the viewer may see it (`seen_by`), its rows filtered and sorted, and the cut-off between the
+    laureates' number and the others among what they see."""
 
     pending: CalibrationRun | None
     failed: CalibrationRun | None
@@ -343,6 +410,7 @@ class RankingPage:
     categories: list[str] = field(default_factory=list)
     up_to_date: bool = True
     exclusions: list[CalibrationExclusion] = field(default_factory=list)
+    cutoff: float | None = None
 
     @property
     def restricted(self) -> bool:
@@ -359,22 +427,21 @@ def ranking_page(call: Call, *, hidden: frozenset[int], category: str = "", sort
     last = db.session.scalar(db.select(CalibrationRun).where(CalibrationRun.call_id == call.id)
                              .order_by(CalibrationRun.id.desc()).limit(1))
     failed = last if last is not None and last.status == CalibrationStatus.FAILED else None
-    progress = reviews.progress(call)
-    if hidden:  # the counts a recused jury member sees leave their projects out too
-        kept = [row for sid, row in progress.by_submission.items() if sid not in hidden]
-        counts = ReviewCounts(submitted=sum(r["submitted"] for r in kept), assigned=sum(r["assigned"] for r in kept))
-    else:
-        counts = ReviewCounts(submitted=progress.submitted, assigned=progress.assigned)
-    run = latest(call)
-    page = RankingPage(pending=pending, failed=failed, run=run, counts=counts)
-    if run is None:
+    seen = seen_by(call, hidden)
+    # The counts a recused jury member sees leave their projects out too, and say so.
+    kept = [row for sid, row in reviews.progress(call).by_submission.items() if sid not in hidden]
+    counts = ReviewCounts(submitted=sum(r["submitted"] for r in kept), assigned=sum(r["assigned"] for r in kept),
+                          projects=len(kept), hidden=seen.hidden)
+    page = RankingPage(pending=pending, failed=failed, run=seen.run, counts=counts)
+    if seen.run is None:
         return page
-    page.result = view_without(run.result, hidden)
+    page.result = seen.result
     page.rows = _sorted_rows([p for p in page.result["submissions"] if not category or p["category"] == category],
                              sort if sort in SORTS else "rank")
     page.categories = sorted({p["category"] for p in page.result["submissions"] if p["category"]})
-    page.up_to_date = is_current(call, run)
+    page.up_to_date = is_current(call, seen.run)
     page.exclusions = exclusions(call, hidden)
+    page.cutoff = laureate_cutoff(page.result)
     return page
 
 

@@ -1,8 +1,11 @@
 """Geometry of the server-drawn SVG charts: numbers in, coordinates out, so templates only draw.
 
 One chart type serves the ranking pages: a dot per row with its interval as a horizontal line, and an
-optional second marker (the raw mean beside the calibrated score, or a raw score beside its correction). A
-stacked bar shows the parts of a whole, such as the resources of an economic model by kind.
+optional second marker (the raw mean beside the calibrated score, or a raw score beside its correction), drawn
+as one SVG or (the forest plot, readable on a phone) as HTML rows placed in percent of the plot's width. A
+stacked bar shows the parts of a whole, such as the resources of an economic model by kind. A scatter puts two
+measures against each other (a project's place and its outcome; a reviewer's scores against the others'), with
+the line of equal values and a fitted line when asked for.
 """
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ class Row:
     high: float | None = None
     marker: float | None = None  # a second value, drawn hollow
     highlight: bool = False
+    href: str | None = None  # where the row's label leads (a project's page), in the HTML rendering
+    key: str = ""  # what the row is, for ids (a project's id)
 
 
 @dataclass
@@ -35,6 +40,13 @@ class DrawnRow:
     x_high: float | None
     x_marker: float | None
     highlight: bool
+    # The same places as percentages of the plot's width, for the HTML rendering (`_charts.html`'s forest_plot),
+    # which scales to any screen; PLOT_MARGIN keeps the ends' dots and labels inside.
+    at: float | None = None
+    at_low: float | None = None
+    at_high: float | None = None
+    at_marker: float | None = None
+    row: Row | None = None
 
 
 @dataclass
@@ -48,6 +60,11 @@ class IntervalChart:
     reference_x: float | None  # a vertical line (zero leniency), when asked for
     axis_y: float
     extra: dict = field(default_factory=dict)
+    tick_at: list[tuple[float, float]] = field(default_factory=list)  # (percent, value)
+    reference_at: float | None = None
+    cutoff: float | None = None  # a vertical dashed line (the laureates' cut-off score), when asked for
+    cutoff_x: float | None = None
+    cutoff_at: float | None = None
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -65,27 +82,48 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def interval_chart(rows: list[Row], domain: tuple[float, float], *, reference: float | None = None) -> IntervalChart:
-    """Place `rows` (top to bottom) on a horizontal axis spanning `domain`."""
+PLOT_MARGIN = 4  # percent of the plot's width left free at each end (HTML rendering)
+
+
+def interval_chart(rows: list[Row], domain: tuple[float, float], *, reference: float | None = None,
+                   cutoff: float | None = None) -> IntervalChart:
+    """Place `rows` (top to bottom) on a horizontal axis spanning `domain`; `reference` and `cutoff` are
+    vertical lines (zero; the score that separates the laureates from the others), drawn when inside it."""
     low, high = domain
     if high <= low:
         high = low + 1.0
 
+    def share_of(value: float) -> float:
+        return (min(max(value, low), high) - low) / (high - low)
+
     def x_of(value: float | None) -> float | None:
         if value is None:
             return None
-        clipped = min(max(value, low), high)
-        return round(LABEL_WIDTH + (clipped - low) / (high - low) * PLOT_WIDTH, 2)
+        return round(LABEL_WIDTH + share_of(value) * PLOT_WIDTH, 2)
+
+    def at(value: float | None) -> float | None:
+        if value is None:
+            return None
+        return round(PLOT_MARGIN + share_of(value) * (100 - 2 * PLOT_MARGIN), 2)
+
+    def inside(value: float | None) -> bool:
+        return value is not None and low <= value <= high
 
     drawn = [DrawnRow(label=row.label, y=TOP + i * ROW_HEIGHT + ROW_HEIGHT / 2, x=x_of(row.value),
                       x_low=x_of(row.low), x_high=x_of(row.high), x_marker=x_of(row.marker),
-                      highlight=row.highlight) for i, row in enumerate(rows)]
+                      highlight=row.highlight, at=at(row.value), at_low=at(row.low), at_high=at(row.high),
+                      at_marker=at(row.marker), row=row) for i, row in enumerate(rows)]
     axis_y = TOP + len(rows) * ROW_HEIGHT + 4
+    ticks = nice_ticks(low, high)
     return IntervalChart(width=LABEL_WIDTH + PLOT_WIDTH + 20, height=int(axis_y + AXIS_ROOM),
                          label_width=LABEL_WIDTH, plot_width=PLOT_WIDTH, rows=drawn,
-                         ticks=[(x_of(t), t) for t in nice_ticks(low, high)],
-                         reference_x=x_of(reference) if reference is not None and low <= reference <= high else None,
-                         axis_y=axis_y)
+                         ticks=[(x_of(t), t) for t in ticks],
+                         reference_x=x_of(reference) if inside(reference) else None,
+                         axis_y=axis_y, tick_at=[(at(t), t) for t in ticks],
+                         reference_at=at(reference) if inside(reference) else None,
+                         cutoff=cutoff if inside(cutoff) else None,
+                         cutoff_x=x_of(cutoff) if inside(cutoff) else None,
+                         cutoff_at=at(cutoff) if inside(cutoff) else None)
 
 
 # --- a line over time (an impact indicator at its milestones) ---------------------------------------------
@@ -216,6 +254,7 @@ def bar_chart(bars: list[tuple[str, float]]) -> BarChart:
 SCATTER_LEFT = 56  # room for the vertical axis' labels
 SCATTER_PLOT_WIDTH = 440
 SCATTER_PLOT_HEIGHT = 240
+SCATTER_SQUARE = 300  # the side of the plot when both axes have the same scale (`equal_axes`)
 SCATTER_TOP = 30  # room for the vertical axis' name above it
 SCATTER_RIGHT = 16
 SCATTER_AXIS_ROOM = 40  # the horizontal axis' labels and its name
@@ -244,39 +283,75 @@ class ScatterChart:
     points: list[ScatterPoint]
     x_ticks: list[tuple[float, float]]  # (x, value)
     y_ticks: list[tuple[float, float]]  # (y, value)
+    diagonal: tuple[float, float, float, float] | None = None  # the line y = x (same value on both axes), x1 y1 x2 y2
+    line: tuple[float, float, float, float] | None = None  # a line y = intercept + slope x, x1 y1 x2 y2
+
+
+def _segment_inside(intercept: float, slope: float, x_domain: tuple[float, float],
+                    y_domain: tuple[float, float]) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The ends of the part of y = intercept + slope x inside the plot's rectangle (values), if it crosses it."""
+    (x_low, x_high), (y_low, y_high) = x_domain, y_domain
+    ends = [(x, intercept + slope * x) for x in (x_low, x_high)]
+    if slope:
+        ends += [((y - intercept) / slope, y) for y in (y_low, y_high)]
+    inside = sorted({(round(x, 9), round(y, 9)) for x, y in ends
+                     if x_low - 1e-9 <= x <= x_high + 1e-9 and y_low - 1e-9 <= y <= y_high + 1e-9})
+    return (inside[0], inside[-1]) if len(inside) >= 2 else None
 
 
 def scatter_chart(points: list[tuple[str, float, float]], *, x_domain: tuple[float, float],
-                  y_domain: tuple[float, float], x_ticks: list[float] | None = None,
-                  y_ticks: list[float] | None = None) -> ScatterChart:
+                  y_domain: tuple[float, float] | None = None, x_ticks: list[float] | None = None,
+                  y_ticks: list[float] | None = None, equal_axes: bool = False, merge: bool = True,
+                  diagonal: bool = False, line: tuple[float, float] | None = None) -> ScatterChart:
     """Place `points` (label, x value, y value) on a plot spanning `x_domain` across and `y_domain` up (values
-    outside are drawn on the edge). Points at the same values are one dot that counts them. Ticks default to
-    round values of each domain."""
+    outside are drawn on the edge). Ticks default to round values of each domain.
+
+    `equal_axes`: the same scale on both axes, a square plot spanning `x_domain` both ways (a reviewer's scores
+    against the others'). `merge`: points at the same place are one dot that counts them (else a dot each).
+    `diagonal`: the line of equal values (y = x); `line` (intercept, slope): y = intercept + slope x; each drawn
+    where it crosses the plot."""
+    if equal_axes:
+        y_domain, y_ticks = x_domain, x_ticks
+        plot_width = plot_height = SCATTER_SQUARE
+    else:
+        plot_width, plot_height = SCATTER_PLOT_WIDTH, SCATTER_PLOT_HEIGHT
+    if y_domain is None:
+        raise ValueError("scatter_chart needs a y_domain unless equal_axes")
     (x_low, x_high), (y_low, y_high) = x_domain, y_domain
     x_high = x_high if x_high > x_low else x_low + 1.0
     y_high = y_high if y_high > y_low else y_low + 1.0
-    right, bottom = SCATTER_LEFT + SCATTER_PLOT_WIDTH, SCATTER_TOP + SCATTER_PLOT_HEIGHT
+    right, bottom = SCATTER_LEFT + plot_width, SCATTER_TOP + plot_height
 
     def x_of(value: float) -> float:
-        return round(SCATTER_LEFT + (min(max(value, x_low), x_high) - x_low) / (x_high - x_low)
-                     * SCATTER_PLOT_WIDTH, 2)
+        return round(SCATTER_LEFT + (min(max(value, x_low), x_high) - x_low) / (x_high - x_low) * plot_width, 2)
 
     def y_of(value: float) -> float:
-        return round(bottom - (min(max(value, y_low), y_high) - y_low) / (y_high - y_low) * SCATTER_PLOT_HEIGHT, 2)
+        return round(bottom - (min(max(value, y_low), y_high) - y_low) / (y_high - y_low) * plot_height, 2)
 
+    def drawn(intercept: float, slope: float) -> tuple[float, float, float, float] | None:
+        ends = _segment_inside(intercept, slope, (x_low, x_high), (y_low, y_high))
+        if ends is None:
+            return None
+        (x1, y1), (x2, y2) = ends
+        return (x_of(x1), y_of(y1), x_of(x2), y_of(y2))
+
+    placed: list[ScatterPoint] = []
     merged: dict[tuple[float, float], ScatterPoint] = {}
     for label, x_value, y_value in points:
         spot = (x_of(x_value), y_of(y_value))
-        if spot in merged:
+        if merge and spot in merged:
             merged[spot].count += 1
             merged[spot].labels.append(label)
-        else:
-            merged[spot] = ScatterPoint(x_value=x_value, y_value=y_value, x=spot[0], y=spot[1], count=1,
-                                        labels=[label])
+            continue
+        point = ScatterPoint(x_value=x_value, y_value=y_value, x=spot[0], y=spot[1], count=1, labels=[label])
+        merged[spot] = point
+        placed.append(point)
     return ScatterChart(width=right + SCATTER_RIGHT, height=bottom + SCATTER_AXIS_ROOM, left=SCATTER_LEFT,
-                        right=right, top=SCATTER_TOP, bottom=bottom, points=list(merged.values()),
+                        right=right, top=SCATTER_TOP, bottom=bottom, points=placed,
                         x_ticks=[(x_of(t), t) for t in (x_ticks if x_ticks is not None else nice_ticks(x_low, x_high))],
-                        y_ticks=[(y_of(t), t) for t in (y_ticks if y_ticks is not None else nice_ticks(y_low, y_high))])
+                        y_ticks=[(y_of(t), t) for t in (y_ticks if y_ticks is not None else nice_ticks(y_low, y_high))],
+                        diagonal=drawn(0.0, 1.0) if diagonal else None,
+                        line=drawn(*line) if line is not None else None)
 
 
 # --- a stacked bar: the parts of a whole (the resources of an economic model by kind) --------------------------

@@ -1,13 +1,15 @@
 """The organisers' side of the jury's deliberation: the jury's votes beside the calibrated ranking, final
-decisions, recusals of jury members, and the record of the meeting with its printable page."""
+decisions, recusals of jury members, and the record of the meeting, on the screen and as a PDF to sign; and the
+jury pack, the PDF the call's jury and organisers read for the meeting."""
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..enums import DecisionOutcome, VoteChoice
@@ -24,13 +26,19 @@ from ..labels import model_label
 from ..models import CalibrationRun, Call, Submission, User
 from ..models.decision import Deliberation, Recusal
 from ..models.types import utcnow
-from ..permissions import can_decide
-from ..services import deliberation, ranking
+from ..permissions import can_decide, can_view_ranking, recused_from
+from ..services import audit, deliberation, jury_pack, pdf, ranking
+from ..web import int_arg
+from .charts import Row, interval_chart
+from .helpers import same_origin_download
 from .loading import call_or_404, of_call_or_404, submitted_of_call_or_404
+from .ranking_charts import coded, leniency_chart, zoomed
 from .reasons import code_label
 from .refusals import Refusals
 
-bp = Blueprint("deliberation", __name__, url_prefix="/manage/calls")
+# No prefix: the organisers' pages are under /manage/calls, the jury pack beside the jury's pages under /jury.
+bp = Blueprint("deliberation", __name__)
+MANAGE = "/manage/calls"
 
 
 @bp.context_processor
@@ -47,6 +55,7 @@ ERRORS = Refusals(deliberation.DeliberationError, {
     "nobody_present": _l("Tick the jury members who were present."),
     "unknown_run": _l("Choose a ranking of this call."),
     "negative_count": _l("The numbers of laureates and mentions cannot be negative."),
+    "not_in_call": _l("This project is not among the call's submitted projects."),
 })
 
 
@@ -85,17 +94,18 @@ def _decisions_page(call: Call, *, failed: tuple[int, DecisionForm] | None = Non
         undecided=len(items) - len(decided), open=call.results_published_at is None, choices=list(VoteChoice),
         jury=deliberation.jury_members(call), recusals=deliberation.all_recusals(call), code_label=code_label,
         recusal_form=recusal_form or _recusal_form(call), confirm_form=ConfirmForm(),
-        record=deliberation.latest_deliberation(call),
+        record=deliberation.latest_deliberation(call), pack_default=jury_pack.default_shortlist(call),
+        pack_max=jury_pack.SHORTLIST_MAX,
         draft_form=draft_form or DraftFromRankingForm(laureates=call.prize_count or 0)), status
 
 
-@bp.route("/<int:call_id>/decisions")
+@bp.route(f"{MANAGE}/<int:call_id>/decisions")
 @login_required
 def decisions(call_id: int):
     return _decisions_page(call_or_404(call_id, can_decide))
 
 
-@bp.route("/<int:call_id>/decisions/<int:submission_id>", methods=["POST"])
+@bp.route(f"{MANAGE}/<int:call_id>/decisions/<int:submission_id>", methods=["POST"])
 @login_required
 def decide(call_id: int, submission_id: int):
     call = call_or_404(call_id, can_decide)
@@ -116,7 +126,7 @@ def decide(call_id: int, submission_id: int):
     return redirect(url_for("deliberation.decisions", call_id=call.id, _anchor=f"project-{submission.id}"))
 
 
-@bp.route("/<int:call_id>/decisions/from-ranking", methods=["POST"])
+@bp.route(f"{MANAGE}/<int:call_id>/decisions/from-ranking", methods=["POST"])
 @login_required
 def draft_from_ranking(call_id: int):
     call = call_or_404(call_id, can_decide)
@@ -141,7 +151,7 @@ def draft_from_ranking(call_id: int):
 
 # --- recusals -------------------------------------------------------------------------------------------
 
-@bp.route("/<int:call_id>/recusals", methods=["POST"])
+@bp.route(f"{MANAGE}/<int:call_id>/recusals", methods=["POST"])
 @login_required
 def recuse(call_id: int):
     call = call_or_404(call_id, can_decide)
@@ -162,7 +172,7 @@ def recuse(call_id: int):
     return redirect(url_for("deliberation.decisions", call_id=call.id, _anchor="recusals-title"))
 
 
-@bp.route("/<int:call_id>/recusals/<int:recusal_id>/lift", methods=["POST"])
+@bp.route(f"{MANAGE}/<int:call_id>/recusals/<int:recusal_id>/lift", methods=["POST"])
 @login_required
 def lift_recusal(call_id: int, recusal_id: int):
     call = call_or_404(call_id, can_decide)
@@ -201,7 +211,7 @@ def _record_form(call: Call, record: Deliberation | None, formdata=None) -> Deli
     return form
 
 
-@bp.route("/<int:call_id>/deliberation", methods=["GET", "POST"])
+@bp.route(f"{MANAGE}/<int:call_id>/deliberation", methods=["GET", "POST"])
 @login_required
 def record(call_id: int):
     call = call_or_404(call_id, can_decide)
@@ -227,14 +237,90 @@ def record(call_id: int):
                            runs=deliberation.done_runs(call))
 
 
-@bp.route("/<int:call_id>/deliberation/<int:deliberation_id>")
+@bp.route(f"{MANAGE}/<int:call_id>/deliberation/<int:deliberation_id>")
 @login_required
 def printable(call_id: int, deliberation_id: int):
     call = call_or_404(call_id, can_decide)
     meeting = of_call_or_404(Deliberation, deliberation_id, call)
+    return render_template("deliberation/printable.html", **_record_context(call, meeting, printed=False))
+
+
+@bp.route(f"{MANAGE}/<int:call_id>/deliberation/<int:deliberation_id>.pdf")
+@login_required
+def printable_pdf(call_id: int, deliberation_id: int):
+    call = call_or_404(call_id, can_decide)
+    meeting = of_call_or_404(Deliberation, deliberation_id, call)
+    html = render_template("deliberation/printable.html", **_record_context(call, meeting, printed=True))
+    day = meeting.held_at.date().isoformat() if meeting.held_at else "sans-date"
+    return _pdf_response(html, f"{call.slug}-proces-verbal-{day}")
+
+
+def _record_context(call: Call, meeting: Deliberation, *, printed: bool) -> dict:
+    """What the record's template needs, the same on the screen and in the PDF (`printed`)."""
     content = deliberation.record(call, meeting)
-    recorder = db.session.get(User, meeting.recorded_by_id) if meeting.recorded_by_id else None
-    return render_template("deliberation/printable.html", call=call, r=content, recorder=recorder,
-                           choices=list(VoteChoice),
-                           model_label=model_label(content.run.model) if content.run else "",
-                           code_label=code_label)
+    return {"call": call, "r": content, "choices": list(VoteChoice), "pdf": printed, "code_label": code_label,
+            "model_label": model_label(content.run.model) if content.run else ""}
+
+
+# --- the jury pack --------------------------------------------------------------------------------------
+
+@bp.route("/jury/calls/<int:call_id>/pack.pdf")
+@login_required
+@same_origin_download
+def jury_pack_pdf(call_id: int):
+    call = call_or_404(call_id, can_view_ranking)
+    pack = jury_pack.jury_pack(call, hidden=recused_from(current_user, call),
+                               shortlist=int_arg("projects", maximum=jury_pack.SHORTLIST_MAX))
+    if pack is None:
+        abort(404)  # no ranking yet: nothing to read
+    html = render_template("deliberation/jury_pack.html", call=call, pack=pack, **_pack_charts(pack),
+                           model_label=model_label(pack.run.model), score=_score,
+                           reviewer_label=coded, pdf=True)
+    response = _pdf_response(html, f"{call.slug}-dossier-du-jury")
+    # Reviews and comments leave the platform: say who took them, and when.
+    audit.record(action=audit.AuditAction.JURY_PACK_EXPORTED, actor=current_user, obj=call, call=call,
+                 details={"projects": len(pack.projects)})
+    db.session.commit()
+    return response
+
+
+def _score(value: float) -> str:
+    """A score with two decimals, in the reader's language (a table of scores reads better aligned)."""
+    return format_decimal(value, format="#,##0.00")
+
+
+def _pack_charts(pack: jury_pack.JuryPack) -> dict:
+    """The pack's charts: every project's calibrated score; each reviewer's leniency (when the reader's view
+    has it); each shortlisted project's reviews beside its calibrated score."""
+    rows = pack.rows
+    scale = tuple(pack.result["scale"])
+    # As on the ranking page: the part of the scale the scores use, with a margin of a twentieth of it.
+    forest = interval_chart([Row(label=f"{p['rank']}. {p['reference']}", value=p["score"], low=p["score_low"],
+                                 high=p["score_high"], marker=p["raw_mean"]) for p in rows],
+                            zoomed(scale, [v for p in rows for v in (p["score_low"], p["score_high"], p["raw_mean"])]))
+    leniency = None
+    if not pack.restricted and pack.result["reviewers"]:
+        parts = pack.reviewer_codes()
+        leniency = leniency_chart(sorted(pack.result["reviewers"], key=lambda r: r["leniency"]),
+                                  lambda rid: coded(*parts[rid]))
+    projects = {}
+    for page in pack.projects:
+        given = [Row(label=coded(x.code, x.name), value=x.total) if x.corrected is None else
+                 Row(label=coded(x.code, x.name), value=x.corrected, marker=x.total)
+                 for x in page.reviews]
+        e = page.entry
+        projects[page.submission.id] = interval_chart(
+            given + [Row(label=_("Calibrated"), value=e["score"], low=e["score_low"], high=e["score_high"],
+                         highlight=True)], scale)
+    return {"forest": forest, "leniency": leniency, "project_charts": projects}
+
+
+# --- PDF ------------------------------------------------------------------------------------------------
+
+def _pdf_response(html: str, name: str) -> Response:
+    """`html` as an A4 PDF with the documents' print stylesheet, shown in the browser, never cached."""
+    folder = Path(current_app.static_folder) / "css"
+    body = pdf.pdf(html, (folder / "deliberation-print.css").read_text(encoding="utf-8"),
+                   svg_stylesheet=(folder / "deliberation-charts.css").read_text(encoding="utf-8"))
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{name}.pdf"', "Cache-Control": "private, no-store"})

@@ -4,9 +4,15 @@ recusals.
 
 A jury member recused from a project (by themselves, by an organiser, or automatically: in its team or
 conflicted with it; `permissions.recused_from`) sees nothing of it: its page, files and reviews are refused,
-and every jury page and export shows them the ranking as if it did not exist (`ranking.view_without`): ranks
-1..n among the others, counts, reviewers and their reviews, categories and groups of reviewers, without what
-only the whole call gives. Organisers who are not recused see the stored ranking as it is.
+and every jury page and export shows them the ranking as if it did not exist (`ranking.seen_by`, which applies
+`ranking.view_without`): ranks 1..n among the others, counts, reviewers and their reviews, categories and
+groups of reviewers, without what only the whole call gives; the pages say how many projects they do not see.
+Organisers who are not recused see the stored ranking as it is.
+
+Jury members vote from the ranking's table, every row in one form (a POST to `votes`, which works without
+JavaScript), or from the votes page with a comment on each project; both send a ballot (`forms.jury.BallotForm`).
+Every score is written with `formatting.score` at the decimals `formatting.score_places` chooses for its list,
+in the table, the forest plot and the ranking's CSV alike.
 """
 from __future__ import annotations
 
@@ -23,14 +29,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..core import spreadsheet
 from ..enums import CallRoleKind
 from ..extensions import db
+from ..formatting import rounded_score, score_places
 from ..forms.admin import ConfirmForm
 from ..forms.deliberation import SelfRecusalForm, VoteForm
-from ..forms.jury import ComputeRankingForm, ExcludeReviewerForm
+from ..forms.jury import BallotForm, ComputeRankingForm, ExcludeReviewerForm, ballot_form
 from ..labels import model_label
 from ..models import (
     CalibrationExclusion,
@@ -52,11 +60,12 @@ from ..permissions import (
     recused_from,
     require,
 )
-from ..services import audit, deliberation, economic_grid, ranking, reviews
-from . import job_progress
+from ..services import audit, deliberation, economic_grid, explanations, ranking, reviews
+from . import explain_words, job_progress
 from .charts import Row, interval_chart
 from .helpers import csv_download, dossier_context, resource_bar, same_origin_download
 from .loading import call_or_404, of_call_or_404, submitted_of_call_or_404
+from .ranking_charts import leniency_chart, reviewer_label, zoomed
 from .refusals import Refusals
 
 bp = Blueprint("jury", __name__, url_prefix="/jury")
@@ -72,20 +81,6 @@ def _hidden(call: Call) -> frozenset[int]:
     return recused_from(current_user, call)
 
 
-def _reviewer_label(result: dict, reviewer_id: int, named: bool) -> str:
-    """A reviewer's name, or a stable letter code when the jury does not see names."""
-    ids = [r["id"] for r in result["reviewers"]]
-    if named:
-        return next((r["name"] for r in result["reviewers"] if r["id"] == reviewer_id), f"#{reviewer_id}")
-    position = ids.index(reviewer_id) if reviewer_id in ids else len(ids)
-    return _("Reviewer %(code)s", code=_code(position))
-
-
-def _code(position: int) -> str:
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    return letters[position % 26] + (str(position // 26 + 1) if position >= 26 else "")
-
-
 @bp.route("/")
 @login_required
 def calls():
@@ -95,22 +90,36 @@ def calls():
     return render_template("jury/calls.html", calls=mine)
 
 
-def _zoomed(scale, values) -> tuple[float, float]:
-    """The part of the scale the values use, with a margin: scores bunched in a corner of the scale are
-    told apart on the chart rather than drawn on top of one another."""
-    lo, hi = scale
-    if not values:
-        return lo, hi
-    margin = (hi - lo) / 20
-    return max(lo, min(values) - margin), min(hi, max(values) + margin)
+# The form of the default model the calibration chose for the call's reviews (core.calibration.selection).
+VARIANTS = {
+    "leniency": _l("With these reviews, the simplest form of the model predicts best a review left out: only each "
+                   "reviewer's leniency is corrected."),
+    "leniency_spread": _l("With these reviews, correcting each reviewer's leniency and spread predicts best a review "
+                          "left out; their reliability is taken as equal."),
+    "full": _l("Each reviewer's leniency, spread and reliability are corrected."),
+}
+
+
+def _variant_text(variant: str | None) -> str:
+    return str(VARIANTS[variant]) if variant in VARIANTS else ""
+
+
+def _ranking_args() -> tuple[str, str]:
+    """The ranking's category and order, from the page's address (the votes form keeps them in its own)."""
+    sort = request.args.get("sort") if request.args.get("sort") in ranking.SORTS else "rank"
+    return request.args.get("category") or "", sort
 
 
 @bp.route("/calls/<int:call_id>/ranking")
 @login_required
 def ranking_page(call_id: int):
-    call = call_or_404(call_id, can_view_ranking)
-    sort = request.args.get("sort") if request.args.get("sort") in ranking.SORTS else "rank"
-    category = request.args.get("category") or ""
+    return _ranking_page(call_or_404(call_id, can_view_ranking))
+
+
+def _ranking_page(call: Call, ballot: BallotForm | None = None, refusal: str | None = None, status: int = 200):
+    """The ranking as the signed-in person may see it; for a jury member, with their ballot in the table (the
+    one they sent, when it could not be recorded)."""
+    category, sort = _ranking_args()
     page = ranking.ranking_page(call, hidden=_hidden(call), category=category, sort=sort)
     pending = page.pending
     context = {"call": call, "pending": pending, "failed": page.failed, "run": page.run, "state": page.counts,
@@ -119,33 +128,42 @@ def ranking_page(call_id: int):
                "stalled": job_progress.stalled(pending) if pending else False,
                "progress_text": job_progress.progress_text(pending) if pending else ""}
     if page.run is None:
-        return render_template("jury/ranking.html", **context)
+        return render_template("jury/ranking.html", **context), status
     result, restricted, rows = page.result, page.restricted, page.rows
-    forest = interval_chart([Row(label=f"{p['rank']}. {p['reference']}", value=p["score"], low=p["score_low"],
-                                 high=p["score_high"], marker=p["raw_mean"]) for p in rows],
-                            _zoomed(result["scale"], [v for p in rows for v in (p["score_low"], p["score_high"],
-                                                                                p["raw_mean"])]))
+    places = score_places([p["score"] for p in result["submissions"]], result["scale"])
+    forest = interval_chart(
+        [Row(label=_("%(rank)d. %(title)s", rank=p["rank"], title=p["title"]), value=p["score"], low=p["score_low"],
+             high=p["score_high"], marker=p["raw_mean"], key=str(p["id"]),
+             href=url_for("jury.project", call_id=call.id, submission_id=p["id"])) for p in rows],
+        zoomed(result["scale"], [v for p in rows for v in (p["score_low"], p["score_high"], p["raw_mean"])]
+                + ([page.cutoff] if page.cutoff is not None else [])), cutoff=page.cutoff)
     named = can_see_reviewer_names(current_user, call)
     if restricted:  # leniency is estimated from every review of the call: not in this view
         leniency_rows, leniency = result["reviewers"], None
     else:
         leniency_rows = sorted(result["reviewers"], key=lambda r: r["leniency"])
-        bound = max([abs(r["leniency_low"]) for r in leniency_rows]
-                    + [abs(r["leniency_high"]) for r in leniency_rows] + [0.5])
-        leniency = interval_chart([Row(label=_reviewer_label(result, r["id"], named), value=r["leniency"],
-                                       low=r["leniency_low"], high=r["leniency_high"],
-                                       highlight=bool(r["outlier"])) for r in leniency_rows],
-                                  (-bound, bound), reference=0.0)
+        leniency = leniency_chart(leniency_rows, lambda rid: reviewer_label(result, rid, named))
+    juror = is_jury_member(current_user, call)
+    votes = deliberation.votes_of(call, current_user) if juror else {}
+    if juror and ballot is None and can_vote(current_user, call):
+        ballot = ballot_form([p["id"] for p in result["submissions"]], votes, comments=False, formdata=None)
+    criteria_places = {str(c["id"]): score_places([p["criteria"].get(str(c["id"])) for p in result["submissions"]],
+                                                  result["scale"]) for c in result["criteria"]}
     context |= {
         "result": result, "restricted": restricted, "rows": rows, "category": category, "sort": sort,
         "forest": forest, "leniency": leniency, "leniency_rows": leniency_rows, "named": named,
-        "reviewer_label": lambda rid: _reviewer_label(result, rid, named),
+        "reviewer_label": lambda rid: reviewer_label(result, rid, named),
         "categories": page.categories, "up_to_date": page.up_to_date, "exclusions": page.exclusions,
         "exclude_form": ExcludeReviewerForm(), "model_label": model_label(page.run.model),
-        "n_reviews": len(result["reviews"]),
-        "my_votes": deliberation.votes_of(call, current_user) if is_jury_member(current_user, call) else {},
+        "n_reviews": len(result["reviews"]), "variant_text": _variant_text(result["parameters"].get("variant")),
+        "places": places, "criteria_places": criteria_places,
+        "leniency_places": score_places([r["leniency"] for r in leniency_rows]) if leniency else 1,
+        "cutoff": page.cutoff, "juror": juror, "my_votes": votes, "ballot": ballot, "refusal": refusal,
+        "may_vote": can_vote(current_user, call),
+        # The jury's tally goes with the ranking: counts only, to whoever reads it (names are the organisers').
+        "tally": deliberation.standing_tally(call), "jury_size": len(deliberation.jury_members(call)),
     }
-    return render_template("jury/ranking.html", **context)
+    return render_template("jury/ranking.html", **context), status
 
 
 @bp.route("/calls/<int:call_id>/ranking/compute", methods=["POST"])
@@ -199,12 +217,23 @@ def _project_page(call: Call, submission: Submission, vote_form: VoteForm | None
     restricted = bool(result and result.get("restricted"))
     entry = next((p for p in result["submissions"] if p["id"] == submission.id), None) if run else None
     explained = []
-    chart = None
+    chart = story = missing = None
     if entry is not None:
+        missing = explanations.missing_reviews(submission, result)
         by_id = {r["id"]: r for r in result["reviewers"]}
+
+        def label(reviewer_id: int) -> str:
+            return reviewer_label(result, reviewer_id, named)
+
         for review in (r for r in result["reviews"] if r["submission_id"] == submission.id):
-            explained.append({**review, "label": _reviewer_label(result, review["reviewer_id"], named),
+            explained.append({**review, "label": label(review["reviewer_id"]),
                               "reviewer": by_id.get(review["reviewer_id"])})
+        explanation = explanations.project(result, submission.id)
+        if explanation is not None:  # what each review counts as, in the explanation's own terms
+            story = explain_words.project_story(explanation, result, entry, label=label, missing=missing,
+                                                named=named)
+            corrected = {t.reviewer: t.corrected for t in explanation.reviews}
+            explained = [{**e, "corrected": corrected[e["reviewer_id"]]} for e in explained]
         given = [Row(label=e["label"], value=e["total"]) if restricted else
                  Row(label=e["label"], value=e["corrected"], marker=e["total"]) for e in explained]
         chart = interval_chart(given + [Row(label=_("Calibrated"), value=entry["score"], low=entry["score_low"],
@@ -218,10 +247,12 @@ def _project_page(call: Call, submission: Submission, vote_form: VoteForm | None
                              comment=vote.comment if vote else "")
     economic = economic_grid.of_project(submission)
     return render_template("jury/project.html", call=call, submission=submission, run=run, entry=entry,
-                           explained=explained, chart=chart, reviews=full_reviews, named=named,
+                           explained=explained, chart=chart, story=story, missing=missing,
+                           numbers=explain_words.numbers_of(result) if result else None,
+                           reviews=full_reviews, named=named,
                            economic=economic, economic_bar=resource_bar(economic),
                            restricted=restricted,
-                           reviewer_label=(lambda rid: _reviewer_label(result, rid, named)) if run else
+                           reviewer_label=(lambda rid: reviewer_label(result, rid, named)) if run else
                            (lambda rid: _("Reviewer")), show_team=True, juror=juror, vote=vote,
                            vote_form=vote_form, may_vote=can_vote(current_user, call),
                            recusal_form=SelfRecusalForm(formdata=None),
@@ -239,18 +270,28 @@ def _exported(call: Call, action: audit.AuditAction, rows: int) -> None:
 @same_origin_download
 def export_ranking(call_id: int):
     call = call_or_404(call_id, can_view_ranking)
-    run = ranking.latest(call)
-    if run is None:
+    seen = ranking.seen_by(call, _hidden(call))
+    if seen.run is None:
         abort(404)
-    result = ranking.view_without(run.result, _hidden(call))
+    result = seen.result
     criteria = result.get("criteria", [])
     headers = ["rank", "rank_low", "rank_high", "reference", "title", "category", "calibrated_score",
                "score_low", "score_high", "raw_mean", "raw_rank", "rank_change", "reviews", "spread",
                "disagreement", "top_k_probability"] + [f"criterion: {c['name']}" for c in criteria]
+    # Scores with the decimals the page writes them with (formatting.score_places), as numbers.
+    places = score_places([p["score"] for p in result["submissions"]], result["scale"])
+    by_criterion = {str(c["id"]): score_places([p["criteria"].get(str(c["id"])) for p in result["submissions"]],
+                                               result["scale"]) for c in criteria}
+
+    def scored(value, decimals=places):
+        return rounded_score(value, decimals) if value is not None else None
+
     rows = [[p["rank"], p["rank_low"], p["rank_high"], p["reference"], p["title"], p["category"] or "",
-             p["score"], p["score_low"], p["score_high"], p["raw_mean"], p["raw_rank"], p["raw_rank"] - p["rank"],
-             p["n_reviews"], p["spread"], p["disagreement"], p["top_k_probability"]]
-            + [p["criteria"].get(str(c["id"])) for c in criteria] for p in result["submissions"]]
+             scored(p["score"]), scored(p["score_low"]), scored(p["score_high"]), scored(p["raw_mean"]),
+             p["raw_rank"], p["raw_rank"] - p["rank"], p["n_reviews"], scored(p["spread"]), p["disagreement"],
+             p["top_k_probability"]]
+            + [scored(p["criteria"].get(str(c["id"])), by_criterion[str(c["id"])]) for c in criteria]
+            for p in result["submissions"]]
     _exported(call, audit.AuditAction.JURY_RANKING_EXPORTED, len(rows))
     return csv_download(spreadsheet.to_csv(headers, rows), f"{call.slug}-classement")
 
@@ -274,7 +315,7 @@ def export_reviews(call_id: int):
     for r in items:
         scores = r.score_by_criterion()
         label = r.reviewer.full_name if named else (
-            _reviewer_label(result, r.reviewer_id, False) if run else _("Reviewer"))
+            reviewer_label(result, r.reviewer_id, False) if run else _("Reviewer"))
         rows.append([r.submission.reference, r.submission.title, label, r.confidence, r.total,
                      corrected.get((r.submission_id, r.reviewer_id))] + [scores.get(c.id) for c in criteria]
                     + [r.comment_to_applicants, r.comment_to_jury, r.submitted_at.isoformat()])
@@ -312,32 +353,88 @@ def include_reviewer(call_id: int, exclusion_id: int):
 
 # --- the jury's votes and recusals ----------------------------------------------------------------------
 
-def _votes_page(call: Call, failed: tuple[int, VoteForm] | None = None, status: int = 200):
-    """Every project the jury member may see, in calibrated-rank order, each with its own vote form."""
+def _votable(call: Call) -> list[Submission]:
+    """The projects a jury member votes on: the call's submitted ones they are not recused from."""
     hidden = _hidden(call)
-    run = ranking.latest(call)
-    seen = {p["id"]: p for p in ranking.view_without(run.result, hidden)["submissions"]} if run else {}
+    return [s for s in deliberation.projects(call) if s.id not in hidden]
+
+
+def _ballot(call: Call, *, comments: bool, formdata=None) -> BallotForm:
+    return ballot_form([s.id for s in _votable(call)], deliberation.votes_of(call, current_user),
+                       comments=comments, formdata=formdata)
+
+
+def _votes_page(call: Call, failed: tuple[int, VoteForm] | None = None, status: int = 200, *,
+                ballot: BallotForm | None = None, refusal: str | None = None):
+    """Every project the jury member may see, in calibrated-rank order, in one form: a choice and a comment
+    each. `failed`: one project's vote sent from its own form that could not be recorded, shown in it."""
+    seen = ranking.seen_by(call, _hidden(call))
+    entries = {p["id"]: p for p in seen.result["submissions"]} if seen.result else {}
     mine = deliberation.votes_of(call, current_user)
-    items = []
-    for submission, _entry in deliberation.in_ranking_order(call, run):
-        if submission.id in hidden:
-            continue
-        entry = seen.get(submission.id)
-        vote = mine.get(submission.id)
-        if failed is not None and failed[0] == submission.id:
-            form = failed[1]
-        else:
-            form = VoteForm(formdata=None, choice=vote.choice.value if vote else None,
-                            comment=vote.comment if vote else "")
-        items.append(SimpleNamespace(submission=submission, entry=entry, vote=vote, form=form))
+    visible = {s.id for s in _votable(call)}
+    items = [SimpleNamespace(submission=s, entry=entries.get(s.id), vote=mine.get(s.id))
+             for s, _stored in deliberation.in_ranking_order(call, seen.run) if s.id in visible]
+    if ballot is None:
+        ballot = ballot_form([i.submission.id for i in items], mine, comments=True, formdata=None)
+    if failed is not None:
+        submission_id, form = failed
+        ballot.choice(submission_id).data = form.choice.data or ""
+        ballot.choice(submission_id).errors = list(form.choice.errors)
+        ballot.comment(submission_id).data = form.comment.data
+        ballot.comment(submission_id).errors = list(form.comment.errors)
+        if form.errors.get("csrf_token"):
+            ballot.form_errors.append(_("The form expired. Please send it again."))
     return render_template("jury/votes.html", call=call, items=items, may_vote=can_vote(current_user, call),
+                           ballot=ballot, refusal=refusal, hidden_count=seen.hidden,
                            voted=sum(1 for i in items if i.vote)), status
 
 
-@bp.route("/calls/<int:call_id>/votes")
+# One endpoint for both methods: two rules on one address let a refused id answer 405 instead of 404.
+@bp.route("/calls/<int:call_id>/votes", methods=["GET", "POST"])
 @login_required
 def votes(call_id: int):
+    if request.method == "POST":
+        return _record_votes(call_id)
     return _votes_page(call_or_404(call_id, can_deliberate_as_jury))
+
+
+def _record_votes(call_id: int):
+    """The ballot of the ranking's table (`?back=ranking`, choices only) or of the votes page (`?back=votes`,
+    with comments): every vote in one go. What was sent is shown again when it cannot be recorded."""
+    call = call_or_404(call_id, can_deliberate_as_jury)
+    on_votes_page = request.args.get("back") == "votes"
+    form = _ballot(call, comments=on_votes_page, formdata=request.form)
+
+    def again(refusal: str | None, status: int):
+        if on_votes_page:
+            return _votes_page(call, ballot=form, refusal=refusal, status=status)
+        return _ranking_page(call, ballot=form, refusal=refusal, status=status)
+
+    if form.posted_ids(request.form) - set(form.project_ids):
+        abort(404)  # a project recused from, or of another call: as if it did not exist
+    if not can_vote(current_user, call):
+        return again(_("The results are published: votes can no longer be changed."), 403)
+    if not form.validate_on_submit():
+        return again(None, 400)
+    try:
+        changed = deliberation.record_votes(call=call, jury_member=current_user, choices=form.choices())
+    except deliberation.DeliberationError as error:
+        db.session.rollback()
+        if "results_published" in error.codes:
+            return again(_("The results are published: votes can no longer be changed."), 403)
+        abort(404)
+    db.session.commit()
+    if changed:
+        flash(ngettext("Your vote on %(num)d project is recorded. You can change it until the results are "
+                       "published.", "Your votes on %(num)d projects are recorded. You can change them until the "
+                       "results are published.", len(changed)), "success")
+    else:
+        flash(_("Your votes are unchanged."), "success")
+    if on_votes_page:
+        return redirect(url_for("jury.votes", call_id=call.id))
+    category, sort = _ranking_args()
+    return redirect(url_for("jury.ranking_page", call_id=call.id, category=category or None,
+                            sort=sort if sort != "rank" else None))
 
 
 @bp.route("/calls/<int:call_id>/projects/<int:submission_id>/vote", methods=["POST"])

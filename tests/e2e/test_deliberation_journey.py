@@ -1,8 +1,12 @@
 """The jury's deliberation in a real browser: a jury member votes on a phone, the organiser records the
-decisions beside the jury's tally and the meeting, then reads the printable record; checked with axe-core."""
+decisions beside the jury's tally and the meeting, then reads the record at 1280 and 375 px and downloads its PDF
+to sign; checked with axe-core."""
 from __future__ import annotations
 
+import io
+
 from playwright.sync_api import Browser, expect
+from pypdf import PdfReader
 
 from prizeapp.enums import CallRoleKind, DecisionOutcome
 from prizeapp.extensions import db
@@ -34,7 +38,7 @@ def test_a_juror_votes_and_the_organiser_decides_and_prints_the_record(app, brow
         card = page.locator(f"#project-{projects[0].id}")
         card.locator(f"#choice-{projects[0].id}-laureate").check()
         card.locator(f"#comment-{projects[0].id}").fill("Le plus abouti")
-        card.locator("button[type=submit]").click()
+        page.locator("form.ballot button[type=submit]").click()
         expect(page.locator(f"#project-{projects[0].id}")).to_contain_text("Le plus abouti".split()[0])
         expect(page.locator(".flash, [role=status], .notice--success").first).to_be_visible()
 
@@ -62,7 +66,22 @@ def test_a_juror_votes_and_the_organiser_decides_and_prints_the_record(app, brow
     expect(page.locator(".record")).to_contain_text("Hélène Dubois")
     expect(page.locator(".record")).to_contain_text("Un impact mesuré et déjà repris ailleurs.")
     expect(page.locator(".record")).to_contain_text("Séance en mairie.")
-    axe_check(page)
+    expect(page.locator(".record__signature")).to_have_count(1)
+    fits_the_screen(page)  # 1280 px wide
+    page.set_viewport_size({"width": 375, "height": 740})
+    expect(page.locator(".record__table tbody tr")).to_have_count(3)
+    fits_the_screen(page)  # on a phone: the table stacks, nothing scrolls sideways
+
+    # The PDF to sign, from the record's own link, as the signed-in organiser's browser gets it.
+    link = page.locator(".record__actions a.button")
+    expect(link).to_have_text(fr(app, "Download the record to sign (PDF)"))
+    response = page.request.get(link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.body()))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert len(reader.pages) <= 2 and "Hélène Dubois" in text and "Un impact mesuré" in text
+
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".record__actions")).to_be_hidden()
     page.context.close()

@@ -10,11 +10,12 @@ from prizeapp.enums import (
     CallRoleKind,
     ConflictSource,
     DecisionOutcome,
+    MemberRole,
     SubmissionStatus,
     VoteChoice,
 )
 from prizeapp.extensions import db
-from prizeapp.models import ConflictDeclaration
+from prizeapp.models import ConflictDeclaration, SubmissionMember
 from prizeapp.models.decision import JuryVote
 from prizeapp.models.types import utcnow
 from prizeapp.permissions import can_download_file, can_view_project_as_jury, is_recused
@@ -194,3 +195,48 @@ def test_the_record_lists_presence_ranking_votes_and_decisions(jury_call):
     assert content.rows[1][2].counts[VoteChoice.LAUREATE] == 1
     assert content.rows[0][3].reason == "Le meilleur dossier."
     assert factories.audit_events("deliberation.recorded")[0].details["after"]["present_ids"] == [anne.id]
+
+
+def test_the_record_counts_only_the_votes_of_members_present_and_not_recused(jury_call):
+    """Bruno voted but was absent; Anne was present but is now in the team of the project she voted on (an
+    automatic recusal): neither vote counts, and the record says whose votes it leaves out and why."""
+    call, projects, organiser, (anne, bruno) = jury_call
+    deliberation.record_vote(submission=projects[0], jury_member=anne, choice=VoteChoice.LAUREATE)
+    deliberation.record_vote(submission=projects[0], jury_member=bruno, choice=VoteChoice.MENTION)
+    deliberation.record_vote(submission=projects[1], jury_member=anne, choice=VoteChoice.LAUREATE)
+    projects[1].members.append(SubmissionMember(user_id=anne.id, role=MemberRole.CO_APPLICANT))
+    meeting = deliberation.record_deliberation(call=call, actor=organiser, held_at=utcnow(), present_ids=[anne.id],
+                                               calibration_run=None)
+
+    content = deliberation.record(call, meeting)
+
+    tallies = {row.submission.id: row.tally for row in content.rows}
+    assert tallies[projects[0].id].counts == {VoteChoice.LAUREATE: 1, VoteChoice.MENTION: 0,
+                                              VoteChoice.NOT_SELECTED: 0}
+    assert [v.jury_member_id for v in tallies[projects[0].id].not_counted] == [bruno.id]
+    assert tallies[projects[1].id].total == 0
+    assert [v.jury_member_id for v in tallies[projects[1].id].not_counted] == [anne.id]
+    assert [(x.member.id, x.votes, x.absent) for x in content.not_counted] == [(anne.id, 1, False),
+                                                                               (bruno.id, 1, True)]
+    assert content.votes_counted == 1
+    # The organisers' decisions page still shows every vote cast, before the meeting is recorded.
+    assert deliberation.tally(call)[projects[0].id].total == 2
+
+
+def test_the_ranking_s_tally_leaves_out_a_vote_its_member_is_now_recused_from(jury_call):
+    """Anne voted on Bêta, then joined its team (an automatic recusal): the tally the jury reads beside the
+    ranking no longer counts her vote there, and still counts it on Alpha; Bruno's vote counts on both."""
+    call, projects, organiser, (anne, bruno) = jury_call
+    for project in projects[:2]:
+        deliberation.record_vote(submission=project, jury_member=anne, choice=VoteChoice.LAUREATE)
+        deliberation.record_vote(submission=project, jury_member=bruno, choice=VoteChoice.MENTION)
+    projects[1].members.append(SubmissionMember(user_id=anne.id, role=MemberRole.CO_APPLICANT))
+    db.session.commit()
+
+    standing = deliberation.standing_tally(call)
+
+    assert standing[projects[0].id].counts == {VoteChoice.LAUREATE: 1, VoteChoice.MENTION: 1,
+                                               VoteChoice.NOT_SELECTED: 0}
+    assert standing[projects[1].id].counts == {VoteChoice.LAUREATE: 0, VoteChoice.MENTION: 1,
+                                               VoteChoice.NOT_SELECTED: 0}
+    assert [v.jury_member_id for v in standing[projects[1].id].not_counted] == [anne.id]

@@ -131,3 +131,43 @@ def test_an_unknown_model_is_refused(panel):
     with pytest.raises(ranking.RankingError):
         ranking.start_calibration(call=call, actor=organiser, model="astrology")
     assert db.session.scalar(db.select(db.func.count(CalibrationRun.id))) == 0
+
+
+# --- what one viewer sees ---------------------------------------------------------------------------------
+
+def _stored(scores: list[float], top_k: int | None) -> dict:
+    return {"top_k": top_k, "submissions": [{"id": i + 1, "rank": i + 1, "score": s} for i, s in enumerate(scores)]}
+
+
+@pytest.mark.parametrize("scores, top_k, cutoff", [
+    ([4.6, 4.2, 3.8, 3.1], 2, 4.0),  # halfway between the second and the third
+    ([4.6, 4.2], 2, None),  # every project within the prizes: no line to draw
+    ([4.6, 4.2, 3.8], None, None),  # no prizes
+])
+def test_the_laureates_cut_off_lies_halfway_between_the_last_within_the_prizes_and_the_next(scores, top_k, cutoff):
+    assert ranking.laureate_cutoff(_stored(scores, top_k)) == (pytest.approx(cutoff) if cutoff else None)
+
+
+def test_the_cut_off_a_recused_viewer_sees_is_among_the_projects_they_see():
+    stored = {**_stored([4.6, 4.2, 3.8, 3.1], 2), "reviews": [], "reviewers": [],
+              "connectivity": {"n_components": 1, "components": []}}
+    for p in stored["submissions"]:
+        p["raw_rank"] = p["rank"]
+
+    seen = ranking.view_without(stored, {2})
+
+    # the first and the third are the two best of those seen: the line falls between the third and the fourth
+    assert ranking.laureate_cutoff(seen) == pytest.approx((3.8 + 3.1) / 2) and ranking.view_without(stored, {99}) \
+        is stored
+
+
+def test_a_viewer_recused_from_a_project_sees_the_others_ranked_from_one(panel):
+    call, projects, people, organiser = panel
+    computed(call, organiser)
+
+    page = ranking.ranking_page(call, hidden=frozenset({projects[0].id}))
+
+    assert [p["rank"] for p in page.rows] == [1, 2, 3, 4, 5]
+    assert page.counts.hidden == 1 and page.counts.projects == 5
+    assert page.counts.submitted == page.counts.assigned == sum(
+        len(indices) for indices in DESIGN.values()) - sum(1 for indices in DESIGN.values() if 0 in indices)

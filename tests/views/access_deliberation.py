@@ -1,7 +1,8 @@
 """Access matrix rows for jury votes, recusals, decisions, the deliberation record, the impartial selection.
 
 Votes and self-recusal are the jury's (organisers who are not in the jury have no vote); decisions,
-recusals by decision and the record are the organisers' (administrators too)."""
+recusals by decision and the record (its page and its PDF) are the organisers' (administrators too); the jury
+pack is for those who read the ranking: the call's jury and organisers."""
 from __future__ import annotations
 
 from .access import Route, only
@@ -29,6 +30,13 @@ ROWS: list[Route] = [
           only(ORGANISERS_POST)),
     Route("deliberation.record", "GET", "/manage/calls/{call}/deliberation", only(ORGANISERS)),
     Route("deliberation.printable", "GET", "/manage/calls/{call}/deliberation/{deliberation}", only(ORGANISERS)),
+    Route("deliberation.printable_pdf", "GET", "/manage/calls/{call}/deliberation/{deliberation}.pdf",
+          only(ORGANISERS)),
+    Route("deliberation.printable_pdf", "GET", "/manage/calls/{other_call}/deliberation/{deliberation}.pdf",
+          only({"admin": 404})),
+    # The jury pack is the ranking's readers'; no ranking is computed in this world: they get "not found".
+    Route("deliberation.jury_pack_pdf", "GET", "/jury/calls/{call}/pack.pdf",
+          only({"organiser": 404, "jury": 404, "admin": 404})),
 ]
 
 

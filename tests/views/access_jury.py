@@ -1,5 +1,6 @@
 """Access matrix rows for the jury's ranking pages: the call's jury and organisers (administrators too);
-computing and leaving reviewers out are the organisers'. Reviewers, conflicted or not, see none of it."""
+computing and leaving reviewers out are the organisers', voting from the ranking the jury's. Reviewers,
+conflicted or not, see none of it."""
 from __future__ import annotations
 
 from .access import Route, only
@@ -21,6 +22,9 @@ ROWS: list[Route] = [
     Route("jury.export_ranking", "GET", "/jury/calls/{call}/ranking.csv", only({"organiser": 404, "jury": 404,
                                                                                "admin": 404})),
     Route("jury.export_reviews", "GET", "/jury/calls/{call}/reviews.csv", only(READERS)),
+    # A jury member's ballot (the ranking's table, the votes page): the jury's, as the one-project vote.
+    Route("jury.votes", "POST", "/jury/calls/{call}/votes?back=ranking", only({"jury": 302})),
+    Route("jury.votes", "POST", "/jury/calls/{call}/votes?back=votes", only({"jury": 302})),
     Route("jury.exclude_reviewer", "POST", "/jury/calls/{call}/reviewers/{reviewer_id}/exclude", only(ORGANISERS),
           data={"reason": "Notes au hasard"}),
     Route("jury.include_reviewer", "POST", "/jury/calls/{call}/exclusions/{exclusion}/remove", only(ORGANISERS)),

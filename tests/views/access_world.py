@@ -21,6 +21,7 @@ from . import (
     access_opendata,
     access_parrains,
     access_pool,
+    access_ranking_explained,
     access_replications,
     access_results,
     access_review,
@@ -31,7 +32,7 @@ from . import (
 AREAS = (access_pool, access_reviewer, access_review, access_assignment, access_jury, access_deliberation,
          access_results, access_notifications, access_impartial, access_parrains, access_catalogue_pages,
          access_innovations, access_replications, access_catalogue, access_opendata,
-         access_impact_dashboards, access_impact_followup, access_impact_overview)
+         access_impact_dashboards, access_impact_followup, access_impact_overview, access_ranking_explained)
 
 
 def build_world():

@@ -2,6 +2,7 @@
 project, the organisers' decisions page, and the printable record."""
 import csv
 import io
+import re
 
 import pytest
 
@@ -184,8 +185,10 @@ def test_the_printable_record_lists_the_meeting_from_the_data(client, ranked):
     assert response.status_code == 302
     meeting = db.session.scalar(db.select(Deliberation))
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "June 12, 2027, 2:30" in html  # Paris time, as entered  # Paris time, as entered
-    assert "Anne Arnaud" in html and "Absent: Bruno Blanc" in html
+    assert "June 12, 2027, 2:30" in html  # Paris time, as entered
+    assert re.search(r"Present \(1\)</h3>\s*<ul[^>]*><li>Anne Arnaud</li></ul>", html)
+    assert re.search(r"Absent \(1\)</h3>\s*<ul[^>]*><li>Bruno Blanc</li></ul>", html)
+    assert f'href="/manage/calls/{call.id}/deliberation/{meeting.id}.pdf"' in html
     assert "Lien familial" in html and "Sophie Martin" in html
     assert run.inputs_hash in html
     assert "Le dossier le plus solide" in html and "Premier prix" in html and "Séance en mairie." in html

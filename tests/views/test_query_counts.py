@@ -45,7 +45,8 @@ def build(n: int) -> dict:
     run = ranking.start_calibration(call=call, actor=organiser)
     ranking.run_calibration(run=run)
     db.session.commit()
-    return {"call": call, "me": me, "juror": juror, "organiser": organiser, "todo": todo, "project": projects[0]}
+    return {"call": call, "me": me, "juror": juror, "organiser": organiser, "todo": todo, "project": projects[0],
+            "second": projects[1], "reviewer": reviewers[0]}
 
 
 def pages(world: dict) -> dict[str, tuple]:
@@ -56,6 +57,9 @@ def pages(world: dict) -> dict[str, tuple]:
         "jury ranking": (world["juror"], f"/jury/calls/{call.id}/ranking"),
         "jury project": (world["juror"], f"/jury/calls/{call.id}/projects/{world['project'].id}"),
         "jury votes": (world["juror"], f"/jury/calls/{call.id}/votes"),
+        "jury comparison": (world["juror"], f"/jury/calls/{call.id}/compare?a={world['project'].id}"
+                                            f"&b={world['second'].id}"),
+        "jury reviewer": (world["juror"], f"/jury/calls/{call.id}/reviewers/{world['reviewer'].id}"),
         "organiser's pool": (world["organiser"], f"/manage/calls/{call.id}/pool"),
         "organiser's conflicts": (world["organiser"], f"/manage/calls/{call.id}/conflicts"),
         "call's audit log": (world["organiser"], f"/manage/calls/{call.id}/audit"),

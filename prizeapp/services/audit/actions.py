@@ -231,6 +231,8 @@ class AuditAction(LabelledEnum):
 
     JURY_RANKING_EXPORTED = "jury.ranking_exported", _l("Ranking exported"), (ROWS,)
     JURY_REVIEWS_EXPORTED = "jury.reviews_exported", _l("Reviews exported"), (ROWS,)
+    JURY_PACK_EXPORTED = "jury.pack_exported", _l("Jury pack downloaded"), (
+        Detail("projects", _l("Projects with a page")),)
 
     INNOVATION_STARTED = "innovation.started", _l("Innovation record started"), (
         Detail("submission_id", _l("From the project"), OrNone(_l("no project"), PROJECT)),)

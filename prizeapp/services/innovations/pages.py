@@ -632,17 +632,11 @@ def sheet_cut(page: InnovationPage, *, room: int = 2900, per_field: int = 40, pe
 
 
 def _sheet_document(html: str, stylesheet: str):
-    """The sheet laid out by WeasyPrint. Nothing is fetched, neither from the network nor from the disk: a
-    link in a record's content stays a link, an image address never becomes a request."""
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
+    """The sheet laid out by WeasyPrint (services.pdf): nothing is fetched, a link in a record's content stays
+    a link, an image address never becomes a request."""
+    from .. import pdf
 
-    class NoFetching(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError(f"the sheet fetches nothing: {url}")
-
-    fetcher = NoFetching()
-    return HTML(string=html, url_fetcher=fetcher).render(stylesheets=[CSS(string=stylesheet, url_fetcher=fetcher)])
+    return pdf.document(html, stylesheet)
 
 
 def sheet_pdf(*, html: str, stylesheet: str) -> bytes:
