@@ -46,25 +46,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from calibration_sim import SCENARIOS, large_call, simulate  # noqa: E402
-from common import collect, map_tasks  # noqa: E402
+from common import CENSORED, collect, map_tasks, model_options  # noqa: E402
 
 from prizeapp.core.calibration import MODELS, calibrate  # noqa: E402
 from prizeapp.core.calibration.selection import VARIANTS  # noqa: E402
 
 METRICS = ("spearman", "kendall", "top10", "coverage", "spearman_strict")
-CENSORED = "hierarchical_censored"  # --models ...,hierarchical_censored: the default model with censor=True
 ORDER = ("raw_mean", "zscore", "additive", "hierarchical")
 TIE_BREAKS = 20  # random tie-breaks of the estimate per panel (strict Spearman)
 VARIANTS_KEY = "variants chosen"
-
-
-def model_options(model: str) -> dict:
-    """calibrate()'s options for a model name of this benchmark (see the module docstring)."""
-    if model == CENSORED:
-        return {"model": "hierarchical", "censor": True}
-    if model.startswith("hierarchical_"):
-        return {"model": "hierarchical", "variant": model.removeprefix("hierarchical_")}
-    return {"model": model}
 
 
 def known_model(model: str) -> bool:

@@ -54,13 +54,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import collect, map_tasks  # noqa: E402
+from common import CENSORED, collect, map_tasks, model_options  # noqa: E402
 
 from prizeapp.core.calibration import calibrate, weighted_total  # noqa: E402
 
 DATA_DIR = ROOT / "bench" / "data" / "ratings-wind-hua"  # CC0 ratings, kept with the benchmark (see its README)
 ORDER = ("raw_mean", "zscore", "additive", "hierarchical")
-CENSORED = "hierarchical_censored"  # --models ...,hierarchical_censored: the default model with censor=True
 SUB_ESSAYS, SUB_RATERS = (30, 60), (6, 12)  # the sub-panels' sizes (lowest, highest)
 MIN_REFERENCE = 6  # raters left for a sub-panel's reference, at least
 TIE_BREAKS = 20  # random tie-breaks per split (strict protocol)
@@ -135,15 +134,6 @@ def subpanel_design(matrix: np.ndarray, split: int, per_essay: int, essays=SUB_E
 
 
 DESIGNS = {"full": split_design, "sub": subpanel_design}
-
-
-def model_options(model: str) -> dict:
-    """calibrate()'s options for a model name of this benchmark (see the module docstring)."""
-    if model == CENSORED:
-        return {"model": "hierarchical", "censor": True}
-    if model.startswith("hierarchical_"):
-        return {"model": "hierarchical", "variant": model.removeprefix("hierarchical_")}
-    return {"model": model}
 
 
 def strict_ranks(estimate: np.ndarray, keys: np.ndarray) -> np.ndarray:

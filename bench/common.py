@@ -72,3 +72,17 @@ def logging_preserved():
                 lg.handlers[:] = handlers
             else:  # a logger the configuration created: keep it, without the handlers it was given
                 lg.handlers[:] = []
+
+
+# The calibration benchmarks' model names beyond calibrate()'s own: the default model with censor=True, and
+# hierarchical_<variant> for one form of the default model forced (core.calibration.selection).
+CENSORED = "hierarchical_censored"
+
+
+def model_options(model: str) -> dict:
+    """calibrate()'s options for a model name of the calibration benchmarks."""
+    if model == CENSORED:
+        return {"model": "hierarchical", "censor": True}
+    if model.startswith("hierarchical_"):
+        return {"model": "hierarchical", "variant": model.removeprefix("hierarchical_")}
+    return {"model": model}
