@@ -67,9 +67,9 @@ def pages(world: dict) -> dict[str, tuple]:
     }
 
 
-def queries_of(app, world: dict) -> dict[str, int]:
+def queries_of(app, world: dict, listed=pages) -> dict[str, int]:
     counts = {}
-    for name, (person, path) in pages(world).items():
+    for name, (person, path) in listed(world).items():
         client = app.test_client()
         sign_in_as(client, person)
         client.get(path)  # once to warm caches that live beyond a request (none should matter)
@@ -122,3 +122,42 @@ def test_a_conflict_rule_for_one_pair_reads_that_pair_not_the_whole_call(app):
         permissions.is_conflicted(me, project)
     whole = [q for q in seen if (" FROM org_units" in q or " FROM pool_members" in q) and " WHERE " not in q]
     assert whole == []
+
+
+def build_followed(n: int) -> dict:
+    """A call with published results and `n` laureates, each followed with its 6-month report submitted, a
+    calibrated place for each; the organiser, and the lead of the first."""
+    call = factories.results_call(title="Prix suivi")
+    organiser = factories.user(email="organisatrice@region.fr")
+    factories.grant(organiser, call, CallRoleKind.ORGANISER)
+    projects = [factories.laureate(call=call, title=f"Projet {i}",
+                                   lead=factories.user(email=f"porteur{i}@commune{i}.fr")) for i in range(n)]
+    for i, project in enumerate(projects):
+        factories.impact_report(factories.impact_plan(project=project), 6, values=(100 + i, 10 + i, 50))
+    factories.calibration_run(call, {p: 3 + (i % 5) / 2 for i, p in enumerate(projects)})
+    lead = next(m.user for m in projects[0].members)
+    return {"call": call, "organiser": organiser, "lead": lead, "project": projects[0]}
+
+
+def followed_pages(world: dict) -> dict[str, tuple]:
+    call, project = world["call"], world["project"]
+    return {
+        "organiser's follow-up": (world["organiser"], f"/manage/calls/{call.id}/impact"),
+        "organiser's follow-up export": (world["organiser"], f"/manage/calls/{call.id}/impact.csv"),
+        "outcomes across editions": (world["organiser"], "/manage/impact/outcomes"),
+        "team's dashboard": (world["lead"], f"/submissions/{project.id}/impact"),
+        "team's set-up": (world["lead"], f"/submissions/{project.id}/impact/setup"),
+        "team's report": (world["lead"], f"/submissions/{project.id}/impact/reports/12"),
+        "team's submissions": (world["lead"], "/submissions"),
+    }
+
+
+def test_the_follow_up_pages_run_the_same_queries_whatever_the_number_of_laureates(app):
+    from ..conftest import _truncate_all
+
+    small = queries_of(app, build_followed(4), followed_pages)
+    db.session.remove()
+    _truncate_all()
+    large = queries_of(app, build_followed(16), followed_pages)
+    grew = {name: (small[name], large[name]) for name in small if large[name] > small[name]}
+    assert grew == {}, f"queries grew from 4 to 16 laureates: {grew}"
