@@ -65,6 +65,14 @@ def _active_members(submission: Submission) -> list[User]:
     return sorted((m.user for m in submission.members if m.user.active), key=lambda u: u.id)
 
 
+def _team_once(submission: Submission, key: str, now: datetime) -> list[User]:
+    """The project's active members, the first time `key` is sent (`mark_sent`); nobody afterwards."""
+    people = _active_members(submission)
+    if not people or not mark_sent(key, {"people": [u.id for u in people]}, now=now):
+        return []
+    return people
+
+
 def _milestones(call: Call) -> list[dict]:
     """Each milestone of the call with its report's due date, for the emails."""
     return [{"months": months, "due_at": impact_core.add_months(call.results_published_at, months)}
@@ -102,9 +110,8 @@ def invite_teams(*, call: Call, actor: User | None = None, now: datetime | None 
     milestones = _milestones(call)
     sent: list[int] = []
     for submission, decision in awarded_projects(call):
-        people = _active_members(submission)
-        if not people or not mark_sent(f"impact_invitation:submission:{submission.id}",
-                                       {"people": [u.id for u in people]}, now=now):
+        people = _team_once(submission, f"impact_invitation:submission:{submission.id}", now)
+        if not people:
             continue
         url = url_for("impact_followup.setup", submission_id=submission.id, _external=True)
         for person in people:
@@ -149,9 +156,8 @@ def remind_setups(*, now: datetime) -> int:
             continue
         reminded: list[int] = []
         for submission, plan in not_under_way(call):
-            people = _active_members(submission)
-            if not people or not mark_sent(f"impact_setup:submission:{submission.id}",
-                                           {"people": [u.id for u in people]}, now=now):
+            people = _team_once(submission, f"impact_setup:submission:{submission.id}", now)
+            if not people:
                 continue
             url = url_for("impact_followup.setup", submission_id=submission.id, _external=True)
             for person in people:
